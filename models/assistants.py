@@ -1,0 +1,196 @@
+"""Per-channel assistants: delete a channel's conversations some days after their last activity.
+
+The rule is about age, so it deletes open and archived conversations alike;
+it never deletes one on legal hold, and never one of another channel. A
+conversation whose last activity is exactly at the cutoff stays: only those
+strictly older go. A sweep deletes in chunks, each its own short write
+transaction, so agents working meanwhile never wait long; several sweepers
+(the app's timer and a cron job) may run at once without deleting or logging
+anything twice, because each chunk picks its rows inside its own lock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from peewee import fn
+
+from . import clock, engine, log
+from .channels import get_channel, list_channels
+from .conversations import remove
+from .errors import InvalidInput, Refused
+from .schema import Assistant, Conversation, DeletionLog
+from .search import ConversationSearch
+
+MIN_DAYS, MAX_DAYS = 1, 36_500
+SWEEP_CHUNK = 300
+
+
+@dataclass(frozen=True)
+class AssistantRow:
+    channel: str
+    kind: str
+    social: bool
+    enabled: bool
+    days: int
+    conversations: int
+    due: int
+    last_run_at: datetime | None
+    last_run_count: int
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    channel: str
+    deleted: int
+    days: int
+    social: bool
+
+
+def check_days(value: object) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not MIN_DAYS <= int(text) <= MAX_DAYS:
+        raise InvalidInput(
+            f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS:,}, not {text[:20]!r}"
+        )
+    return int(text)
+
+
+def cutoff(days: int, now: datetime | None = None) -> datetime:
+    return (now or clock.now()) - timedelta(days=days)
+
+
+def rule(days: int) -> str:
+    return f"older than {days} day{'s' if days != 1 else ''}"
+
+
+def _settings(channel_id: int) -> Assistant:
+    assistant, _ = Assistant.get_or_create(
+        channel=channel_id, defaults={"enabled": False, "days": 30}
+    )
+    return assistant
+
+
+def set_assistant(channel: str, days: object | None) -> AssistantRow:
+    """Turn a channel's assistant on with `days`, or off with None (its days are kept)."""
+    info = get_channel(channel)
+    checked = None if days is None else check_days(days)
+    with engine.db.atomic():
+        assistant = _settings(info.id)
+        assistant.enabled = checked is not None
+        if checked is not None:
+            assistant.days = checked
+        assistant.save()
+    return assistant_row(info.name)
+
+
+def due_search(
+    channel: str, days: int | None = None, now: datetime | None = None
+) -> ConversationSearch:
+    """Exactly what the channel's next sweep would delete (its preview)."""
+    info = get_channel(channel)
+    days = days if days is not None else _settings(info.id).days
+    return ConversationSearch(channel_id=info.id, older_than=cutoff(days, now), now=now)
+
+
+def assistant_row(channel: str, now: datetime | None = None) -> AssistantRow:
+    info = get_channel(channel)
+    a = _settings(info.id)
+    total = Conversation.select().where(Conversation.channel == info.id).count()
+    due = due_search(info.name, a.days, now).count()
+    return AssistantRow(
+        info.name,
+        info.kind,
+        info.social,
+        a.enabled,
+        a.days,
+        total,
+        due,
+        a.last_run_at,
+        a.last_run_count,
+    )
+
+
+def list_assistants(now: datetime | None = None) -> list[AssistantRow]:
+    return [assistant_row(c.name, now) for c in list_channels()]
+
+
+def ages(channel: str, buckets: int, span_days: int, now: datetime | None = None) -> list[int]:
+    """How many conversations fall in each of `buckets` equal age bands up to `span_days`."""
+    info = get_channel(channel)
+    now = now or clock.now()
+    width = max(1, span_days // buckets)
+    age = fn.julianday(now.strftime("%Y-%m-%d %H:%M:%S")) - fn.julianday(
+        Conversation.last_activity
+    )
+    band = fn.min(buckets - 1, fn.max(0, (age / width).cast("INTEGER")))
+    query = (
+        Conversation.select(band.alias("band"), fn.COUNT(Conversation.id))
+        .where(Conversation.channel == info.id)
+        .group_by(band)
+    )
+    result = [0] * buckets
+    for index, count in query.tuples():
+        result[int(index)] = count
+    return result
+
+
+def sweep_channel(
+    channel: str, now: datetime | None = None, chunk: int = SWEEP_CHUNK
+) -> SweepResult:
+    """Run one channel's assistant once, enabled or not; logs one entry if anything went."""
+    info = get_channel(channel)
+    days = _settings(info.id).days
+    limit = cutoff(days, now)
+    deleted, entry = 0, None
+    while True:
+        with engine.db.atomic():
+            ids = [
+                cid
+                for (cid,) in Conversation.select(Conversation.id)
+                .where(
+                    (Conversation.channel == info.id)
+                    & (Conversation.last_activity < limit)
+                    & ~Conversation.held
+                )
+                .limit(chunk)
+                .tuples()
+            ]
+            if ids:
+                remove(ids)
+                entry = _log_chunk(entry, info.name, len(ids), days)
+            deleted += len(ids)
+            Assistant.update(last_run_at=now or clock.now(), last_run_count=deleted).where(
+                Assistant.channel == info.id
+            ).execute()
+        if len(ids) < chunk:
+            return SweepResult(info.name, deleted, days, info.social)
+
+
+def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -> DeletionLog:
+    if entry is None:
+        return log.record(f"assistant:{channel}", "assistant sweep", count, rule(days))
+    log.add_to(entry, count)
+    return entry
+
+
+def sweep(
+    channel: str | None = None, now: datetime | None = None, dry_run: bool = False
+) -> list[SweepResult]:
+    """Run every enabled assistant (or the named channel's) once; dry_run only counts."""
+    enabled = [r.channel for r in list_assistants(now) if r.enabled]
+    names = enabled
+    if channel:
+        name = get_channel(channel).name
+        if name not in enabled:
+            raise Refused(f"the {name} assistant is off; turn it on with a number of days first")
+        names = [name]
+    results = []
+    for name in names:
+        if dry_run:
+            row = assistant_row(name, now)
+            results.append(SweepResult(name, row.due, row.days, row.social))
+        else:
+            results.append(sweep_channel(name, now))
+    return results

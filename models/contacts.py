@@ -1,0 +1,156 @@
+"""Contacts and their data attributes; deleting a contact's profile.
+
+Deleting a profile keeps the contact's conversations and messages (they then
+show "Someone"), and removes the name, email, phone and every attribute,
+from the tables and from the search index, in one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from . import clock, engine, log
+from .errors import InvalidInput, NotFound
+from .query import digits
+from .schema import Attribute, Contact, Conversation
+
+SOURCES = ("manual", "api")
+MAX_KEY = 100
+MAX_VALUE = 10_000
+
+
+@dataclass(frozen=True)
+class AttributeRow:
+    key: str
+    value: str
+    source: str
+    set_at: datetime
+
+
+@dataclass(frozen=True)
+class ContactInfo:
+    id: int
+    name: str
+    email: str
+    phone: str
+    attributes: list[AttributeRow]
+    conversations: int
+
+
+def resolve_contact(text: str) -> int:
+    """A contact by id, email or phone (digits compared), or a clear refusal."""
+    text = (text or "").strip()
+    if text.isdigit() and len(text) < 19 and Contact.get_or_none(Contact.id == int(text)):
+        return int(text)
+    if "@" in text:
+        found = [c.id for c in Contact.select(Contact.id).where(Contact.email == text.lower())]
+    elif len(digits(text)) >= 4:
+        where = Contact.phone_digits == digits(text)
+        found = [c.id for c in Contact.select(Contact.id).where(where)]
+    else:
+        found = []
+    if not found:
+        raise NotFound(f"no contact with id, email or phone {text[:60]!r}")
+    if len(found) > 1:
+        raise InvalidInput(f"{len(found)} contacts have {text[:60]!r}; use the contact's id")
+    return found[0]
+
+
+def _contact(contact_id: int) -> Contact:
+    contact = Contact.get_or_none(Contact.id == contact_id)
+    if contact is None:
+        raise NotFound(f"no contact #{contact_id}")
+    return contact
+
+
+def get_contact(contact_id: int) -> ContactInfo:
+    contact = _contact(contact_id)
+    return ContactInfo(
+        contact.id,
+        contact.name,
+        contact.email,
+        contact.phone,
+        list_attributes(contact_id),
+        Conversation.select().where(Conversation.contact == contact_id).count(),
+    )
+
+
+def create_contact(name: str = "", email: str = "", phone: str = "") -> int:
+    name, email, phone = name.strip(), email.strip().lower(), phone.strip()
+    for label, value in (("name", name), ("email", email), ("phone", phone)):
+        if len(value) > 200 or not value.isprintable():
+            raise InvalidInput(f"a contact's {label} must be at most 200 printable characters")
+    if not (name or email or phone):
+        raise InvalidInput("a contact needs a name, an email or a phone")
+    contact = Contact.create(
+        name=name, email=email, phone=phone, phone_digits=digits(phone), created_at=clock.now()
+    )
+    return contact.id
+
+
+def forget_contact(contact_id: int, actor: str, reason: str = "erasure request") -> int:
+    """Delete the profile; returns how many conversations stay, now showing "Someone"."""
+    actor = log.check_actor(actor)
+    with engine.db.atomic():
+        contact = _contact(contact_id)
+        kept = [
+            cid
+            for (cid,) in Conversation.select(Conversation.id)
+            .where(Conversation.contact == contact_id)
+            .tuples()
+        ]
+        Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
+        Attribute.delete().where(Attribute.contact == contact_id).execute()
+        contact.delete_instance()
+        engine.reindex(kept)
+        log.record(actor, "delete contact profile", 1, reason)
+    return len(kept)
+
+
+def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
+    key = (key or "").strip()
+    if not key or len(key) > MAX_KEY or not key.isprintable():
+        raise InvalidInput(f"an attribute key must be 1 to {MAX_KEY} printable characters")
+    if value is None or len(value) > MAX_VALUE:
+        raise InvalidInput(f"an attribute value must be at most {MAX_VALUE:,} characters")
+    if source not in SOURCES:
+        raise InvalidInput(f"an attribute source is 'manual' or 'api', not {source!r}")
+    return key, value
+
+
+def set_attribute(contact_id: int, key: str, value: str, source: str = "manual") -> AttributeRow:
+    """Set one attribute (one value per key): `manual` when an agent typed it, else `api`."""
+    key, value = _check_attribute(key, value, source)
+    with engine.db.atomic():
+        _contact(contact_id)
+        now = clock.now()
+        (
+            Attribute.insert(contact=contact_id, key=key, value=value, source=source, set_at=now)
+            .on_conflict(
+                conflict_target=[Attribute.contact, Attribute.key],
+                update={Attribute.value: value, Attribute.source: source, Attribute.set_at: now},
+            )
+            .execute()
+        )
+    return AttributeRow(key, value, source, now)
+
+
+def delete_attribute(contact_id: int, key: str, actor: str, reason: str = "agent request") -> None:
+    """Delete one attribute of a contact; the key and value are not logged."""
+    actor = log.check_actor(actor)
+    with engine.db.atomic():
+        _contact(contact_id)
+        deleted = (
+            Attribute.delete()
+            .where((Attribute.contact == contact_id) & (Attribute.key == key))
+            .execute()
+        )
+        if not deleted:
+            raise NotFound(f"contact #{contact_id} has no attribute {key[:60]!r}")
+        log.record(actor, "delete attribute", 1, reason)
+
+
+def list_attributes(contact_id: int) -> list[AttributeRow]:
+    query = Attribute.select().where(Attribute.contact == contact_id).order_by(Attribute.key)
+    return [AttributeRow(a.key, a.value, a.source, a.set_at) for a in query]

@@ -1,0 +1,227 @@
+"""Archive, hold and delete conversations; read one with its messages.
+
+Each public function is one transaction. A request that names a conversation
+that is missing, or (for deletion) one that is open or on legal hold, is
+refused whole: nothing of it is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from peewee import JOIN, fn
+
+from . import clock, engine, log
+from .errors import InvalidInput, NotFound, Refused
+from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation, Message
+
+MAX_IDS = 5_000_000
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class MessageRow:
+    author: str
+    body: str
+    sent_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversationDetail:
+    id: int
+    contact_id: int | None
+    contact: str
+    channel: str
+    kind: str
+    social: bool
+    status: str
+    held: bool
+    subject: str
+    created_at: datetime
+    last_activity: datetime
+    archived_at: datetime | None
+    messages: list[MessageRow]
+
+
+@dataclass(frozen=True)
+class DeletionSummary:
+    """What a deletion would remove: enough for a confirmation that says exactly what goes."""
+
+    count: int
+    contact: str | None
+    subject: str | None
+    social_channels: list[str]
+
+
+@dataclass(frozen=True)
+class DeletionResult:
+    count: int
+    social_channels: list[str]
+
+
+def check_ids(ids: Iterable[object]) -> list[int]:
+    """Whole positive ids, without repeats, in the order given."""
+    seen: dict[int, None] = {}
+    for raw in ids:
+        text = str(raw).strip()
+        if not text.isdigit() or not 0 < int(text) < 2**63:
+            raise InvalidInput(f"{text[:40]!r} is not a conversation id (a whole number)")
+        seen[int(text)] = None
+        if len(seen) > MAX_IDS:
+            raise InvalidInput(f"at most {MAX_IDS:,} conversations at once")
+    if not seen:
+        raise InvalidInput("no conversation given")
+    return list(seen)
+
+
+def _fetch(ids: Sequence[int]) -> list[tuple[int, str, bool, int]]:
+    rows: list[tuple[int, str, bool, int]] = []
+    for batch in engine.chunked(ids):
+        query = Conversation.select(
+            Conversation.id, Conversation.status, Conversation.held, Conversation.channel
+        ).where(Conversation.id.in_(batch))
+        rows.extend(query.tuples())
+    if len(rows) != len(ids):
+        missing = sorted(set(ids) - {r[0] for r in rows})
+        more = f" and {len(missing) - 1:,} more" if len(missing) > 1 else ""
+        raise NotFound(f"no conversation #{missing[0]}{more}")
+    return rows
+
+
+def _set(ids: Iterable[object], **values: object) -> int:
+    checked = check_ids(ids)
+    with engine.db.atomic():
+        _fetch(checked)
+        changed = 0
+        for batch in engine.chunked(checked):
+            changed += Conversation.update(**values).where(Conversation.id.in_(batch)).execute()
+        return changed
+
+
+def archive(ids: Iterable[object]) -> int:
+    """Archive conversations (already archived ones stay as they are)."""
+    return _set(ids, status=ARCHIVED, archived_at=clock.now())
+
+
+def unarchive(ids: Iterable[object]) -> int:
+    return _set(ids, status=OPEN, archived_at=None)
+
+
+def hold(ids: Iterable[object]) -> int:
+    """Put conversations on legal hold: nothing deletes them until they are released."""
+    return _set(ids, held=True)
+
+
+def release(ids: Iterable[object]) -> int:
+    return _set(ids, held=False)
+
+
+def _check_deletable(rows: list[tuple[int, str, bool, int]]) -> None:
+    open_ids = [r[0] for r in rows if r[1] != ARCHIVED]
+    held_ids = [r[0] for r in rows if r[2]]
+    if open_ids:
+        raise Refused(
+            f"conversation #{open_ids[0]} is open{_more(open_ids)}: archive before deleting; "
+            "nothing was deleted"
+        )
+    if held_ids:
+        raise Refused(
+            f"conversation #{held_ids[0]} is on legal hold{_more(held_ids)}: release it first; "
+            "nothing was deleted"
+        )
+
+
+def _more(ids: list[int]) -> str:
+    return f" (and {len(ids) - 1:,} more)" if len(ids) > 1 else ""
+
+
+def _social_names(channel_ids: Iterable[int]) -> list[str]:
+    query = Channel.select(Channel.name).where(Channel.id.in_(sorted(set(channel_ids))))
+    return [name for (name,) in query.where(Channel.social).order_by(Channel.name).tuples()]
+
+
+def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
+    """Delete conversations, their messages and index rows; caller holds the transaction."""
+    done = 0
+    for batch in engine.chunked(ids):
+        Message.delete().where(Message.conversation.in_(batch)).execute()
+        engine.unindex(batch)
+        Conversation.delete().where(Conversation.id.in_(batch)).execute()
+        done += len(batch)
+        if progress:
+            progress(done, len(ids))
+
+
+def delete_conversations(
+    ids: Iterable[object],
+    actor: str,
+    reason: str = "agent request",
+    progress: Progress | None = None,
+) -> DeletionResult:
+    """Delete archived, unheld conversations permanently, with their messages and index rows.
+
+    The result names the social-media channels involved: their platforms keep
+    their own copy, which the agent must delete there.
+    """
+    checked = check_ids(ids)
+    actor = log.check_actor(actor)
+    with engine.db.atomic():
+        rows = _fetch(checked)
+        _check_deletable(rows)
+        remove(checked, progress)
+        log.record(actor, "delete conversations", len(checked), reason)
+    return DeletionResult(len(checked), _social_names(r[3] for r in rows))
+
+
+def summarize(ids: Iterable[object]) -> DeletionSummary:
+    """Describe a deletion before it happens (count; contact and subject when there is one)."""
+    checked = check_ids(ids)
+    rows = _fetch(checked)
+    social = _social_names(r[3] for r in rows)
+    if len(checked) != 1:
+        return DeletionSummary(len(checked), None, None, social)
+    detail = get_conversation(checked[0])
+    return DeletionSummary(1, detail.contact, detail.subject, social)
+
+
+def get_conversation(conversation_id: int) -> ConversationDetail:
+    """One conversation with its messages, oldest first."""
+    c = (
+        Conversation.select(Conversation, Channel, Contact)
+        .join(Channel)
+        .switch(Conversation)
+        .join(Contact, JOIN.LEFT_OUTER)
+        .where(Conversation.id == conversation_id)
+        .first()
+    )
+    if c is None:
+        raise NotFound(f"no conversation #{conversation_id}")
+    messages = c.messages.order_by(Message.sent_at, Message.id)
+    contact = c.contact if c.contact_id is not None else None
+    return ConversationDetail(
+        id=c.id,
+        contact_id=c.contact_id,
+        contact=(contact.name or contact.email or contact.phone) if contact else SOMEONE,
+        channel=c.channel.name,
+        kind=c.channel.kind,
+        social=c.channel.social,
+        status=c.status,
+        held=c.held,
+        subject=c.subject,
+        created_at=c.created_at,
+        last_activity=c.last_activity,
+        archived_at=c.archived_at,
+        messages=[MessageRow(m.author, m.body, m.sent_at) for m in messages],
+    )
+
+
+def counts() -> dict[str, int]:
+    """Conversations per status."""
+    query = Conversation.select(Conversation.status, fn.COUNT(Conversation.id)).group_by(
+        Conversation.status
+    )
+    result = {OPEN: 0, ARCHIVED: 0}
+    result.update(dict(query.tuples()))
+    return result

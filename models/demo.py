@@ -1,0 +1,181 @@
+"""A realistic demo help desk: contacts with attributes, conversations on every channel kind.
+
+Rows are generated as plain tuples and written with bulk inserts in one
+transaction, then indexed with one INSERT ... SELECT, so a million
+conversations take a minute rather than an hour. Dates spread over the last
+18 months before the clock's now, so assistants have work to do.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from . import clock, engine
+from .assistants import set_assistant
+from .channels import ensure_channel
+from .errors import InvalidInput
+from .schema import TIME_FORMAT
+
+MAX_CONVERSATIONS = 10_000_000
+SPAN_DAYS = 548
+CHANNELS = (
+    ("Email", "email", 0.34, None),
+    ("Chat", "chat", 0.2, 90),
+    ("SMS", "sms", 0.1, 180),
+    ("Phone", "phone", 0.08, None),
+    ("Facebook", "facebook", 0.08, 30),
+    ("Instagram", "instagram", 0.06, None),
+    ("X", "twitter", 0.06, None),
+    ("WhatsApp", "whatsapp", 0.08, 60),
+)
+FIRST = (
+    "Ada Grace Alan Linus Margaret Tim Barbara Ken Radia Dennis Frances Edsger Hedy John "
+    "Katherine Donald Sophie Niklaus Anita Guido Yukihiro Shafi Leslie Mary Brian"
+).split()
+LAST = (
+    "Lovelace Hopper Turing Torvalds Hamilton Berners-Lee Liskov Thompson Perlman Ritchie "
+    "Allen Dijkstra Lamarr McCarthy Johnson Knuth Wilson Wirth Borg Rossum Matsumoto "
+    "Goldwasser Lamport Shelley Kernighan"
+).split()
+DOMAINS = ("example.com", "example.org", "mail.example.net", "corp.example")
+TOPICS = (
+    "refund for order {n}",
+    "cannot log in",
+    "delivery late",
+    "change my address",
+    "invoice {n} is wrong",
+    "cancel subscription",
+    "password reset not arriving",
+    "damaged item in order {n}",
+    "upgrade to the pro plan",
+    "delete my data please",
+    "question about pricing",
+    "card charged twice",
+)
+LINES = (
+    "Hi, I need help with this.",
+    "Thanks for getting back to me so quickly.",
+    "Could you check order {n} again?",
+    "It still does not work on my phone.",
+    "We have issued a refund; it shows in 3-5 days.",
+    "Can you send a photo of the label?",
+    "I'd like all my personal data deleted.",
+    "The tracking number is TRK{n}.",
+    "Sorry for the trouble, a replacement is on its way.",
+    "Great, that solved it!",
+)
+AGENTS = ("Sam (support)", "Priya (support)", "Jonas (billing)")
+ATTRIBUTES = (
+    ("plan", ("free", "pro", "team")),
+    ("language", ("en", "de", "fr", "es")),
+    ("company", ("Initech", "Globex", "Umbrella", "Hooli")),
+    ("birthday", ("1984-02-29", "1990-07-14", "1975-12-01")),
+)
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    contacts: int
+    conversations: int
+    messages: int
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime(TIME_FORMAT)
+
+
+def _contacts(rng: random.Random, first_id: int, count: int, now: str) -> Iterator[tuple]:
+    for i in range(first_id, first_id + count):
+        first, last = rng.choice(FIRST), rng.choice(LAST)
+        email = f"{first}.{last}{i}@{rng.choice(DOMAINS)}".lower()
+        area, line = rng.randint(200, 999), rng.randint(0, 9999)
+        phone = f"+1 ({area}) 555-{line:04d}"
+        yield (i, f"{first} {last}", email, phone, f"1{area}555{line:04d}", now)
+
+
+def _attributes(rng: random.Random, contact_ids: range, now: str) -> Iterator[tuple]:
+    for cid in contact_ids:
+        for key, values in rng.sample(ATTRIBUTES, rng.randint(0, 3)):
+            yield (cid, key, rng.choice(values), rng.choice(("manual", "api")), now)
+
+
+def _conversation(rng: random.Random, cid: int, contacts: range, channels: list, now: datetime):
+    channel = rng.choices(channels, weights=[c[2] for c in CHANNELS])[0]
+    created = now - timedelta(seconds=rng.randint(0, SPAN_DAYS * 86400))
+    times, messages = created, []
+    for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
+        author = "customer" if k % 2 == 0 else rng.choice(AGENTS)
+        body = rng.choice(LINES).format(n=rng.randint(1000, 99999))
+        messages.append((cid, author, body, _stamp(times)))
+        times = min(now, times + timedelta(minutes=rng.randint(5, 3000)))
+    last = messages[-1][3]
+    age_days = (now - created).days
+    archived = age_days > 14 and rng.random() < 0.7
+    subject = rng.choice(TOPICS).format(n=rng.randint(1000, 99999))
+    row = (
+        cid,
+        channel,
+        rng.choice(contacts),
+        subject,
+        "archived" if archived else "open",
+        last if archived else None,
+        _stamp(created),
+        last,
+        int(rng.random() < 0.01),
+    )
+    return row, messages
+
+
+CONVERSATION_COLUMNS = (
+    "id",
+    "channel_id",
+    "contact_id",
+    "subject",
+    "status",
+    "archived_at",
+    "created_at",
+    "last_activity",
+    "held",
+)
+
+
+def generate(conversations: int = 1000, seed: int = 7, batch: int = 20_000) -> DemoResult:
+    """Add a demo help desk to the open database."""
+    if not 0 < conversations <= MAX_CONVERSATIONS:
+        raise InvalidInput(f"--conversations must be from 1 to {MAX_CONVERSATIONS:,}")
+    rng, now = random.Random(seed), clock.now()
+    stamp = _stamp(now)
+    n_contacts = max(min(300, conversations), conversations // 4)
+    with engine.db.atomic():
+        channels = [ensure_channel(name, kind).id for name, kind, _, _ in CHANNELS]
+        for name, _, _, days in CHANNELS:
+            if days:
+                set_assistant(name, days)
+        first_contact = engine.max_id("contact") + 1
+        contacts = range(first_contact, first_contact + n_contacts)
+        engine.insert_rows(
+            "contact",
+            ("id", "name", "email", "phone", "phone_digits", "created_at"),
+            _contacts(rng, first_contact, n_contacts, stamp),
+        )
+        engine.insert_rows(
+            "attribute",
+            ("contact_id", "key", "value", "source", "set_at"),
+            _attributes(rng, contacts, stamp),
+        )
+        first = engine.max_id("conversation") + 1
+        messages = 0
+        for start in range(first, first + conversations, batch):
+            rows, bodies = [], []
+            for cid in range(start, min(start + batch, first + conversations)):
+                row, msgs = _conversation(rng, cid, contacts, channels, now)
+                rows.append(row)
+                bodies.extend(msgs)
+            engine.insert_rows("conversation", CONVERSATION_COLUMNS, rows)
+            engine.insert_rows("message", ("conversation_id", "author", "body", "sent_at"), bodies)
+            messages += len(bodies)
+        engine.index_from(first)
+    return DemoResult(n_contacts, conversations, messages)

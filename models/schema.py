@@ -1,0 +1,134 @@
+"""hushdesk's tables as Peewee models.
+
+The schema itself is created and changed by the numbered files in
+`models/migrations/`; these classes must describe the result of applying all
+of them. Times are stored as fixed-width UTC text so that SQLite's text
+comparison orders them correctly.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from peewee import (
+    AutoField,
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from .engine import db
+
+TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+SOCIAL_KINDS = frozenset({"facebook", "instagram", "twitter", "whatsapp", "telegram", "linkedin"})
+KNOWN_KINDS = frozenset({"email", "chat", "sms", "phone"}) | SOCIAL_KINDS
+OPEN = "open"
+ARCHIVED = "archived"
+SOMEONE = "Someone"
+
+
+class UTCDateTimeField(DateTimeField):
+    """Stores aware datetimes as 'YYYY-MM-DD HH:MM:SS' in UTC; reads them back aware."""
+
+    def db_value(self, value: datetime | None) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+    def python_value(self, value: str | datetime | None) -> datetime | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime):
+            return value if value.tzinfo else value.replace(tzinfo=UTC)
+        return datetime.strptime(value[:19], TIME_FORMAT).replace(tzinfo=UTC)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Channel(BaseModel):
+    id = AutoField()
+    name = CharField(unique=True)
+    kind = CharField()
+    social = BooleanField(default=False)
+
+
+class Contact(BaseModel):
+    id = AutoField()
+    name = TextField(default="")
+    email = TextField(default="", index=True)
+    phone = TextField(default="")
+    phone_digits = TextField(default="", index=True)
+    created_at = UTCDateTimeField()
+
+
+class Attribute(BaseModel):
+    id = AutoField()
+    contact = ForeignKeyField(Contact, backref="attributes", on_delete="CASCADE")
+    key = TextField()
+    value = TextField()
+    source = CharField()
+    set_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("contact", "key"), True),)
+
+
+class Conversation(BaseModel):
+    id = AutoField()
+    channel = ForeignKeyField(Channel, backref="conversations", on_delete="RESTRICT")
+    contact = ForeignKeyField(Contact, null=True, backref="conversations", on_delete="SET NULL")
+    subject = TextField(default="")
+    status = CharField(default=OPEN)
+    archived_at = UTCDateTimeField(null=True)
+    created_at = UTCDateTimeField()
+    last_activity = UTCDateTimeField()
+    held = BooleanField(default=False)
+
+    @classmethod
+    def archived(cls) -> object:
+        return cls.status == ARCHIVED
+
+    @classmethod
+    def deletable(cls) -> object:
+        """Only archived conversations that are not on legal hold may be deleted by an agent."""
+        return (cls.status == ARCHIVED) & ~cls.held
+
+
+class Message(BaseModel):
+    id = AutoField()
+    conversation = ForeignKeyField(Conversation, backref="messages", on_delete="CASCADE")
+    author = TextField()
+    body = TextField(default="")
+    sent_at = UTCDateTimeField()
+
+
+class Assistant(BaseModel):
+    channel = ForeignKeyField(Channel, primary_key=True, on_delete="CASCADE")
+    enabled = BooleanField(default=False)
+    days = IntegerField(default=30)
+    last_run_at = UTCDateTimeField(null=True)
+    last_run_count = IntegerField(default=0)
+
+
+class DeletionLog(BaseModel):
+    """What was deleted, by whom and why: never a name, email, phone, value, subject or body."""
+
+    id = AutoField()
+    at = UTCDateTimeField()
+    actor = TextField()
+    action = CharField()
+    count = IntegerField()
+    reason = TextField(default="")
+
+
+TABLES = (Channel, Contact, Attribute, Conversation, Message, Assistant, DeletionLog)

@@ -1,0 +1,35 @@
+"""Small builders shared by the tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import models
+from models import NewMessage
+
+
+def conversation(
+    channel: str = "Email",
+    kind: str = "email",
+    name: str = "Ada Lovelace",
+    email: str = "ada@example.com",
+    phone: str = "+1 (555) 014-2000",
+    subject: str = "refund please",
+    body: str = "my order never came",
+    status: str = "open",
+    held: bool = False,
+    at: datetime | None = None,
+    contact_id: int | None = None,
+) -> int:
+    if contact_id is None:
+        contact_id = models.create_contact(name, email, phone)
+    return models.create_conversation(
+        channel,
+        contact_id,
+        subject,
+        [NewMessage("customer", body, at)],
+        status=status,
+        created_at=at,
+        held=held,
+        kind=kind,
+    )

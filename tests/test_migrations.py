@@ -1,0 +1,57 @@
+import sqlite3
+
+import pytest
+from peewee import SqliteDatabase
+from playhouse.migrations import Runner
+
+import models
+from models import engine
+
+from .helpers import conversation
+
+
+@pytest.mark.parametrize("stop", engine.schema_migrations())
+def test_search_works_after_upgrading_from_each_migration(db_path, clock, stop):
+    """Open a database left at `stop`, upgrade it, and check search still tracks changes."""
+    old = SqliteDatabase(str(db_path))
+    Runner(old, directory=str(engine.MIGRATIONS_DIR), table_name="schema_migration").up(stop)
+    old.close()
+    models.open_database(db_path)
+    try:
+        keep = conversation(body="aardvark", status="archived")
+        gone = conversation(body="aardvark", status="archived", email="b@example.com")
+        models.delete_conversations([gone], "sam")
+        assert models.ConversationSearch("aardvark").ids() == [keep]
+        assert models.ConversationSearch("lovelace").ids() == [keep]
+    finally:
+        models.close_database()
+
+
+def test_database_from_a_newer_hushdesk_is_refused(db_path, clock):
+    models.open_database(db_path)
+    models.close_database()
+    raw = sqlite3.connect(db_path)
+    raw.execute("INSERT INTO schema_migration(name, applied) VALUES ('9999_future', '2030-01-01')")
+    raw.commit()
+    raw.close()
+    with pytest.raises(models.DatabaseTooNew, match="newer hushdesk"):
+        models.open_database(db_path)
+
+
+def test_pragmas_are_set(db):
+    def pragma(name):
+        return engine.db.execute_sql(f"PRAGMA {name}").fetchone()[0]
+
+    assert pragma("journal_mode") == "wal"
+    assert pragma("foreign_keys") == 1
+    assert pragma("secure_delete") == 1
+    assert pragma("busy_timeout") >= 10_000
+
+
+def test_not_a_database_is_refused(tmp_path):
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(models.DatabaseUnavailable, match="cannot open"):
+        models.open_database(path)
+    with pytest.raises(models.DatabaseUnavailable, match="folder"):
+        models.open_database(tmp_path)

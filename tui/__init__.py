@@ -1,0 +1,1 @@
+"""hushdesk's user interfaces: the command line and the Textual app."""

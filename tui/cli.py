@@ -1,0 +1,162 @@
+"""`hushdesk`: parse arguments, open the database, run a sub-command or the app.
+
+Refused input ends with one line on stderr and exit code 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import models
+
+from . import commands
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(1, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def default_db() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("hushdesk", appauthor=False)) / "hushdesk.db"
+
+
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) < 0 or len(text) > 12:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number")
+    return int(text)
+
+
+def _common() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        default=argparse.SUPPRESS,
+        help="database file (default: $HUSHDESK_DB, else the user data folder)",
+    )
+    common.add_argument(
+        "--agent",
+        default=argparse.SUPPRESS,
+        help="your name in the deletion log (default: $HUSHDESK_AGENT or login)",
+    )
+    return common
+
+
+def build_parser() -> Parser:
+    common = _common()
+    parser = Parser(
+        prog="hushdesk",
+        parents=[common],
+        description="A keyboard-driven help-desk inbox that enforces customer-data policy.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+
+    def add(name: str, func: object, text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, parents=[common], help=text, description=text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("demo", commands.cmd_demo, "fill the database with a demo help desk")
+    p.add_argument("--conversations", type=_count, default=1000)
+    p.add_argument("--seed", type=_count, default=7)
+    add(
+        "import", commands.cmd_import, "import a .jsonl file, an mbox file or a Maildir folder"
+    ).add_argument("file")
+    p = add("search", commands.cmd_search, "search conversations (newest activity first)")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--limit", type=_count, default=100, help="rows to print; 0 for all")
+    p.add_argument("--json", action="store_true")
+    for name, func, text in (
+        ("archive", commands.cmd_archive, "archive conversations"),
+        ("unarchive", commands.cmd_unarchive, "move archived conversations back to Open"),
+        ("hold", commands.cmd_hold, "put conversations on legal hold"),
+        ("release", commands.cmd_release, "release conversations from legal hold"),
+        ("delete", commands.cmd_delete, "delete archived conversations permanently"),
+    ):
+        add(name, func, text).add_argument("ids", nargs="+", metavar="ID")
+    add(
+        "forget", commands.cmd_forget, "delete a contact's profile, keeping the conversations"
+    ).add_argument("contact", metavar="CONTACT", help="id, email or phone")
+    _attr_parser(add("attr", commands.cmd_attr, "list, set or delete a contact's attributes"))
+    _assistant_parser(add("assistant", commands.cmd_assistant, "per-channel retention assistants"))
+    p = add("sweep", commands.cmd_sweep, "run every enabled assistant once (for cron)")
+    p.add_argument("--dry-run", action="store_true", help="only print what would be deleted")
+    p.add_argument("--channel", help="only this channel's assistant")
+    p = add("log", commands.cmd_log, "the deletion log, newest first")
+    p.add_argument("--limit", type=_count, default=200, help="entries to print; 0 for all")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _attr_parser(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    ls = actions.add_parser("ls", help="list a contact's attributes")
+    ls.add_argument("contact", metavar="CONTACT")
+    ls.add_argument("--json", action="store_true")
+    st = actions.add_parser("set", help="set an attribute (source: api)")
+    for name in ("contact", "key", "value"):
+        st.add_argument(name, metavar=name.upper())
+    rm = actions.add_parser("rm", help="delete an attribute")
+    rm.add_argument("contact", metavar="CONTACT")
+    rm.add_argument("key", metavar="KEY")
+
+
+def _assistant_parser(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    actions.add_parser("ls", help="list every channel's assistant").add_argument(
+        "--json", action="store_true"
+    )
+    st = actions.add_parser("set", help="set a channel's days, or off")
+    st.add_argument("channel", metavar="CHANNEL")
+    st.add_argument("days", metavar="DAYS|off")
+
+
+def resolve_db(args: argparse.Namespace) -> Path:
+    return Path(getattr(args, "db", None) or os.environ.get("HUSHDESK_DB") or default_db())
+
+
+def resolve_agent(args: argparse.Namespace) -> str:
+    agent = getattr(args, "agent", None) or os.environ.get("HUSHDESK_AGENT")
+    if not agent:
+        try:
+            agent = getpass.getuser()
+        except (KeyError, OSError):
+            agent = "agent"
+    return agent
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.agent = resolve_agent(args)
+    models.open_database(resolve_db(args))
+    try:
+        if args.command is None:
+            from .app import make_app
+
+            make_app(agent=args.agent).run()
+        else:
+            args.func(args)
+    finally:
+        models.close_database()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = run(argv)
+    except models.HushdeskError as error:
+        print(f"hushdesk: {error}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        code = 0
+    sys.exit(code)

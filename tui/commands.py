@@ -1,0 +1,162 @@
+"""The command line's sub-commands: each one calls `models` and prints the outcome."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+import models
+from models import demo, importer
+
+from .output import json_lines, safe, table
+
+
+def cmd_demo(args: argparse.Namespace) -> None:
+    result = demo.generate(args.conversations, args.seed)
+    print(
+        f"Added {result.conversations:,} conversations ({result.messages:,} messages) "
+        f"and {result.contacts:,} contacts."
+    )
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    result = importer.import_path(args.file)
+    print(
+        f"Imported {result.contacts:,} contacts, {result.conversations:,} conversations "
+        f"and {result.messages:,} messages."
+    )
+
+
+def cmd_search(args: argparse.Namespace) -> None:
+    search = models.ConversationSearch(" ".join(args.query))
+    total = search.count()
+    rows = search.page(0, args.limit)
+    if args.json:
+        json_lines([dataclasses.asdict(r) for r in rows])
+        return
+    table(
+        ("id", "contact", "channel", "status", "held", "subject", "last activity"),
+        [(r.id, r.contact, r.channel, r.status, r.held, r.subject, r.last_activity) for r in rows],
+        (10, 24, 12, 8, 4, 40, 16),
+    )
+    print(f"{len(rows):,} of {total:,} matching conversations shown.")
+
+
+def _changed(verb: str, count: int, asked: int) -> None:
+    print(f"{verb} {asked:,} conversation{'s' if asked != 1 else ''} ({count:,} changed).")
+
+
+def cmd_archive(args: argparse.Namespace) -> None:
+    _changed("Archived", models.archive(args.ids), len(set(args.ids)))
+
+
+def cmd_unarchive(args: argparse.Namespace) -> None:
+    _changed("Unarchived", models.unarchive(args.ids), len(set(args.ids)))
+
+
+def cmd_hold(args: argparse.Namespace) -> None:
+    _changed("Put on legal hold", models.hold(args.ids), len(set(args.ids)))
+
+
+def cmd_release(args: argparse.Namespace) -> None:
+    _changed("Released from legal hold", models.release(args.ids), len(set(args.ids)))
+
+
+def social_notice(channels: list[str]) -> str:
+    if not channels:
+        return ""
+    names = ", ".join(channels)
+    return (
+        f"Some came from {names}: hushdesk deleted its copy; "
+        f"the copy on {names} must be deleted on the platform itself."
+    )
+
+
+def cmd_delete(args: argparse.Namespace) -> None:
+    result = models.delete_conversations(args.ids, args.agent)
+    print(f"Deleted {result.count:,} conversation{'s' if result.count != 1 else ''} permanently.")
+    if result.social_channels:
+        print(social_notice(result.social_channels))
+
+
+def cmd_forget(args: argparse.Namespace) -> None:
+    contact_id = models.resolve_contact(args.contact)
+    kept = models.forget_contact(contact_id, args.agent)
+    print(
+        f"Deleted contact #{contact_id}'s profile; its {kept:,} conversations stay "
+        f'and show "{models.SOMEONE}".'
+    )
+
+
+def cmd_attr(args: argparse.Namespace) -> None:
+    contact_id = models.resolve_contact(args.contact)
+    if args.action == "ls":
+        rows = models.list_attributes(contact_id)
+        if args.json:
+            json_lines([dataclasses.asdict(a) for a in rows])
+        else:
+            table(
+                ("key", "value", "source", "set"),
+                [(a.key, a.value, a.source, a.set_at) for a in rows],
+                (30, 50, 6, 16),
+            )
+    elif args.action == "set":
+        models.set_attribute(contact_id, args.key, args.value, source="api")
+        print(f"Set {safe(args.key, 60)} on contact #{contact_id}.")
+    else:
+        models.delete_attribute(contact_id, args.key, args.agent)
+        print(f"Deleted {safe(args.key, 60)} from contact #{contact_id}.")
+
+
+def cmd_assistant(args: argparse.Namespace) -> None:
+    if args.action == "set":
+        days = None if args.days.strip().lower() == "off" else args.days
+        row = models.set_assistant(args.channel, days)
+        state = f"deletes after {row.days} days" if row.enabled else "is off"
+        print(f"The {row.channel} assistant {state}.")
+        return
+    rows = models.list_assistants()
+    if args.json:
+        json_lines([dataclasses.asdict(r) for r in rows])
+        return
+    table(
+        ("channel", "kind", "social", "assistant", "days", "conversations", "due now", "last run"),
+        [
+            (
+                r.channel,
+                r.kind,
+                r.social,
+                "on" if r.enabled else "off",
+                r.days,
+                r.conversations,
+                r.due,
+                r.last_run_at,
+            )
+            for r in rows
+        ],
+        (20, 10, 3, 3, 6, 12, 12, 16),
+    )
+
+
+def cmd_sweep(args: argparse.Namespace) -> None:
+    results = models.sweep(args.channel, dry_run=args.dry_run)
+    if not results:
+        print("No assistant is on.")
+    verb = "would delete" if args.dry_run else "deleted"
+    for r in results:
+        print(f"{r.channel}: {verb} {r.deleted:,} conversations (older than {r.days} days).")
+    social = [r.channel for r in results if r.social and r.deleted]
+    if social and not args.dry_run:
+        print(social_notice(social))
+
+
+def cmd_log(args: argparse.Namespace) -> None:
+    entries = models.list_log(args.limit)
+    if args.json:
+        json_lines([dataclasses.asdict(e) for e in entries])
+        return
+    table(
+        ("id", "when", "who", "what", "how many", "why"),
+        [(e.id, e.at, e.actor, e.action, e.count, e.reason) for e in entries],
+        (8, 16, 30, 24, 10, 40),
+    )

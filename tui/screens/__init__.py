@@ -1,0 +1,1 @@
+"""hushdesk's screens."""
