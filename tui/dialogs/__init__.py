@@ -1,1 +1,1 @@
-"""hushdesk's dialogs."""
+"""Modal dialogs."""

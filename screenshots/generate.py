@@ -1,0 +1,71 @@
+"""Regenerate the SVG screenshots in this folder from demo data, a fixed seed and a fixed clock.
+
+.venv/bin/python screenshots/generate.py
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import models  # noqa: E402
+from models import demo  # noqa: E402
+from models.clock import FixedClock, set_clock  # noqa: E402
+from tui.app import make_app  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
+SIZE = (120, 36)
+
+
+async def shoot() -> None:
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+
+        async def settle() -> None:
+            await app.workers.wait_for_complete()
+            await pilot.pause(0.2)
+
+        def save(name: str) -> None:
+            app.save_screenshot(str(HERE / f"{name}.svg"))
+
+        await settle()
+        save("inbox")
+        await pilot.press("c")
+        await settle()
+        save("contact-pane")
+        await pilot.press("escape", "2", "slash", *"name:ada", "enter")
+        await settle()
+        await pilot.press("space", "down", "space", "down", "down", "space")
+        await settle()
+        save("archived-search-selection")
+        await pilot.press("d")
+        await settle()
+        save("delete-confirmation")
+        await pilot.press("y")
+        await settle()
+        await pilot.press("L")
+        await settle()
+        save("deletion-log")
+        await pilot.press("escape", "A")
+        await settle()
+        save("assistants")
+
+
+def main() -> None:
+    set_clock(FixedClock(NOW))
+    with tempfile.TemporaryDirectory() as folder:
+        models.open_database(Path(folder) / "screenshots.db")
+        demo.generate(1000, seed=7)
+        models.sweep("Facebook")
+        asyncio.run(shoot())
+        models.close_database()
+
+
+if __name__ == "__main__":
+    main()

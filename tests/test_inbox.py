@@ -1,0 +1,329 @@
+"""Pilot tests: the real app on a real database file, driven by keys and clicks."""
+
+from datetime import timedelta
+
+import pytest
+
+import models
+from models import demo
+from models.schema import Contact, Conversation
+from tui.app import make_app
+from tui.dialogs.confirm import ConfirmDialog
+from tui.screens.inbox import InboxScreen
+from tui.widgets.contact_pane import AttributeItem
+from tui.widgets.conversation_list import ConversationList
+
+from .conftest import NOW
+from .helpers import conversation
+
+SIZE = (120, 40)
+
+
+async def settle(pilot):
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def inbox(app) -> InboxScreen:
+    assert isinstance(app.screen, InboxScreen)
+    return app.screen
+
+
+def listing(app) -> ConversationList:
+    return app.screen.query_one(ConversationList)
+
+
+async def search(pilot, text):
+    await pilot.press("slash")
+    assert pilot.app.screen.focused.id == "search"
+    await pilot.press(*text, "enter")
+    await settle(pilot)
+
+
+async def test_archive_then_delete_from_archived(db):
+    first = conversation(subject="first", at=NOW - timedelta(hours=1))
+    conversation(subject="second", email="b@example.com", at=NOW - timedelta(hours=2))
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert listing(app).current.id == first
+        await pilot.press("a")
+        await settle(pilot)
+        assert models.get_conversation(first).status == "archived"
+        assert listing(app).total == 1
+        await pilot.press("2")
+        await settle(pilot)
+        assert listing(app).current.id == first
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not Conversation.select().where(Conversation.id == first).exists()
+        assert listing(app).total == 0
+        assert models.list_log()[0].actor == "sam"
+
+
+async def test_d_in_open_filter_deletes_nothing(db):
+    cid = conversation()
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmDialog)
+        assert any("Archive first" in n.message for n in app._notifications)
+        assert models.get_conversation(cid).status == "open"
+
+
+async def test_confirm_defaults_to_cancel(db):
+    cid = conversation(status="archived")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        assert app.screen.focused.id == "confirm-no"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d", "escape")
+        await settle(pilot)
+        assert models.get_conversation(cid)
+
+
+@pytest.mark.parametrize("query", ["name:Zelda", "email:zelda@", "phone:555 0199"])
+async def test_search_select_all_and_bulk_delete(db, query):
+    zelda = models.create_contact("Zelda Fitzgerald", "zelda@example.com", "+1 (555) 019-9000")
+    mine = [
+        models.create_conversation(
+            "Email", zelda, f"note {i}", status="archived", created_at=NOW - timedelta(minutes=i)
+        )
+        for i in range(60)
+    ]
+    models.create_conversation("Facebook", zelda, "open one", kind="facebook")
+    others = [conversation(email=f"o{i}@example.com", status="archived") for i in range(5)]
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await search(pilot, query)
+        assert listing(app).total == 60
+        assert app.screen.focused is listing(app)
+        await pilot.press("asterisk")
+        await pilot.pause()
+        assert len(listing(app).selection) == 60
+        assert "60 selected" in str(app.screen.query_one("#info").render())
+        await pilot.press("d")
+        await pilot.pause()
+        assert "60 conversations" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert listing(app).total == 0
+        assert not Conversation.select().where(Conversation.id.in_(mine)).exists()
+        assert Conversation.select().where(Conversation.id.in_(others)).count() == 5
+        assert models.counts() == {"open": 1, "archived": 5}
+        assert models.list_log()[0].count == 60
+
+
+async def test_social_conversation_warns_about_platform_copy(db):
+    conversation(channel="Instagram", kind="instagram", status="archived")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "d")
+        await pilot.pause()
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert "Instagram" in question and "platform itself" in question
+        await pilot.press("y")
+        await settle(pilot)
+        assert any("platform itself" in n.message for n in app._notifications)
+
+
+async def test_delete_attributes_by_key_and_by_click(db):
+    cid = conversation()
+    contact_id = models.get_conversation(cid).contact_id
+    models.set_attribute(contact_id, "alpha", "1")
+    models.set_attribute(contact_id, "beta", "2")
+    models.set_attribute(contact_id, "gamma", "3", source="api")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert [a.key for a in models.list_attributes(contact_id)] == ["beta", "gamma"]
+        items = list(app.screen.query(AttributeItem))
+        gamma = next(i for i in items if i.attribute.key == "gamma")
+        await pilot.click(gamma.query_one(".attribute-x"))
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert [a.key for a in models.list_attributes(contact_id)] == ["beta"]
+        assert [e.action for e in models.list_log()] == ["delete attribute"] * 2
+
+
+async def test_add_attribute(db):
+    cid = conversation()
+    contact_id = models.get_conversation(cid).contact_id
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "n")
+        await pilot.pause()
+        await pilot.press(*"plan", "enter", *"pro", "enter")
+        await settle(pilot)
+        [attribute] = models.list_attributes(contact_id)
+        assert (attribute.key, attribute.value, attribute.source) == ("plan", "pro", "manual")
+
+
+async def test_forget_profile_keeps_conversations_as_someone(db):
+    cid = conversation(name="Grace Hopper")
+    other = conversation(name="Grace Hopper", email="g2@example.com")
+    contact_id = models.get_conversation(cid).contact_id
+    models.create_conversation(
+        "Email", contact_id, "another one", created_at=NOW - timedelta(days=1)
+    )
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        while listing(app).current.contact_id != contact_id:
+            await pilot.press("down")
+        await pilot.press("c", "F")
+        await pilot.pause()
+        assert "stay and show" in str(app.screen.query_one("#confirm-question").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert not Contact.select().where(Contact.id == contact_id).exists()
+        rows = {r.id: r.contact for r in models.ConversationSearch("").page()}
+        assert rows[cid] == "Someone" and rows[other] == "Grace Hopper"
+        assert Conversation.select().count() == 3
+        shown = [listing(app).row_at(i).contact for i in range(listing(app).total)]
+        assert shown.count("Someone") == 2
+
+
+async def test_command_palette_runs_an_action(db):
+    cid = conversation()
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Archive")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert models.get_conversation(cid).status == "archived"
+
+
+async def test_hold_toggles_and_blocks_delete(db):
+    cid = conversation(status="archived")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2", "h")
+        await settle(pilot)
+        assert models.get_conversation(cid).held
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot)
+        assert models.get_conversation(cid)
+        assert any("legal hold" in n.message for n in app._notifications)
+        await pilot.press("h")
+        await settle(pilot)
+        assert not models.get_conversation(cid).held
+
+
+async def test_unarchive_and_escape_clears_selection_then_search(db):
+    a = conversation(status="archived", subject="apple")
+    conversation(status="archived", subject="banana", email="b@example.com")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await search(pilot, "apple")
+        await pilot.press("space")
+        assert listing(app).selection == {a}
+        await pilot.press("escape")
+        assert listing(app).selection == set()
+        await pilot.press("escape")
+        await settle(pilot)
+        assert listing(app).total == 2
+        await search(pilot, "apple")
+        await pilot.press("u")
+        await settle(pilot)
+        assert models.get_conversation(a).status == "open"
+
+
+async def test_bad_search_is_a_notification_not_a_crash(db):
+    conversation()
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, "is:nonsense")
+        assert any("is:nonsense" in n.message for n in app._notifications)
+        assert listing(app).total == 1
+
+
+async def test_markup_and_escape_sequences_render_as_text(db):
+    conversation(
+        name="[b]Mallory[/b]",
+        subject="[bold red]urgent[/]",
+        body="hello [/] \x1b[2J\x1b]0;title\x07 [link=x]click[/link]",
+    )
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        svg = app.export_screenshot()
+        assert "[bold red]urgent[/]" in svg.replace("&#160;", " ")
+        assert "[b]Mallory[/b]" in svg.replace("&#160;", " ")
+        assert "\x1b" not in svg and "\\x1b[2J" in svg
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 60)])
+async def test_every_screen_renders_at_small_and_large_sizes(db, size):
+    demo.generate(200)
+    models.archive(models.ConversationSearch("", status="open").ids()[:3])
+    app = make_app("sam")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.export_screenshot()
+        await pilot.press("2", "d")
+        await pilot.pause()
+        app.export_screenshot()
+        await pilot.press("n", "c")
+        await pilot.pause()
+        app.export_screenshot()
+        await pilot.press("escape", "A")
+        await pilot.pause()
+        app.export_screenshot()
+        await pilot.press("escape", "L")
+        await pilot.pause()
+        app.export_screenshot()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, InboxScreen)
+
+
+async def test_hundred_thousand_conversations_without_loading_them_all(db):
+    demo.generate(100_000, batch=50_000)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = listing(app)
+        assert view.total > 20_000
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.cursor == view.total - 1
+        assert view.current is not None
+        await pilot.press("pageup", "up", "home")
+        await pilot.pause()
+        assert view.cursor == 0
+        assert view.rows_fetched <= 600
+        assert view.virtual_size.height == view.total

@@ -1,0 +1,373 @@
+"""The inbox: Open and Archived filters, search, selection, and the conversation and contact panes.
+
+Every change goes through a `models` function; slow ones run in a thread
+worker and report back, so the screen never freezes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from peewee import OperationalError
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, ProgressBar, Static, Tab, Tabs
+
+import models
+from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
+
+from ..dialogs.attribute import AttributeDialog
+from ..dialogs.confirm import ConfirmDialog
+from ..text import plain, plural
+from ..widgets.contact_pane import ContactPane
+from ..widgets.conversation_list import ConversationList
+from ..widgets.conversation_pane import ConversationPane
+from ..wording import attribute_question, delete_question, forget_question, social_notice
+
+NARROW = 110
+
+# (action, title, help) for the command palette; every key's action is here.
+COMMANDS = (
+    ("filter('open')", "Show Open", "The Open filter (1)"),
+    ("filter('archived')", "Show Archived", "The Archived filter (2)"),
+    ("search", "Search", "Focus the search box (/)"),
+    ("archive", "Archive", "Archive the selection or the highlighted conversation (a)"),
+    ("unarchive", "Unarchive", "Move the selection or the highlighted one back to Open (u)"),
+    ("hold", "Legal hold", "Put on legal hold, or release (h)"),
+    ("delete", "Delete permanently", "Delete archived conversations (d)"),
+    ("toggle", "Select", "Select or unselect the highlighted conversation (space)"),
+    ("select_all", "Select all matches", "Every conversation matching filter and search (*)"),
+    ("clear", "Clear selection", "Clear the selection, then the search (esc)"),
+    ("contact", "Contact pane", "Go to the contact's attributes (c)"),
+)
+
+
+class InboxScreen(Screen[None]):
+    BINDINGS = [
+        Binding("1", "filter('open')", "Open"),
+        Binding("2", "filter('archived')", "Archived"),
+        Binding("slash", "search", "Search"),
+        Binding("a", "archive", "Archive"),
+        Binding("u", "unarchive", "Unarchive"),
+        Binding("h", "hold", "Hold"),
+        Binding("d", "delete", "Delete"),
+        Binding("space", "toggle", "Select"),
+        Binding("asterisk", "select_all", "All"),
+        Binding("escape", "clear", "Clear", show=False),
+        Binding("c", "contact", "Contact"),
+        Binding("A", "app.assistants", "Assist."),
+        Binding("L", "app.log", "Log"),
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    status: reactive[str] = reactive(OPEN, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Tabs(Tab("Open", id="tab-open"), Tab("Archived", id="tab-archived"), id="filters")
+        yield Input(
+            placeholder="/ search: words, name:, email:, phone:, channel:, is:held, older:30d",
+            id="search",
+        )
+        yield Static(id="info", markup=False)
+        with Horizontal(id="panes"):
+            yield ConversationList(id="list")
+            with Vertical(id="side"):
+                yield ConversationPane(id="conversation")
+                yield ContactPane(id="contact")
+        yield ProgressBar(id="progress", show_eta=False)
+        yield Footer(compact=True)
+
+    @property
+    def list(self) -> ConversationList:
+        return self.query_one(ConversationList)
+
+    def on_mount(self) -> None:
+        self.query_one("#search", Input).can_focus = True
+        self.list.focus()
+        self.show_search("")
+
+    def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "narrow")
+
+    # filter and search ------------------------------------------------------
+    def show_search(self, text: str, keep_cursor: bool = False) -> bool:
+        try:
+            search = ConversationSearch(text, status=self.status)
+        except HushdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return False
+        self.query_text = text
+        self.list.show(search, keep_cursor)
+        self.refresh_info()
+        return True
+
+    def refresh_all(self) -> None:
+        self.list.reload(keep_cursor=True)
+        self.refresh_info()
+
+    def refresh_info(self) -> None:
+        counts = models.counts()
+        self.query_one("#tab-open", Tab).label = f"Open {counts[OPEN]:,}"
+        self.query_one("#tab-archived", Tab).label = f"Archived {counts[ARCHIVED]:,}"
+        text = Text(f" {'Open' if self.status == OPEN else 'Archived'} · ", style="bold")
+        if self.query_text:
+            matches = "match" if self.list.total == 1 else "matches"
+            text.append(f"{self.list.total:,} {matches} for ")
+            text.append_text(plain(self.query_text, "italic"))
+        else:
+            text.append(plural(self.list.total, "conversation"))
+        if self.list.selection:
+            text.append(f" · ● {len(self.list.selection):,} selected", style="bold yellow")
+        self.query_one("#info", Static).update(text)
+        self.refresh_bindings()
+
+    def watch_status(self, status: str) -> None:
+        self.query_one(Tabs).active = f"tab-{status}"
+        self.list.clear_selection()
+        self.show_search(self.query_text)
+
+    @on(Tabs.TabActivated, "#filters")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        self.status = OPEN if event.tab.id == "tab-open" else ARCHIVED
+
+    def action_filter(self, status: str) -> None:
+        self.status = status
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Submitted, "#search")
+    def _search(self, event: Input.Submitted) -> None:
+        if self.show_search(event.value):
+            self.list.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "archive":
+            return self.status == OPEN
+        if action == "unarchive":
+            return self.status == ARCHIVED
+        return True
+
+    # selection ----------------------------------------------------------------
+    def action_toggle(self) -> None:
+        self.list.toggle_current()
+
+    def action_select_all(self) -> None:
+        if self.list.search is not None:
+            self.list.select(self.list.search.ids())
+
+    @on(ConversationList.SelectionChanged)
+    def _selection(self) -> None:
+        self.refresh_info()
+
+    def action_clear(self) -> None:
+        search_box = self.query_one("#search", Input)
+        if self.focused is search_box:
+            search_box.value = ""
+            self.show_search("")
+            self.list.focus()
+        elif self.focused is not self.list:
+            self.list.focus()
+        elif self.list.selection:
+            self.list.clear_selection()
+        elif self.query_text:
+            search_box.value = ""
+            self.show_search("")
+
+    def targets(self) -> list[int]:
+        if self.list.selection:
+            return sorted(self.list.selection)
+        row = self.list.current
+        return [row.id] if row else []
+
+    # panes --------------------------------------------------------------------
+    @on(ConversationList.Highlighted)
+    def _highlighted(self, event: ConversationList.Highlighted) -> None:
+        self.show_panes(event.row.id if event.row else None)
+
+    def show_panes(self, conversation_id: int | None) -> None:
+        detail = contact = None
+        try:
+            if conversation_id is not None:
+                detail = models.get_conversation(conversation_id)
+                if detail.contact_id is not None:
+                    contact = models.get_contact(detail.contact_id)
+        except HushdeskError:
+            detail = contact = None
+        self.query_one(ConversationPane).show(detail)
+        self.query_one(ContactPane).show(contact)
+
+    @on(ConversationList.Opened)
+    def _opened(self) -> None:
+        self.query_one(ConversationPane).focus()
+
+    def action_contact(self) -> None:
+        self.query_one(ContactPane).focus_attributes()
+
+    # operations ---------------------------------------------------------------
+    def action_archive(self) -> None:
+        ids = self.targets()
+        if ids:
+            self.run_operation(
+                lambda: models.archive(ids), f"Archived {plural(len(ids), 'conversation')}."
+            )
+
+    def action_unarchive(self) -> None:
+        ids = self.targets()
+        if ids:
+            self.run_operation(
+                lambda: models.unarchive(ids), f"Moved {plural(len(ids), 'conversation')} to Open."
+            )
+
+    def action_hold(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        current = self.list.current
+        release = not self.list.selection and current is not None and current.held
+        op, verb = (models.release, "Released") if release else (models.hold, "Put on legal hold:")
+        self.run_operation(lambda: op(ids), f"{verb} {plural(len(ids), 'conversation')}.")
+
+    def action_delete(self) -> None:
+        ids = self.targets()
+        if not ids:
+            return
+        if self.status == OPEN:
+            self.notify(
+                "Archive first: only archived conversations can be deleted. Nothing was deleted.",
+                severity="warning",
+            )
+            return
+        try:
+            summary = models.summarize(ids)
+        except HushdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.delete(ids)
+
+        self.app.push_screen(ConfirmDialog(delete_question(summary)), answered)
+
+    @work(thread=True, exclusive=True, group="database")
+    def delete(self, ids: list[int]) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        self.app.call_from_thread(self._progress_start, len(ids))
+
+        def progress(done: int, total: int) -> None:
+            self.app.call_from_thread(bar.update, total=total, progress=done)
+
+        try:
+            result = models.delete_conversations(ids, self.app.agent, progress=progress)
+        except (HushdeskError, OperationalError) as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        finally:
+            self.app.call_from_thread(self._progress_end)
+            models.engine.close_database()
+        self.app.call_from_thread(self._deleted, result)
+
+    def _progress_start(self, total: int) -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        bar.update(total=total, progress=0)
+        bar.display = True
+
+    def _progress_end(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+
+    def _deleted(self, result: models.DeletionResult) -> None:
+        self.list.selection.clear()
+        self.refresh_all()
+        self.notify(f"Deleted {plural(result.count, 'conversation')} permanently.")
+        if result.social_channels:
+            self.notify(
+                social_notice(result.social_channels), severity="warning", timeout=15, markup=False
+            )
+
+    def _failed(self, error: Exception) -> None:
+        message = (
+            str(error)
+            if isinstance(error, HushdeskError)
+            else f"database busy: {error}; try again"
+        )
+        self.notify(message, severity="error", markup=False)
+        self.refresh_all()
+
+    @work(thread=True, exclusive=True, group="database")
+    def run_operation(self, operation: Callable[[], object], done: str) -> None:
+        try:
+            operation()
+        except (HushdeskError, OperationalError) as error:
+            self.app.call_from_thread(self._failed, error)
+            return
+        finally:
+            models.engine.close_database()
+        self.app.call_from_thread(self._operated, done)
+
+    def _operated(self, done: str) -> None:
+        self.list.selection.clear()
+        self.refresh_all()
+        self.notify(done)
+
+    # contact pane ---------------------------------------------------------------
+    @on(ContactPane.DeleteAttribute)
+    def _delete_attribute(self, event: ContactPane.DeleteAttribute) -> None:
+        contact = self.query_one(ContactPane).contact
+        if contact is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.apply_now(
+                    lambda: models.delete_attribute(event.contact_id, event.key, self.app.agent),
+                    "Attribute deleted.",
+                )
+
+        self.app.push_screen(ConfirmDialog(attribute_question(contact, event.key)), answered)
+
+    @on(ContactPane.NewAttribute)
+    def _new_attribute(self, event: ContactPane.NewAttribute) -> None:
+        def answered(pair: tuple[str, str] | None) -> None:
+            if pair:
+                self.apply_now(
+                    lambda: models.set_attribute(event.contact_id, *pair, source="manual"),
+                    "Attribute saved.",
+                )
+
+        self.app.push_screen(AttributeDialog(), answered)
+
+    @on(ContactPane.Forget)
+    def _forget(self, event: ContactPane.Forget) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.apply_now(
+                    lambda: models.forget_contact(event.contact.id, self.app.agent),
+                    "Profile deleted; its conversations now show “Someone”.",
+                )
+
+        self.app.push_screen(ConfirmDialog(forget_question(event.contact)), answered)
+
+    def apply_now(self, operation: Callable[[], object], done: str) -> None:
+        """Small, single-row operations run at once, then the panes refresh."""
+        try:
+            operation()
+        except HushdeskError as error:
+            self.notify(str(error), severity="error", markup=False)
+            return
+        self.refresh_all()
+        self.show_panes(self.list.current.id if self.list.current else None)
+        self.notify(done)

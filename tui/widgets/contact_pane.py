@@ -1,0 +1,112 @@
+"""The conversation's contact: name, email, phone and data attributes, each with an X.
+
+The pane only asks: it posts messages that the inbox screen turns into
+confirmed operations.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Label, ListItem, ListView, Static
+
+from models import SOMEONE, AttributeRow, ContactInfo
+
+from ..text import plain
+
+
+class AttributeItem(ListItem):
+    def __init__(self, attribute: AttributeRow) -> None:
+        super().__init__()
+        self.attribute = attribute
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="attribute-row"):
+            label = plain(f"{self.attribute.key}: ", "bold")
+            label.append_text(plain(self.attribute.value))
+            label.append(f"  ({self.attribute.source})", style="dim")
+            yield Label(label, classes="attribute-text", markup=False)
+            button = Button("X", classes="attribute-x", compact=True)
+            button.can_focus = False
+            button.tooltip = "Delete this attribute"
+            yield button
+
+
+class ContactPane(Vertical, can_focus=False):
+    BORDER_TITLE = "Contact"
+    BINDINGS = [
+        Binding("x,delete", "delete_attribute", "Delete attribute"),
+        Binding("n", "new_attribute", "Add attribute"),
+        Binding("F", "forget", "Delete profile"),
+    ]
+
+    class DeleteAttribute(Message):
+        def __init__(self, contact_id: int, key: str) -> None:
+            super().__init__()
+            self.contact_id, self.key = contact_id, key
+
+    class NewAttribute(Message):
+        def __init__(self, contact_id: int) -> None:
+            super().__init__()
+            self.contact_id = contact_id
+
+    class Forget(Message):
+        def __init__(self, contact: ContactInfo) -> None:
+            super().__init__()
+            self.contact = contact
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.contact: ContactInfo | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="contact-info", markup=False)
+        yield ListView(id="attributes")
+
+    def show(self, contact: ContactInfo | None) -> None:
+        self.contact = contact
+        info = self.query_one("#contact-info", Static)
+        attributes = self.query_one("#attributes", ListView)
+        if contact is None:
+            info.update(plain(f"{SOMEONE}\n(no profile: deleted or never known)", "dim"))
+            attributes.clear()
+            return
+        text = plain(contact.name or "(no name)", "bold")
+        for label, value in (("email", contact.email), ("phone", contact.phone)):
+            text.append(f"\n{label}: ", style="dim")
+            text.append_text(plain(value or "-"))
+        text.append(f"\n{contact.conversations:,} conversations", style="dim")
+        info.update(text)
+        index = attributes.index
+        attributes.clear()
+        attributes.extend(AttributeItem(a) for a in contact.attributes)
+        if contact.attributes:
+            attributes.index = min(index or 0, len(contact.attributes) - 1)
+
+    def focus_attributes(self) -> None:
+        self.query_one("#attributes", ListView).focus()
+
+    def _highlighted(self) -> AttributeRow | None:
+        item = self.query_one("#attributes", ListView).highlighted_child
+        return item.attribute if isinstance(item, AttributeItem) else None
+
+    def action_delete_attribute(self) -> None:
+        attribute = self._highlighted()
+        if self.contact is not None and attribute is not None:
+            self.post_message(self.DeleteAttribute(self.contact.id, attribute.key))
+
+    def action_new_attribute(self) -> None:
+        if self.contact is not None:
+            self.post_message(self.NewAttribute(self.contact.id))
+
+    def action_forget(self) -> None:
+        if self.contact is not None:
+            self.post_message(self.Forget(self.contact))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        item = next((a for a in event.button.ancestors if isinstance(a, AttributeItem)), None)
+        if item is not None and self.contact is not None:
+            self.post_message(self.DeleteAttribute(self.contact.id, item.attribute.key))

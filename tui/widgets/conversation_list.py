@@ -1,0 +1,219 @@
+"""The inbox list: a window onto the database, never the whole result in memory.
+
+A line-API ScrollView whose virtual height is the match count. Rows are
+fetched a page at a time as they come into view and kept in a small LRU
+cache, so a million-conversation inbox opens and scrolls like a small one.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from models import ConversationRow, ConversationSearch
+
+from ..text import clip, when
+
+PAGE = 100
+CACHE_PAGES = 20
+
+
+class ConversationList(ScrollView, can_focus=True):
+    """Conversations matching a search, with a cursor and a multi-selection of ids."""
+
+    BINDINGS = [
+        Binding("up,k", "move(-1)", "Up", show=False),
+        Binding("down,j", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+        Binding("enter", "open", "Read", show=False),
+    ]
+    COMPONENT_CLASSES = {
+        "conversation-list--cursor",
+        "conversation-list--selected",
+        "conversation-list--held",
+        "conversation-list--dim",
+    }
+    DEFAULT_CSS = """
+    ConversationList { background: $surface; overflow-x: hidden; }
+    ConversationList > .conversation-list--cursor { background: $accent 40%; }
+    ConversationList:focus > .conversation-list--cursor { background: $accent; text-style: bold; }
+    ConversationList > .conversation-list--selected { color: $warning; text-style: bold; }
+    ConversationList > .conversation-list--held { color: $error; }
+    ConversationList > .conversation-list--dim { color: $text-muted; }
+    """
+
+    cursor: reactive[int] = reactive(0, init=False)
+
+    class Highlighted(Message):
+        def __init__(self, row: ConversationRow | None) -> None:
+            super().__init__()
+            self.row = row
+
+    class Opened(Message):
+        def __init__(self, row: ConversationRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class SelectionChanged(Message):
+        def __init__(self, count: int) -> None:
+            super().__init__()
+            self.count = count
+
+    def __init__(self, selectable: bool = True, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.selectable = selectable
+        self.search: ConversationSearch | None = None
+        self.total = 0
+        self.selection: set[int] = set()
+        self.rows_fetched = 0
+        self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
+
+    def show(self, search: ConversationSearch, keep_cursor: bool = False) -> None:
+        """Point the list at a search; the cursor goes to the top unless kept."""
+        self.search = search
+        self.reload(keep_cursor)
+
+    def reload(self, keep_cursor: bool = True) -> None:
+        """Count again and forget cached rows (after any change to the data)."""
+        self._pages.clear()
+        self.total = self.search.count() if self.search else 0
+        self.virtual_size = Size(self.size.width, self.total)
+        target = min(self.cursor, self.total - 1) if keep_cursor else 0
+        self.set_reactive(ConversationList.cursor, max(0, target))
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def row_at(self, index: int) -> ConversationRow | None:
+        if self.search is None or not 0 <= index < self.total:
+            return None
+        number = index // PAGE
+        if number in self._pages:
+            self._pages.move_to_end(number)
+        else:
+            self._pages[number] = self.search.page(number * PAGE, PAGE)
+            self.rows_fetched += len(self._pages[number])
+            while len(self._pages) > CACHE_PAGES:
+                self._pages.popitem(last=False)
+        rows = self._pages[number]
+        offset = index - number * PAGE
+        return rows[offset] if offset < len(rows) else None
+
+    @property
+    def current(self) -> ConversationRow | None:
+        return self.row_at(self.cursor)
+
+    # selection -------------------------------------------------------------
+    def toggle_current(self) -> None:
+        row = self.current
+        if row is None or not self.selectable:
+            return
+        self.selection.symmetric_difference_update({row.id})
+        self._selection_changed()
+
+    def select(self, ids: list[int]) -> None:
+        self.selection.update(ids)
+        self._selection_changed()
+
+    def clear_selection(self) -> None:
+        self.selection.clear()
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        self.refresh()
+        self.post_message(self.SelectionChanged(len(self.selection)))
+
+    # movement --------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_to_cursor(self) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def _clamp(self, index: int) -> int:
+        return max(0, min(index, self.total - 1))
+
+    def action_move(self, delta: int) -> None:
+        self.cursor = self._clamp(self.cursor + delta)
+
+    def action_page(self, direction: int) -> None:
+        height = max(1, self.scrollable_content_region.height)
+        self.cursor = self._clamp(self.cursor + direction * height)
+
+    def action_jump(self, index: int) -> None:
+        self.cursor = self._clamp(self.total - 1 if index < 0 else index)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
+        if 0 <= index < self.total:
+            self.cursor = index
+            if offset.x < 2:
+                self.toggle_current()
+            elif event.chain == 2:
+                self.action_open()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, self.total)
+        self._scroll_to_cursor()
+
+    # drawing ---------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = int(self.scroll_y) + y
+        row = self.row_at(index)
+        if row is None:
+            text = "  No conversations here." if self.total == 0 and y == 0 else ""
+            return Strip([Segment(text.ljust(width)[:width], self.rich_style)], width)
+        base = self.rich_style
+        if index == self.cursor:
+            base = base + self.get_component_rich_style("conversation-list--cursor")
+        return Strip(self._cells(row, width, base), width).crop(0, width)
+
+    def _foreground(self, component: str) -> Style:
+        """A component's colour and weight without its background, so the cursor shows through."""
+        style = self.get_component_rich_style(component)
+        return Style(color=style.color, bold=style.bold)
+
+    def _cells(self, row: ConversationRow, width: int, base: Style) -> list[Segment]:
+        chosen = row.id in self.selection
+        mark_style = base + self._foreground("conversation-list--selected")
+        dim = base + self._foreground("conversation-list--dim")
+        held = base + self._foreground("conversation-list--held")
+        stamp = 16 if width >= 100 else 10
+        contact_w = 22 if width >= 100 else 14
+        channel_w = 10 if width >= 100 else 9
+        subject_w = max(0, width - 2 - contact_w - channel_w - stamp - 5)
+        return [
+            Segment("● " if chosen else "  ", mark_style),
+            Segment(clip(row.contact, contact_w) + " ", mark_style if chosen else base),
+            Segment(clip(row.channel, channel_w) + " ", dim),
+            Segment("H " if row.held else "  ", held),
+            Segment(clip(row.subject, subject_w) + " ", base),
+            Segment(when(row.last_activity, stamp).rjust(stamp), dim),
+        ]

@@ -1,0 +1,48 @@
+"""The highlighted conversation: channel, status, legal hold and every message."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from models import ConversationDetail
+
+from ..text import plain, when
+
+
+class ConversationPane(VerticalScroll, can_focus=True):
+    """Read-only; Enter on the list focuses it so long threads can be scrolled."""
+
+    BORDER_TITLE = "Conversation"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="conversation-text", markup=False)
+
+    def show(self, detail: ConversationDetail | None) -> None:
+        self.query_one("#conversation-text", Static).update(render_detail(detail))
+        self.scroll_home(animate=False)
+
+
+def render_detail(detail: ConversationDetail | None) -> Text:
+    if detail is None:
+        return Text("Nothing selected.", style="dim")
+    text = Text()
+    text.append_text(plain(detail.subject or "(no subject)", "bold"))
+    text.append("\n")
+    text.append(f"#{detail.id} · ", style="dim")
+    text.append_text(plain(detail.channel, "dim"))
+    text.append(" (social)" if detail.social else "", style="dim")
+    text.append(f" · {detail.status}", style="dim")
+    if detail.held:
+        text.append(" · ON LEGAL HOLD", style="bold red")
+    text.append(f"\nlast activity {when(detail.last_activity)}\n", style="dim")
+    for message in detail.messages:
+        text.append("\n")
+        author = detail.contact if message.author == "customer" else message.author
+        text.append_text(plain(author, "bold"))
+        text.append(f"  {when(message.sent_at)}\n", style="dim")
+        text.append_text(plain(message.body))
+        text.append("\n")
+    return text
