@@ -20,7 +20,7 @@ from . import clock, engine, log
 from .channels import get_channel, list_channels
 from .conversations import remove
 from .errors import InvalidInput, Refused
-from .schema import Assistant, Conversation, DeletionLog
+from .schema import Assistant, Channel, Conversation, DeletionLog
 from .search import ConversationSearch
 
 MIN_DAYS, MAX_DAYS = 1, 36_500
@@ -136,6 +136,20 @@ def ages(channel: str, buckets: int, span_days: int, now: datetime | None = None
     return result
 
 
+def oldest_age_days(channel: str, now: datetime | None = None) -> int:
+    """Whole days since the channel's least recent activity (0 when it has none)."""
+    info = get_channel(channel)
+    oldest = (
+        Conversation.select(fn.MIN(Conversation.last_activity))
+        .where(Conversation.channel == info.id)
+        .scalar()
+    )
+    if oldest is None:
+        return 0
+    age = (now or clock.now()) - Conversation.last_activity.python_value(oldest)
+    return max(0, age.days)
+
+
 def sweep_channel(
     channel: str, now: datetime | None = None, chunk: int = SWEEP_CHUNK
 ) -> SweepResult:
@@ -194,3 +208,11 @@ def sweep(
         else:
             results.append(sweep_channel(name, now))
     return results
+
+
+def enabled_channels() -> list[str]:
+    """Names of the channels whose assistant is on, in channel order (cheap: no counts)."""
+    query = (
+        Assistant.select(Channel.name).join(Channel).where(Assistant.enabled).order_by(Channel.id)
+    )
+    return [name for (name,) in query.tuples()]

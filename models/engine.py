@@ -51,8 +51,11 @@ class SearchIndex(FTS5Model):
         options = {"tokenize": "unicode61 remove_diacritics 2"}
 
 
-def open_database(path: str | Path) -> SqliteDatabase:
-    """Open (creating if needed) the database at `path` and bring its schema up to date."""
+def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> SqliteDatabase:
+    """Open (creating if needed) the database at `path` and bring its schema up to date.
+
+    `busy_timeout` is how many seconds a statement waits for another writer's lock.
+    """
     path = Path(path)
     if path.is_dir():
         raise DatabaseUnavailable(f"{path} is a folder, not a database file")
@@ -60,8 +63,10 @@ def open_database(path: str | Path) -> SqliteDatabase:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise DatabaseUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
+    pragmas = [(k, v) for k, v in PRAGMAS if k != "busy_timeout"]
+    pragmas.append(("busy_timeout", int(busy_timeout * 1000)))
     database = SqliteDatabase(
-        str(path), pragmas=PRAGMAS, timeout=BUSY_TIMEOUT_S, lock_type="IMMEDIATE"
+        str(path), pragmas=pragmas, timeout=busy_timeout, lock_type="IMMEDIATE"
     )
     db.initialize(database)
     try:

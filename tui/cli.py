@@ -10,9 +10,11 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from datetime import timedelta
 from pathlib import Path
 
 import models
+from models.schedule import DEFAULT_INTERVAL, parse_interval
 
 from . import commands
 
@@ -32,6 +34,13 @@ def _count(text: str) -> int:
     if not text.isdigit() or int(text) < 0 or len(text) > 12:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number")
     return int(text)
+
+
+def _interval(text: str) -> timedelta:
+    try:
+        return parse_interval(text)
+    except models.HushdeskError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _common() -> argparse.ArgumentParser:
@@ -55,6 +64,13 @@ def build_parser() -> Parser:
         prog="hushdesk",
         parents=[common],
         description="A keyboard-driven help-desk inbox that enforces customer-data policy.",
+    )
+    parser.add_argument(
+        "--sweep-interval",
+        type=_interval,
+        default=DEFAULT_INTERVAL,
+        metavar="TIME",
+        help="how often the app runs the assistants (90s, 15m, 1h; default 1h)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -140,7 +156,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         if args.command is None:
             from .app import make_app
 
-            make_app(agent=args.agent).run()
+            make_app(agent=args.agent, sweep_interval=args.sweep_interval).run()
         else:
             args.func(args)
     finally:

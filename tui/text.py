@@ -26,3 +26,8 @@ def when(value: datetime | None, width: int = 16) -> str:
 
 def plural(count: int, word: str) -> str:
     return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def short_when(value: datetime | None) -> str:
+    """Month, day and time: enough for runs that are hours or days apart."""
+    return value.strftime("%b %d %H:%M") if value else "-"

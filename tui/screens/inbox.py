@@ -24,6 +24,7 @@ from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
 
 from ..dialogs.attribute import AttributeDialog
 from ..dialogs.confirm import ConfirmDialog
+from ..messages import Swept
 from ..text import plain, plural
 from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
@@ -97,6 +98,9 @@ class InboxScreen(Screen[None]):
         self.show_search("")
 
     def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    def on_swept(self, _: Swept) -> None:
         self.refresh_all()
 
     def on_resize(self, event: Resize) -> None:

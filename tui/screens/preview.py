@@ -1,0 +1,41 @@
+"""What a channel's assistant would delete now: the inbox list, read-only."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+import models
+from models import AssistantRow
+
+from ..text import plural
+from ..widgets.conversation_list import ConversationList
+
+
+class PreviewScreen(Screen[None]):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
+
+    def __init__(self, row: AssistantRow) -> None:
+        super().__init__()
+        self.row = row
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="preview-title", markup=False)
+        yield ConversationList(selectable=False, id="preview-list")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        view = self.query_one(ConversationList)
+        view.show(models.due_search(self.row.channel, self.row.days))
+        self.query_one("#preview-title", Static).update(
+            Text(
+                f" The {self.row.channel} assistant's next sweep would delete "
+                f"{plural(view.total, 'conversation')} ({models.rule(self.row.days)}; "
+                "legal holds excluded). Esc: back",
+                style="bold",
+            )
+        )
+        view.focus()
