@@ -179,7 +179,10 @@ def sweep_channel(
                 Assistant.channel == info.id
             ).execute()
         if len(ids) < chunk:
-            return SweepResult(info.name, deleted, days, info.social)
+            break
+    if deleted:
+        engine.scrub()
+    return SweepResult(info.name, deleted, days, info.social)
 
 
 def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -> DeletionLog:

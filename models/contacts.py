@@ -103,8 +103,9 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
         Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
         Attribute.delete().where(Attribute.contact == contact_id).execute()
         contact.delete_instance()
-        engine.reindex(kept)
+        engine.reindex(kept, purge_later=True)
         log.record(actor, "delete contact profile", 1, reason)
+    engine.scrub()
     return len(kept)
 
 
@@ -149,6 +150,7 @@ def delete_attribute(contact_id: int, key: str, actor: str, reason: str = "agent
         if not deleted:
             raise NotFound(f"contact #{contact_id} has no attribute {key[:60]!r}")
         log.record(actor, "delete attribute", 1, reason)
+    engine.scrub()
 
 
 def list_attributes(contact_id: int) -> list[AttributeRow]:

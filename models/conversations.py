@@ -172,6 +172,7 @@ def delete_conversations(
         _check_deletable(rows)
         remove(checked, progress)
         log.record(actor, "delete conversations", len(checked), reason)
+    engine.scrub()
     return DeletionResult(len(checked), _social_names(r[3] for r in rows))
 
 

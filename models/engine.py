@@ -3,11 +3,21 @@
 SQLite is the engine today. The rest of `models/` talks to Peewee models and
 to the functions here, so a PostgreSQL backend replaces this module only.
 
-The search index is an FTS5 table with one row per conversation (rowid =
-conversation id) holding the contact's name, email and phone, the subject and
-every message body. The operations keep it in step explicitly, inside their
-own transactions, instead of with triggers: a bulk import or demo fills it with
+The search index is FTS5, one row per conversation (rowid = conversation id)
+holding the contact's name, email and phone, the subject and every message
+body. The operations keep it in step explicitly, inside their own
+transactions, instead of with triggers: a bulk import or demo fills it with
 one INSERT ... SELECT, and a table rebuilt by a migration cannot lose it.
+
+Deleted means gone. SQLite 3.40's FTS5 keeps a deleted row's words in the
+index until the index is rewritten with 'optimize', whose cost grows with the
+index. So the index is split into SHARDS tables by conversation id, and a
+deletion optimizes only the shards it touched: a single delete at a million
+conversations rewrites one thirty-second of the index. Touched shards are
+recorded in `purge_pending` in the deleting transaction, so a crash between
+deleting and purging is repaired at the next open. After each deleting
+operation the WAL is checkpointed with TRUNCATE, since a passive checkpoint
+leaves the deleted text in the -wal file.
 """
 
 from __future__ import annotations
@@ -16,7 +26,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from peewee import DatabaseError, DatabaseProxy, SqliteDatabase
+from peewee import SQL, DatabaseError, DatabaseProxy, SqliteDatabase
 from playhouse.migrations import Runner
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
@@ -38,7 +48,21 @@ PRAGMAS = (
 )
 
 
+SHARDS = 32
+TOKENIZE = "unicode61 remove_diacritics 2"
+
+
+def shard_of(conversation_id: int) -> int:
+    return conversation_id % SHARDS
+
+
+def shard_table(shard: int) -> str:
+    return f"search_{shard:02d}"
+
+
 class SearchIndex(FTS5Model):
+    """Describes the columns every shard has; used to translate search-box text."""
+
     name = SearchField()
     email = SearchField()
     phone = SearchField()
@@ -47,8 +71,8 @@ class SearchIndex(FTS5Model):
 
     class Meta:
         database = db
-        table_name = "search_index"
-        options = {"tokenize": "unicode61 remove_diacritics 2"}
+        table_name = "search_00"
+        options = {"tokenize": TOKENIZE}
 
 
 def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> SqliteDatabase:
@@ -72,6 +96,9 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sql
     try:
         database.connect(reuse_if_open=True)
         migrate(database)
+        if pending_purge():
+            purge()
+            checkpoint()
     except (DatabaseError, sqlite3.DatabaseError) as error:
         database.close()
         raise DatabaseUnavailable(f"cannot open {path}: {error}") from None
@@ -100,11 +127,12 @@ def schema_migrations() -> list[str]:
     return [p.stem for p in sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))]
 
 
-def create_search_index(database: SqliteDatabase) -> None:
-    database.execute_sql(
-        "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
-        "name, email, phone, subject, body, tokenize='unicode61 remove_diacritics 2')"
-    )
+def create_search_shards(database: SqliteDatabase, shards: int = SHARDS) -> None:
+    for shard in range(shards):
+        database.execute_sql(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {shard_table(shard)} USING fts5("
+            f"name, email, phone, subject, body, tokenize='{TOKENIZE}')"
+        )
 
 
 def chunked(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
@@ -125,37 +153,95 @@ _DOCUMENT_SELECT = (
     "WHERE m.conversation_id = c.id), '') "
     "FROM conversation c LEFT JOIN contact ct ON ct.id = c.contact_id"
 )
-_INDEX_INSERT = "INSERT INTO search_index(rowid, name, email, phone, subject, body) "
 
 
-def unindex(conversation_ids: Sequence[int]) -> None:
-    """Remove conversations from the search index (inside the caller's transaction)."""
-    for batch in chunked(conversation_ids):
-        marks = ",".join("?" * len(batch))
-        db.execute_sql(f"DELETE FROM search_index WHERE rowid IN ({marks})", batch)
+def _insert_sql(shard: int) -> str:
+    return f"INSERT INTO {shard_table(shard)}(rowid, name, email, phone, subject, body) "
 
 
-def reindex(conversation_ids: Sequence[int]) -> None:
+def _by_shard(ids: Iterable[int]) -> dict[int, list[int]]:
+    shards: dict[int, list[int]] = {}
+    for cid in ids:
+        shards.setdefault(shard_of(cid), []).append(cid)
+    return shards
+
+
+def unindex(conversation_ids: Sequence[int], purge_later: bool = True) -> None:
+    """Remove conversations from the index (inside the caller's transaction).
+
+    With `purge_later`, the touched shards are recorded for `purge()`, which
+    removes the words themselves; without it only the rows go.
+    """
+    shards = _by_shard(conversation_ids)
+    for shard, ids in shards.items():
+        for batch in chunked(ids):
+            marks = ",".join("?" * len(batch))
+            db.execute_sql(f"DELETE FROM {shard_table(shard)} WHERE rowid IN ({marks})", batch)
+    if purge_later and shards:
+        rows = ",".join(["(?)"] * len(shards))
+        db.execute_sql(f"INSERT OR IGNORE INTO purge_pending(shard) VALUES {rows}", list(shards))
+
+
+def reindex(conversation_ids: Sequence[int], purge_later: bool = False) -> None:
     """Rewrite the index rows of these conversations from the tables."""
-    unindex(conversation_ids)
-    for batch in chunked(conversation_ids):
-        marks = ",".join("?" * len(batch))
-        db.execute_sql(f"{_INDEX_INSERT}{_DOCUMENT_SELECT} WHERE c.id IN ({marks})", batch)
+    unindex(conversation_ids, purge_later)
+    for shard, ids in _by_shard(conversation_ids).items():
+        for batch in chunked(ids):
+            marks = ",".join("?" * len(batch))
+            sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id IN ({marks})"
+            db.execute_sql(sql, batch)
 
 
 def index_from(min_id: int) -> None:
     """Index every conversation with id >= min_id (bulk loads add rows at the end)."""
-    db.execute_sql(f"{_INDEX_INSERT}{_DOCUMENT_SELECT} WHERE c.id >= ?", (min_id,))
+    for shard in range(SHARDS):
+        sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id >= ? AND c.id % ? = ?"
+        db.execute_sql(sql, (min_id, SHARDS, shard))
 
 
-def rebuild_index() -> None:
-    db.execute_sql("DELETE FROM search_index")
-    db.execute_sql(f"{_INDEX_INSERT}{_DOCUMENT_SELECT}")
+def pending_purge() -> list[int]:
+    return [shard for (shard,) in db.execute_sql("SELECT shard FROM purge_pending ORDER BY shard")]
+
+
+def purge(shards: Iterable[int] | None = None) -> int:
+    """Rewrite the given (default: all pending) shards so deleted words leave the index.
+
+    Each shard is its own short transaction unless the caller holds one.
+    Returns how many shards were rewritten.
+    """
+    todo = sorted(set(shards)) if shards is not None else pending_purge()
+    for shard in todo:
+        with db.atomic():
+            table = shard_table(shard)
+            db.execute_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
+            db.execute_sql("DELETE FROM purge_pending WHERE shard = ?", (shard,))
+    return len(todo)
+
+
+def checkpoint(attempts: int = 5) -> bool:
+    """Copy the WAL into the database and truncate it, so no old page stays in -wal.
+
+    Returns False when readers kept it from completing (the next one will).
+    """
+    for _ in range(attempts):
+        busy, _, _ = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy == 0:
+            return True
+    return False
+
+
+def scrub() -> None:
+    """After a deleting operation commits: purge the touched shards, then truncate the WAL."""
+    purge()
+    checkpoint()
 
 
 def match_ids(fts_query: str) -> object:
-    """A subquery of conversation ids whose index row matches an FTS5 query."""
-    return SearchIndex.select(SearchIndex.rowid).where(SearchIndex.match(fts_query))
+    """A subquery of conversation ids whose index row matches an FTS5 query, in any shard."""
+    parts = " UNION ALL ".join(
+        f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
+    )
+    return SQL(f"({parts})", [fts_query] * SHARDS)
 
 
 def web_query(text: str) -> str:

@@ -13,8 +13,6 @@ from peewee import (
     TextField,
 )
 
-from models.engine import create_search_index
-
 
 def up(migrator, db):
     class Base(Model):
@@ -90,4 +88,7 @@ def up(migrator, db):
     db.execute_sql(
         "CREATE INDEX IF NOT EXISTS conversation_activity ON conversation(last_activity, id)"
     )
-    create_search_index(db)
+    db.execute_sql(
+        "CREATE VIRTUAL TABLE IF NOT EXISTS search_index USING fts5("
+        "name, email, phone, subject, body, tokenize='unicode61 remove_diacritics 2')"
+    )
