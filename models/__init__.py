@@ -54,7 +54,7 @@ from .errors import (
     Refused,
 )
 from .intake import NewMessage, add_message, create_conversation
-from .log import LogEntry, list_log
+from .log import LogCheck, LogEntry, list_log, verify_log
 from .schema import ARCHIVED, OPEN, SOMEONE
 from .search import ConversationRow, ConversationSearch
 
@@ -76,6 +76,7 @@ __all__ = [
     "DeletionSummary",
     "HushdeskError",
     "InvalidInput",
+    "LogCheck",
     "LogEntry",
     "NewMessage",
     "NotFound",
@@ -104,6 +105,7 @@ __all__ = [
     "list_attributes",
     "list_channels",
     "list_log",
+    "verify_log",
     "oldest_age_days",
     "open_database",
     "release",

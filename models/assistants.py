@@ -188,8 +188,7 @@ def sweep_channel(
 def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -> DeletionLog:
     if entry is None:
         return log.record(f"assistant:{channel}", "assistant sweep", count, rule(days))
-    log.add_to(entry, count)
-    return entry
+    return log.add_to(entry, count)
 
 
 def sweep(

@@ -109,3 +109,15 @@ def scan(path: str | Path, texts: list[str]) -> list[Finding]:
             table = tables.get(page, "free page") if page else None
             findings.append(Finding(text, file, offset, encoding, page, table))
     return findings
+
+
+def pending_purges(path: str | Path) -> list[int]:
+    """Search-index shards whose deleted words still wait for a purge (read-only)."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return [shard for (shard,) in con.execute("SELECT shard FROM purge_pending")]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return []

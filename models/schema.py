@@ -129,6 +129,8 @@ class DeletionLog(BaseModel):
     action = CharField()
     count = IntegerField()
     reason = TextField(default="")
+    prev_hash = TextField(default="")
+    hash = TextField(default="")
 
 
 TABLES = (Channel, Contact, Attribute, Conversation, Message, Assistant, DeletionLog)

@@ -116,3 +116,18 @@ def test_interrupted_purge_is_finished_at_next_open(db, bystanders):
     models.open_database(db)
     assert engine.pending_purge() == []
     assert scan(db, texts[2:4]) == []
+
+
+def test_verify_gone_command(db, bystanders):
+    from .test_cli import cli
+
+    cid, contact, texts, _ = secret_conversation()
+    engine.checkpoint()
+    code, out, _ = cli(db, "verify-gone", texts[3])
+    assert code == 1 and "FOUND" in out
+    assert "(page" in out and ("message" in out or "search_" in out)
+    models.delete_conversations([cid], "sam")
+    code, out, _ = cli(db, "verify-gone", texts[2], texts[3])
+    assert code == 0 and out.count("gone:") == 2
+    code, _, err = cli(db, "verify-gone", "abc")
+    assert code == 1 and "4 to 1000" in err

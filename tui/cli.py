@@ -17,11 +17,12 @@ import models
 from models.schedule import DEFAULT_INTERVAL, parse_interval
 
 from . import commands
+from .output import safe
 
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(1, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(1, f"{self.prog}: {safe(message, 300)} (see {self.prog} --help)\n")
 
 
 def default_db() -> Path:
@@ -108,6 +109,13 @@ def build_parser() -> Parser:
     p = add("log", commands.cmd_log, "the deletion log, newest first")
     p.add_argument("--limit", type=_count, default=200, help="entries to print; 0 for all")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--verify", action="store_true", help="check the log's hash chain")
+    p = add(
+        "verify-gone",
+        commands.cmd_verify_gone,
+        "prove texts are in no byte of the database files (exit 0 only if so)",
+    )
+    p.add_argument("texts", nargs="+", metavar="TEXT")
     return parser
 
 
@@ -151,14 +159,17 @@ def resolve_agent(args: argparse.Namespace) -> str:
 def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.agent = resolve_agent(args)
-    models.open_database(resolve_db(args))
+    args.db = resolve_db(args)
+    if args.command == "verify-gone":
+        return args.func(args)
+    models.open_database(args.db)
     try:
         if args.command is None:
             from .app import make_app
 
             make_app(agent=args.agent, sweep_interval=args.sweep_interval).run()
         else:
-            args.func(args)
+            return args.func(args) or 0
     finally:
         models.close_database()
     return 0
@@ -168,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     try:
         code = run(argv)
     except models.HushdeskError as error:
-        print(f"hushdesk: {error}", file=sys.stderr)
+        print(f"hushdesk: {safe(error, 500)}", file=sys.stderr)
         code = 1
     except KeyboardInterrupt:
         code = 130

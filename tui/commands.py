@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import sys
 
 import models
-from models import demo, importer
+from models import demo, forensics, importer
 
 from .output import json_lines, safe, table
 
@@ -150,13 +151,54 @@ def cmd_sweep(args: argparse.Namespace) -> None:
         print(social_notice(social))
 
 
-def cmd_log(args: argparse.Namespace) -> None:
+def cmd_log(args: argparse.Namespace) -> int:
+    if args.verify:
+        return verify_log()
     entries = models.list_log(args.limit)
     if args.json:
         json_lines([dataclasses.asdict(e) for e in entries])
-        return
+        return 0
     table(
         ("id", "when", "who", "what", "how many", "why"),
         [(e.id, e.at, e.actor, e.action, e.count, e.reason) for e in entries],
         (8, 16, 30, 24, 10, 40),
     )
+    return 0
+
+
+def verify_log() -> int:
+    check = models.verify_log()
+    if check.ok:
+        print(f"Deletion log intact: {check.entries:,} entries; head {check.head}.")
+        return 0
+    print(
+        f"hushdesk: the deletion log is broken at entry #{check.first_broken}: it, or one "
+        f"before it, was changed or removed ({check.entries:,} entries verified before it).",
+        file=sys.stderr,
+    )
+    return 1
+
+
+def cmd_verify_gone(args: argparse.Namespace) -> int:
+    """Scan the files, then (read-only) the search index's pending purges."""
+    findings = forensics.scan(args.db, args.texts)
+    for f in findings:
+        where = f" (page {f.page}, {f.table})" if f.page else ""
+        print(
+            f"FOUND {safe(f.text, 60)!r} in {f.file.name} at byte {f.offset:,} "
+            f"as {f.encoding}{where}"
+        )
+    pending = forensics.pending_purges(args.db)
+    if pending:
+        print(
+            f"PENDING the search index still holds deleted words in {len(pending)} shard(s); "
+            "open hushdesk once (or run any command) to finish the purge"
+        )
+    found = {f.text for f in findings}
+    for text in forensics.check_texts(args.texts):
+        if text not in found:
+            print(
+                f"gone: {safe(text, 60)!r} is in no byte of {args.db.name} or its -wal, "
+                "-shm and -journal files"
+            )
+    return 1 if findings or pending else 0
