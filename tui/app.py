@@ -31,9 +31,13 @@ class HushdeskApp(App[None]):
     TITLE = "hushdesk"
     CSS_PATH = "app.tcss"
 
-    def __init__(self, agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL) -> None:
+    def __init__(
+        self, agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL, theme: str | None = None
+    ) -> None:
         super().__init__()
         self.agent = agent
+        if theme:
+            self.theme = theme
         self.schedule = SweepSchedule(sweep_interval, clock.now())
         self.sweeping = False
 
@@ -125,6 +129,8 @@ class HushdeskApp(App[None]):
         )
 
 
-def make_app(agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL) -> HushdeskApp:
+def make_app(
+    agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL, theme: str | None = None
+) -> HushdeskApp:
     """Build the app for the command line and for tests alike."""
-    return HushdeskApp(agent=agent, sweep_interval=sweep_interval)
+    return HushdeskApp(agent=agent, sweep_interval=sweep_interval, theme=theme)

@@ -73,6 +73,12 @@ def build_parser() -> Parser:
         metavar="TIME",
         help="how often the app runs the assistants (90s, 15m, 1h; default 1h)",
     )
+    parser.add_argument(
+        "--theme",
+        type=_theme,
+        default=argparse.SUPPRESS,
+        help="any Textual theme, e.g. ansi-dark (default: $HUSHDESK_THEME)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
     def add(name: str, func: object, text: str) -> argparse.ArgumentParser:
@@ -116,7 +122,66 @@ def build_parser() -> Parser:
         "prove texts are in no byte of the database files (exit 0 only if so)",
     )
     p.add_argument("texts", nargs="+", metavar="TEXT")
+    _demo_parsers(add)
     return parser
+
+
+def _demo_parsers(add: object) -> None:
+    p = add(
+        "demo-session",
+        commands.cmd_demo_session,  # type: ignore[operator]
+        "the app on a throwaway demo database, removed on exit (for ForceCommand)",
+    )
+    p.add_argument("--dir", type=Path, help="folder for the demo database (default: a new one)")
+    p.add_argument("--seed", type=_count, default=7)
+    p.add_argument("--theme", type=_theme, default=argparse.SUPPRESS)
+    p = add(
+        "ssh-demo",
+        commands.cmd_ssh_demo,  # type: ignore[operator]
+        "an SSH server giving each visitor a throwaway demo inbox",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=_port, default=2222)
+    p.add_argument("--max-sessions", type=_count, default=10)
+    p.add_argument("--session-minutes", type=_minutes, default=30.0)
+    p.add_argument("--idle-minutes", type=_minutes, default=10.0)
+    p.add_argument("--host-key", type=Path, help="kept between starts (default: user data folder)")
+    p.add_argument("--authorized-keys", help="only these public keys may log in")
+    p.add_argument("--theme", type=_theme, default=argparse.SUPPRESS)
+    p = add(
+        "serve",
+        commands.cmd_serve,  # type: ignore[operator]
+        "the demo inbox in a browser, one demo database per session",
+    )
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=_port, default=8000)
+    p.add_argument("--theme", type=_theme, default=argparse.SUPPRESS)
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a port (1-65535)")
+    return int(text)
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 < value <= 24 * 60:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of minutes (up to 1440)")
+    return value
+
+
+def _theme(text: str) -> str:
+    from textual.theme import BUILTIN_THEMES
+
+    if text not in BUILTIN_THEMES:
+        raise argparse.ArgumentTypeError(
+            f"unknown theme {text[:40]!r}; choose from {', '.join(sorted(BUILTIN_THEMES))}"
+        )
+    return text
 
 
 def _attr_parser(p: argparse.ArgumentParser) -> None:
@@ -146,6 +211,14 @@ def resolve_db(args: argparse.Namespace) -> Path:
     return Path(getattr(args, "db", None) or os.environ.get("HUSHDESK_DB") or default_db())
 
 
+NO_DATABASE = ("verify-gone", "demo-session", "ssh-demo", "serve")
+
+
+def resolve_theme(args: argparse.Namespace) -> str | None:
+    theme = getattr(args, "theme", None) or os.environ.get("HUSHDESK_THEME") or None
+    return _theme(theme) if theme else None
+
+
 def resolve_agent(args: argparse.Namespace) -> str:
     agent = getattr(args, "agent", None) or os.environ.get("HUSHDESK_AGENT")
     if not agent:
@@ -160,14 +233,15 @@ def run(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     args.agent = resolve_agent(args)
     args.db = resolve_db(args)
-    if args.command == "verify-gone":
+    args.theme = resolve_theme(args)
+    if args.command in NO_DATABASE:
         return args.func(args)
     models.open_database(args.db)
     try:
         if args.command is None:
             from .app import make_app
 
-            make_app(agent=args.agent, sweep_interval=args.sweep_interval).run()
+            make_app(agent=args.agent, sweep_interval=args.sweep_interval, theme=args.theme).run()
         else:
             return args.func(args) or 0
     finally:

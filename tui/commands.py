@@ -202,3 +202,53 @@ def cmd_verify_gone(args: argparse.Namespace) -> int:
                 "-shm and -journal files"
             )
     return 1 if findings or pending else 0
+
+
+def cmd_demo_session(args: argparse.Namespace) -> int:
+    from .demo_session import run_demo_session
+
+    return run_demo_session(args.dir, args.theme, args.seed)
+
+
+def _extra(module: str, extra: str) -> None:
+    import importlib.util
+
+    if importlib.util.find_spec(module) is None:
+        raise models.InvalidInput(f"this needs the {extra} extra: pip install 'hushdesk[{extra}]'")
+
+
+def cmd_ssh_demo(args: argparse.Namespace) -> int:
+    _extra("asyncssh", "ssh")
+    import asyncio
+
+    from .cli import default_db
+    from .ssh_demo import DemoSettings, serve
+
+    settings = DemoSettings(
+        args.max_sessions,
+        args.session_minutes,
+        args.idle_minutes,
+        args.theme,
+        args.authorized_keys,
+    )
+    host_key = args.host_key or default_db().parent / "ssh_host_ed25519_key"
+    try:
+        asyncio.run(serve(args.host, args.port, host_key, settings))
+    except OSError as error:
+        raise models.InvalidInput(
+            f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
+        ) from None
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _extra("textual_serve", "web")
+    import shlex
+
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "tui", "demo-session"]
+    if args.theme:
+        command += ["--theme", args.theme]
+    Server(shlex.join(command), host=args.host, port=args.port, title="hushdesk demo").serve()
+    return 0

@@ -20,7 +20,7 @@ class AttributeDialog(ModalScreen[tuple[str, str] | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "attribute-key":
-            self.query_one("#attribute-value", Input).focus()
+            self.set_focus(self.query_one("#attribute-value", Input))
             return
         key = self.query_one("#attribute-key", Input).value
         self.dismiss((key, self.query_one("#attribute-value", Input).value))

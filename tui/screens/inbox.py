@@ -151,12 +151,12 @@ class InboxScreen(Screen[None]):
         self.status = status
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self.set_focus(self.query_one("#search", Input))
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         if self.show_search(event.value):
-            self.list.focus()
+            self.set_focus(self.list)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "archive":
@@ -182,9 +182,9 @@ class InboxScreen(Screen[None]):
         if self.focused is search_box:
             search_box.value = ""
             self.show_search("")
-            self.list.focus()
+            self.set_focus(self.list)
         elif self.focused is not self.list:
-            self.list.focus()
+            self.set_focus(self.list)
         elif self.list.selection:
             self.list.clear_selection()
         elif self.query_text:
@@ -216,7 +216,7 @@ class InboxScreen(Screen[None]):
 
     @on(ConversationList.Opened)
     def _opened(self) -> None:
-        self.query_one(ConversationPane).focus()
+        self.set_focus(self.query_one(ConversationPane))
 
     def action_contact(self) -> None:
         self.query_one(ContactPane).focus_attributes()

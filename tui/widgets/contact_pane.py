@@ -86,7 +86,7 @@ class ContactPane(Vertical, can_focus=False):
             attributes.index = min(index or 0, len(contact.attributes) - 1)
 
     def focus_attributes(self) -> None:
-        self.query_one("#attributes", ListView).focus()
+        self.screen.set_focus(self.query_one("#attributes", ListView))
 
     def _highlighted(self) -> AttributeRow | None:
         item = self.query_one("#attributes", ListView).highlighted_child

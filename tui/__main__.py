@@ -1,0 +1,5 @@
+"""`python -m tui` is the `hushdesk` command."""
+
+from .cli import main
+
+main()
