@@ -50,7 +50,7 @@ class SweepResult:
 
 def check_days(value: object) -> int:
     text = str(value).strip()
-    if not text.isdigit() or not MIN_DAYS <= int(text) <= MAX_DAYS:
+    if not (text.isascii() and text.isdigit()) or not MIN_DAYS <= int(text) <= MAX_DAYS:
         raise InvalidInput(
             f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS:,}, not {text[:20]!r}"
         )

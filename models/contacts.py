@@ -41,7 +41,12 @@ class ContactInfo:
 def resolve_contact(text: str) -> int:
     """A contact by id, email or phone (digits compared), or a clear refusal."""
     text = (text or "").strip()
-    if text.isdigit() and len(text) < 19 and Contact.get_or_none(Contact.id == int(text)):
+    if (
+        text.isascii()
+        and text.isdigit()
+        and len(text) < 19
+        and Contact.get_or_none(Contact.id == int(text))
+    ):
         return int(text)
     if "@" in text:
         found = [c.id for c in Contact.select(Contact.id).where(Contact.email == text.lower())]

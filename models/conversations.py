@@ -66,7 +66,7 @@ def check_ids(ids: Iterable[object]) -> list[int]:
     seen: dict[int, None] = {}
     for raw in ids:
         text = str(raw).strip()
-        if not text.isdigit() or not 0 < int(text) < 2**63:
+        if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
             raise InvalidInput(f"{text[:40]!r} is not a conversation id (a whole number)")
         seen[int(text)] = None
         if len(seen) > MAX_IDS:

@@ -24,8 +24,8 @@ from .errors import BadQuery
 MAX_QUERY = 500
 FILTER_KEYS = ("name", "email", "phone", "channel", "is", "before", "after", "older", "newer")
 FILTER_RE = re.compile(r"(?i)(?<!\S)(" + "|".join(FILTER_KEYS) + r'):("[^"]*"?|\S*)')
-PHONE_PART_RE = re.compile(r"\s+([\d()+\-.]+)(?=\s|$)")
-AGE_RE = re.compile(r"^(\d{1,6})([dwmy])$")
+PHONE_PART_RE = re.compile(r"\s+([0-9()+\-.]+)(?=\s|$)")
+AGE_RE = re.compile(r"^([0-9]{1,6})([dwmy])$")
 STATUSES = {"open": "open", "archived": "archived"}
 
 
@@ -43,7 +43,7 @@ class ParsedQuery:
 
 
 def digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+    return "".join(ch for ch in text if ch in "0123456789")
 
 
 def clean(text: str) -> str:

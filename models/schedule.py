@@ -25,7 +25,7 @@ def parse_interval(text: str) -> timedelta:
     text = str(text).strip().lower()
     unit = text[-1:] if text[-1:] in UNITS else "m"
     number = text[:-1] if text[-1:] in UNITS else text
-    if not number.isdigit() or len(number) > 9:
+    if not (number.isascii() and number.isdigit()) or len(number) > 9:
         raise InvalidInput(f"{text[:20]!r} is not an interval; use e.g. 90s, 15m, 1h or 1d")
     interval = timedelta(seconds=int(number) * UNITS[unit])
     if not MIN_INTERVAL <= interval <= MAX_INTERVAL:

@@ -327,3 +327,23 @@ async def test_hundred_thousand_conversations_without_loading_them_all(db):
         assert view.cursor == 0
         assert view.rows_fetched <= 600
         assert view.virtual_size.height == view.total
+
+
+async def test_fast_typing_after_slash_goes_to_the_search_box(db):
+    """Keys that arrive together (a paste, a fast typist over SSH) must not hit list actions."""
+    from textual import events
+
+    target = conversation(name="Ada Byron", email="ada@example.com")
+    conversation(name="Bob Stone", email="bob@example.com")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        names = {"/": "slash", ":": "colon", " ": "space"}
+        for ch in "/name:ada a/d":
+            app.post_message(events.Key(names.get(ch, ch), ch))
+        app.post_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert inbox(app).query_text == "name:ada a/d"
+        assert models.counts() == {"open": 2, "archived": 0}
+        await search(pilot, "name:ada")
+        assert [listing(app).row_at(0).id] == [target]

@@ -32,7 +32,7 @@ def default_db() -> Path:
 
 
 def _count(text: str) -> int:
-    if not text.isdigit() or int(text) < 0 or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number")
     return int(text)
 
@@ -159,7 +159,7 @@ def _demo_parsers(add: object) -> None:
 
 
 def _port(text: str) -> int:
-    if not text.isdigit() or not 1 <= int(text) <= 65535:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= 65535:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a port (1-65535)")
     return int(text)
 

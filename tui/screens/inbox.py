@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from peewee import OperationalError
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -53,7 +53,9 @@ class InboxScreen(Screen[None]):
     BINDINGS = [
         Binding("1", "filter('open')", "Open"),
         Binding("2", "filter('archived')", "Archived"),
-        Binding("slash", "search", "Search"),
+        # A priority binding runs before the next key is dispatched, so text typed
+        # right after "/" reaches the search box instead of the list's keys.
+        Binding("slash", "search", "Search", priority=True),
         Binding("a", "archive", "Archive"),
         Binding("u", "unarchive", "Unarchive"),
         Binding("h", "hold", "Hold"),
@@ -151,7 +153,11 @@ class InboxScreen(Screen[None]):
         self.status = status
 
     def action_search(self) -> None:
-        self.set_focus(self.query_one("#search", Input))
+        box = self.query_one("#search", Input)
+        if self.focused is box:  # typing "/" in the box: queue it behind the keys before it
+            box.post_message(events.Key("slash", "/"))
+        else:
+            self.set_focus(box)
 
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
