@@ -140,42 +140,59 @@ CONVERSATION_COLUMNS = (
     "last_activity",
     "held",
 )
+CONTACT_COLUMNS = ("id", "name", "email", "phone", "phone_digits", "created_at")
+ATTRIBUTE_COLUMNS = ("contact_id", "key", "value", "source", "set_at")
+MESSAGE_COLUMNS = ("conversation_id", "author", "body", "sent_at")
+Batch = tuple[str, tuple[str, ...], list[tuple]]
+
+
+def batches(
+    conversations: int,
+    seed: int,
+    channels: list[int],
+    first_contact: int,
+    first_conversation: int,
+    now: datetime,
+    batch: int = 20_000,
+) -> Iterator[Batch]:
+    """The demo's rows as (table, columns, rows) batches, the same for the same arguments."""
+    rng, stamp = random.Random(seed), _stamp(now)
+    n_contacts = max(min(300, conversations), conversations // 4)
+    contacts = range(first_contact, first_contact + n_contacts)
+    yield "contact", CONTACT_COLUMNS, list(_contacts(rng, first_contact, n_contacts, stamp))
+    yield "attribute", ATTRIBUTE_COLUMNS, list(_attributes(rng, contacts, stamp))
+    last = first_conversation + conversations
+    for start in range(first_conversation, last, batch):
+        rows, bodies = [], []
+        for cid in range(start, min(start + batch, last)):
+            row, msgs = _conversation(rng, cid, contacts, channels, now)
+            rows.append(row)
+            bodies.extend(msgs)
+        yield "conversation", CONVERSATION_COLUMNS, rows
+        yield "message", MESSAGE_COLUMNS, bodies
+
+
+def demo_channels() -> list[int]:
+    """Create the demo's channels (and switch on some assistants); their ids in order."""
+    ids = [ensure_channel(name, kind).id for name, kind, _, _ in CHANNELS]
+    for name, _, _, days in CHANNELS:
+        if days:
+            set_assistant(name, days)
+    return ids
 
 
 def generate(conversations: int = 1000, seed: int = 7, batch: int = 20_000) -> DemoResult:
     """Add a demo help desk to the open database."""
     if not 0 < conversations <= MAX_CONVERSATIONS:
         raise InvalidInput(f"--conversations must be from 1 to {MAX_CONVERSATIONS:,}")
-    rng, now = random.Random(seed), clock.now()
-    stamp = _stamp(now)
-    n_contacts = max(min(300, conversations), conversations // 4)
+    counts = {"contact": 0, "conversation": 0, "message": 0}
     with engine.db.atomic():
-        channels = [ensure_channel(name, kind).id for name, kind, _, _ in CHANNELS]
-        for name, _, _, days in CHANNELS:
-            if days:
-                set_assistant(name, days)
-        first_contact = engine.max_id("contact") + 1
-        contacts = range(first_contact, first_contact + n_contacts)
-        engine.insert_rows(
-            "contact",
-            ("id", "name", "email", "phone", "phone_digits", "created_at"),
-            _contacts(rng, first_contact, n_contacts, stamp),
-        )
-        engine.insert_rows(
-            "attribute",
-            ("contact_id", "key", "value", "source", "set_at"),
-            _attributes(rng, contacts, stamp),
-        )
+        channels = demo_channels()
         first = engine.max_id("conversation") + 1
-        messages = 0
-        for start in range(first, first + conversations, batch):
-            rows, bodies = [], []
-            for cid in range(start, min(start + batch, first + conversations)):
-                row, msgs = _conversation(rng, cid, contacts, channels, now)
-                rows.append(row)
-                bodies.extend(msgs)
-            engine.insert_rows("conversation", CONVERSATION_COLUMNS, rows)
-            engine.insert_rows("message", ("conversation_id", "author", "body", "sent_at"), bodies)
-            messages += len(bodies)
+        for table, columns, rows in batches(
+            conversations, seed, channels, engine.max_id("contact") + 1, first, clock.now(), batch
+        ):
+            engine.insert_rows(table, columns, rows)
+            counts[table] = counts.get(table, 0) + len(rows)
         engine.index_from(first)
-    return DemoResult(n_contacts, conversations, messages)
+    return DemoResult(counts["contact"], counts["conversation"], counts["message"])

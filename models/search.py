@@ -83,22 +83,45 @@ class ConversationSearch:
             expr = expr & part
         return expr
 
+    def _count_query(self) -> object:
+        return Conversation.select(fn.COUNT(Conversation.id)).where(self._where)
+
+    def _page_query(self, offset: int, limit: int, newest_first: bool = True) -> object:
+        """Pick the page's ids on the index first, then join only those rows."""
+        c = Conversation
+        if newest_first:
+            order = (c.last_activity.desc(), c.id.desc())
+        else:
+            order = (c.last_activity.asc(), c.id.asc())
+        ids = c.select(c.id).where(self._where).order_by(*order).offset(max(0, offset))
+        if limit:
+            ids = ids.limit(limit)
+        return (
+            c.select(c, Channel, Contact)
+            .join(Channel)
+            .switch(c)
+            .join(Contact, JOIN.LEFT_OUTER)
+            .where(c.id.in_(ids))
+            .order_by(*order)
+        )
+
     def count(self) -> int:
-        return _run(lambda: Conversation.select().where(self._where).count())
+        return _run(lambda: self._count_query().scalar())
 
     def page(self, offset: int = 0, limit: int = 100) -> list[ConversationRow]:
-        query = (
-            Conversation.select(Conversation, Channel, Contact)
-            .join(Channel)
-            .switch(Conversation)
-            .join(Contact, JOIN.LEFT_OUTER)
-            .where(self._where)
-            .order_by(Conversation.last_activity.desc(), Conversation.id.desc())
-            .offset(max(0, offset))
+        """Rows offset..offset+limit in newest-first order (limit 0: all from offset)."""
+        return _run(lambda: [_row(c) for c in self._page_query(offset, limit)])
+
+    def page_from_end(self, offset: int, limit: int, total: int) -> list[ConversationRow]:
+        """The same rows as `page`, read backwards from the oldest: cheaper near the end."""
+        start = max(0, total - offset - limit)
+        rows = _run(
+            lambda: [
+                _row(c)
+                for c in self._page_query(start, total - offset - start, newest_first=False)
+            ]
         )
-        if limit:
-            query = query.limit(limit)
-        return _run(lambda: [_row(c) for c in query])
+        return rows[::-1]
 
     def ids(self) -> list[int]:
         query = Conversation.select(Conversation.id).where(self._where)

@@ -98,6 +98,7 @@ class InboxScreen(Screen[None]):
         self.query_one("#search", Input).can_focus = True
         self.list.focus()
         self.show_search("")
+        self.refresh_counts()
 
     def on_screen_resume(self) -> None:
         self.refresh_all()
@@ -122,12 +123,19 @@ class InboxScreen(Screen[None]):
 
     def refresh_all(self) -> None:
         self.list.reload(keep_cursor=True)
+        self.refresh_counts()
         self.refresh_info()
 
-    def refresh_info(self) -> None:
+    def refresh_counts(self) -> None:
+        """The two filters' counts: only after the data changed, they cost a scan each."""
         counts = models.counts()
-        self.query_one("#tab-open", Tab).label = f"Open {counts[OPEN]:,}"
-        self.query_one("#tab-archived", Tab).label = f"Archived {counts[ARCHIVED]:,}"
+        for tab_id, label in (("#tab-open", f"Open {counts[OPEN]:,}"),
+                              ("#tab-archived", f"Archived {counts[ARCHIVED]:,}")):
+            tab = self.query_one(tab_id, Tab)
+            if str(tab.label) != label:
+                tab.label = label
+
+    def refresh_info(self) -> None:
         text = Text(f" {'Open' if self.status == OPEN else 'Archived'} · ", style="bold")
         if self.query_text:
             matches = "match" if self.list.total == 1 else "matches"
@@ -138,12 +146,12 @@ class InboxScreen(Screen[None]):
         if self.list.selection:
             text.append(f" · ● {len(self.list.selection):,} selected", style="bold yellow")
         self.query_one("#info", Static).update(text)
-        self.refresh_bindings()
 
     def watch_status(self, status: str) -> None:
         self.query_one(Tabs).active = f"tab-{status}"
-        self.list.clear_selection()
+        self.list.selection.clear()
         self.show_search(self.query_text)
+        self.refresh_bindings()
 
     @on(Tabs.TabActivated, "#filters")
     def _tab(self, event: Tabs.TabActivated) -> None:

@@ -60,13 +60,16 @@ class ContactPane(Vertical, can_focus=False):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.contact: ContactInfo | None = None
+        self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="contact-info", markup=False)
         yield ListView(id="attributes")
 
     def show(self, contact: ContactInfo | None) -> None:
-        self.contact = contact
+        if contact == self.contact and self.is_mounted and self._shown:
+            return
+        self.contact, self._shown = contact, True
         info = self.query_one("#contact-info", Static)
         attributes = self.query_one("#attributes", ListView)
         if contact is None:

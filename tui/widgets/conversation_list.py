@@ -103,13 +103,20 @@ class ConversationList(ScrollView, can_focus=True):
         if number in self._pages:
             self._pages.move_to_end(number)
         else:
-            self._pages[number] = self.search.page(number * PAGE, PAGE)
+            self._pages[number] = self._fetch(number * PAGE)
             self.rows_fetched += len(self._pages[number])
             while len(self._pages) > CACHE_PAGES:
                 self._pages.popitem(last=False)
         rows = self._pages[number]
         offset = index - number * PAGE
         return rows[offset] if offset < len(rows) else None
+
+    def _fetch(self, offset: int) -> list[ConversationRow]:
+        """A page; in the older half it is read from the oldest end, skipping fewer rows."""
+        assert self.search is not None
+        if offset > self.total // 2:
+            return self.search.page_from_end(offset, PAGE, self.total)
+        return self.search.page(offset, PAGE)
 
     @property
     def current(self) -> ConversationRow | None:

@@ -1,0 +1,79 @@
+"""The same work done with Python's plain sqlite3, for the ratios in bench/run.py."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from pathlib import Path
+
+from models import engine
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(path, isolation_level=None)
+    con.execute("PRAGMA secure_delete = 1")
+    con.execute("PRAGMA foreign_keys = 1")
+    con.execute("PRAGMA busy_timeout = 15000")
+    return con
+
+
+def insert_rows(path: Path, tables: dict[str, tuple[tuple[str, ...], list[tuple]]]) -> float:
+    """executemany of pre-made rows, then the same search-index fill; returns seconds."""
+    con = connect(path)
+    start = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    for table, (columns, rows) in tables.items():
+        marks = ",".join("?" * len(columns))
+        con.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)
+    for shard in range(engine.SHARDS):
+        con.execute(
+            f"INSERT INTO {engine.shard_table(shard)}(rowid, name, email, phone, subject, body) "
+            f"{engine._DOCUMENT_SELECT} WHERE c.id % {engine.SHARDS} = {shard}"
+        )
+    con.execute("COMMIT")
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+def query(path: Path, sql: str, params: list) -> float:
+    con = connect(path)
+    start = time.perf_counter()
+    con.execute(sql, params).fetchall()
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+def delete(path: Path, ids: list[int]) -> float:
+    """Rows, index entries, the purge of touched shards, the log entry, the WAL truncation."""
+    con = connect(path)
+    start = time.perf_counter()
+    con.execute("BEGIN IMMEDIATE")
+    shards: dict[int, list[int]] = {}
+    for cid in ids:
+        shards.setdefault(cid % engine.SHARDS, []).append(cid)
+    for batch_start in range(0, len(ids), 500):
+        batch = ids[batch_start : batch_start + 500]
+        marks = ",".join("?" * len(batch))
+        con.execute(f"DELETE FROM message WHERE conversation_id IN ({marks})", batch)
+        con.execute(f"DELETE FROM conversation WHERE id IN ({marks})", batch)
+    for shard, members in shards.items():
+        table = engine.shard_table(shard)
+        for batch_start in range(0, len(members), 500):
+            batch = members[batch_start : batch_start + 500]
+            marks = ",".join("?" * len(batch))
+            con.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", batch)
+    con.execute(
+        "INSERT INTO deletion_log(at, actor, action, count, reason, prev_hash, hash) "
+        "VALUES (datetime('now'), 'bench', 'delete conversations', ?, 'bench', '', '')",
+        (len(ids),),
+    )
+    con.execute("COMMIT")
+    for shard in shards:
+        table = engine.shard_table(shard)
+        con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
