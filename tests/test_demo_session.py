@@ -39,12 +39,18 @@ def read_until(fd, needle):
     return seen
 
 
-def drain(fd):
+def drain(fd, seconds=30):
+    """Read until the process closes its terminal; fail instead of hanging."""
+    import select
+
     try:
-        while os.read(fd, 65536):
-            pass
+        while True:
+            ready, _, _ = select.select([fd], [], [], seconds)
+            assert ready, "the session did not end"
+            if not os.read(fd, 65536):
+                return
     except OSError:
-        pass
+        return
 
 
 @pytest.mark.parametrize("ending", ["quit", "hangup"])

@@ -3,6 +3,7 @@
 import asyncio
 import os
 import pty
+import re
 import shutil
 import signal
 import socket
@@ -72,6 +73,18 @@ class Terminal(asyncssh.SSHClientSession):
     def text(self) -> str:
         return "\n".join(self.screen.display)
 
+    async def count(self, label):
+        """The number on a filter tab (the top line), once the tab shows one."""
+        pattern = re.compile(rf"{label} ([\d,]+) ")
+
+        async def until():
+            while not pattern.search(self.screen.display[0]):
+                self.changed.clear()
+                await self.changed.wait()
+
+        await asyncio.wait_for(until(), 30)
+        return int(pattern.search(self.screen.display[0]).group(1).replace(",", ""))
+
     async def wait_for(self, needle, timeout=30):
         async def until():
             while needle not in self.text() and needle.encode() not in self.raw:
@@ -110,7 +123,7 @@ async def test_session_draws_archives_searches_resizes_and_cleans_up(server):
     await term.wait_for("Archived")
     await term.wait_for("conversations")
     assert len(demo_dirs(scratch)) == 1
-    open_before = int(term.text().split("Open ")[1].split()[0].replace(",", ""))
+    open_before = await term.count("Open")
     chan.write(b"a")
     await term.wait_for(f"Open {open_before - 1:,}")
     chan.write(b"/name:ada\r")
@@ -134,7 +147,7 @@ async def test_two_sessions_do_not_see_each_others_deletions(server):
     assert len(demo_dirs(scratch)) == 2
     first[1].write(b"2")
     await first[2].wait_for("Archived ·")
-    archived = int(first[2].text().split("Archived ")[1].split()[0].replace(",", ""))
+    archived = await first[2].count("Archived")
     first[1].write(b"d")
     await first[2].wait_for("cannot be undone")
     first[1].write(b"y")

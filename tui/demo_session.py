@@ -7,9 +7,11 @@ however the session ends: quit, SIGHUP (the client went away), SIGTERM.
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
 
@@ -20,12 +22,18 @@ DEMO_CONVERSATIONS = 1000
 PREFIX = "hushdesk-demo-"
 
 
-class SessionEnded(SystemExit):
-    """Raised from a signal handler to leave the app and clean up."""
+def _ending(folder: Path) -> Callable[[int, FrameType | None], None]:
+    """On hang-up or termination: remove the folder and leave at once.
 
+    The terminal is gone, so there is nothing to restore; exiting immediately
+    also leaves no input or output thread of the app waiting on it.
+    """
 
-def _hang_up(signum: int, frame: FrameType | None) -> None:
-    raise SessionEnded(128 + signum)
+    def end(signum: int, frame: FrameType | None) -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        os._exit(128 + signum)
+
+    return end
 
 
 def run_demo_session(folder: Path | None, theme: str | None, seed: int = 7) -> int:
@@ -33,7 +41,7 @@ def run_demo_session(folder: Path | None, theme: str | None, seed: int = 7) -> i
     folder = folder or Path(tempfile.mkdtemp(prefix=PREFIX))
     folder.mkdir(parents=True, exist_ok=True)
     for signum in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(signum, _hang_up)
+        signal.signal(signum, _ending(folder))
     try:
         models.open_database(folder / "demo.db")
         demo.generate(DEMO_CONVERSATIONS, seed=seed)
@@ -41,8 +49,6 @@ def run_demo_session(folder: Path | None, theme: str | None, seed: int = 7) -> i
 
         make_app(agent="visitor", theme=theme).run()
         return 0
-    except SessionEnded as ended:
-        return int(ended.code or 0)
     finally:
         models.close_database()
         shutil.rmtree(folder, ignore_errors=True)

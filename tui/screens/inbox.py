@@ -129,8 +129,10 @@ class InboxScreen(Screen[None]):
     def refresh_counts(self) -> None:
         """The two filters' counts: only after the data changed, they cost a scan each."""
         counts = models.counts()
-        for tab_id, label in (("#tab-open", f"Open {counts[OPEN]:,}"),
-                              ("#tab-archived", f"Archived {counts[ARCHIVED]:,}")):
+        for tab_id, label in (
+            ("#tab-open", f"Open {counts[OPEN]:,}"),
+            ("#tab-archived", f"Archived {counts[ARCHIVED]:,}"),
+        ):
             tab = self.query_one(tab_id, Tab)
             if str(tab.label) != label:
                 tab.label = label
