@@ -45,10 +45,27 @@ def query(path: Path, sql: str, params: list) -> float:
     return elapsed
 
 
-def delete(path: Path, ids: list[int]) -> float:
-    """Rows, index entries, the purge of touched shards, the log entry, the WAL truncation."""
+def delete(path: Path, ids: list[int], chunk: int | None = None) -> float:
+    """Rows, index entries, the purge of touched shards, the log entry, the WAL truncation.
+
+    With `chunk`, one transaction per chunk of ids, as an assistant's sweep does.
+    """
     con = connect(path)
     start = time.perf_counter()
+    size = chunk or len(ids)
+    touched: set[int] = set()
+    for first in range(0, len(ids), size):
+        touched |= _delete_chunk(con, ids[first : first + size])
+    for shard in touched:
+        table = engine.shard_table(shard)
+        con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    elapsed = time.perf_counter() - start
+    con.close()
+    return elapsed
+
+
+def _delete_chunk(con: sqlite3.Connection, ids: list[int]) -> set[int]:
     con.execute("BEGIN IMMEDIATE")
     shards: dict[int, list[int]] = {}
     for cid in ids:
@@ -70,10 +87,4 @@ def delete(path: Path, ids: list[int]) -> float:
         (len(ids),),
     )
     con.execute("COMMIT")
-    for shard in shards:
-        table = engine.shard_table(shard)
-        con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
-    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    elapsed = time.perf_counter() - start
-    con.close()
-    return elapsed
+    return set(shards)

@@ -322,7 +322,8 @@ def bench_sweep(path: Path, target: int) -> list[Row]:
     chat_days = _days_for("Chat", due)
     chat_ids = models.due_search("Chat", chat_days).ids()
     models.close_database()
-    base = baseline.delete(path, chat_ids) * due / max(1, len(chat_ids))
+    chunk = models.assistants.SWEEP_CHUNK
+    base = baseline.delete(path, chat_ids, chunk) * due / max(1, len(chat_ids))
     longest = max(holds) * 1000
     return [
         Row(

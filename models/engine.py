@@ -13,7 +13,9 @@ Deleted means gone. SQLite 3.40's FTS5 keeps a deleted row's words in the
 index until the index is rewritten with 'optimize', whose cost grows with the
 index. So the index is split into SHARDS tables by conversation id, and a
 deletion optimizes only the shards it touched: a single delete at a million
-conversations rewrites one thirty-second of the index. Touched shards are
+conversations rewrites one sixty-fourth of the index. The shards do not merge
+automatically ('automerge' 0): a deletion only appends a small segment, which
+the purge folds in. Touched shards are
 recorded in `purge_pending` in the deleting transaction, so a crash between
 deleting and purging is repaired at the next open. After each deleting
 operation the WAL is checkpointed with TRUNCATE, since a passive checkpoint
@@ -48,7 +50,7 @@ PRAGMAS = (
 )
 
 
-SHARDS = 32
+SHARDS = 64
 TOKENIZE = "unicode61 remove_diacritics 2"
 
 
@@ -125,14 +127,6 @@ def migrate(database: SqliteDatabase) -> list[str]:
 def schema_migrations() -> list[str]:
     """Names of every migration this hushdesk knows, in order."""
     return [p.stem for p in sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))]
-
-
-def create_search_shards(database: SqliteDatabase, shards: int = SHARDS) -> None:
-    for shard in range(shards):
-        database.execute_sql(
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {shard_table(shard)} USING fts5("
-            f"name, email, phone, subject, body, tokenize='{TOKENIZE}')"
-        )
 
 
 def chunked(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:

@@ -347,3 +347,22 @@ async def test_fast_typing_after_slash_goes_to_the_search_box(db):
         assert models.counts() == {"open": 2, "archived": 0}
         await search(pilot, "name:ada")
         assert [listing(app).row_at(0).id] == [target]
+
+
+async def test_command_palette_offers_contact_actions(db):
+    cid = conversation()
+    contact_id = models.get_conversation(cid).contact_id
+    models.set_attribute(contact_id, "plan", "pro")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Delete attribute")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await settle(pilot)
+        assert models.list_attributes(contact_id) == []

@@ -246,3 +246,38 @@ def test_openssh_client_sees_the_inbox(server):
         os.waitpid(pid, 0)
     assert "Archived" in "\n".join(screen.display)
     assert demo_dirs(scratch) == []
+
+
+async def test_authorized_keys_restrict_who_may_log_in(tmp_path):
+    allowed = asyncssh.generate_private_key("ssh-ed25519")
+    stranger = asyncssh.generate_private_key("ssh-ed25519")
+    keys = tmp_path / "authorized_keys"
+    keys.write_bytes(allowed.export_public_key())
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            HUSHDESK,
+            "ssh-demo",
+            "--port",
+            str(port),
+            "--host-key",
+            str(tmp_path / "key"),
+            "--authorized-keys",
+            str(keys),
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert "listening" in proc.stderr.readline()
+        with pytest.raises(asyncssh.PermissionDenied):
+            await asyncssh.connect(
+                "127.0.0.1", port, username="demo", known_hosts=None, client_keys=[stranger]
+            )
+        async with asyncssh.connect(
+            "127.0.0.1", port, username="demo", known_hosts=None, client_keys=[allowed]
+        ) as conn:
+            assert conn.get_extra_info("username") == "demo"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)

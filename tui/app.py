@@ -21,6 +21,7 @@ from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import COMMANDS, InboxScreen
 from .text import plural
+from .widgets.contact_pane import CONTACT_COMMANDS, ContactPane
 from .wording import social_notice
 
 logger = logging.getLogger("hushdesk")
@@ -121,6 +122,9 @@ class HushdeskApp(App[None]):
         if isinstance(screen, InboxScreen):
             for action, title, help_text in COMMANDS:
                 yield SystemCommand(title, help_text, partial(screen.run_action, action))
+            pane = screen.query_one(ContactPane)
+            for action, title, help_text in CONTACT_COMMANDS:
+                yield SystemCommand(title, help_text, partial(pane.run_action, action))
         yield SystemCommand(
             "Channel assistants", "Retention per channel (A)", self.action_assistants
         )

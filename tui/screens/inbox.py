@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import OperationalError
+from peewee import DatabaseError, OperationalError
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -46,6 +46,7 @@ COMMANDS = (
     ("select_all", "Select all matches", "Every conversation matching filter and search (*)"),
     ("clear", "Clear selection", "Clear the selection, then the search (esc)"),
     ("contact", "Contact pane", "Go to the contact's attributes (c)"),
+    ("read", "Read conversation", "Scroll the highlighted conversation (enter)"),
 )
 
 
@@ -74,6 +75,7 @@ class InboxScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.query_text = ""
+        self.resumed = False
 
     def compose(self) -> ComposeResult:
         yield Tabs(Tab("Open", id="tab-open"), Tab("Archived", id="tab-archived"), id="filters")
@@ -101,7 +103,9 @@ class InboxScreen(Screen[None]):
         self.refresh_counts()
 
     def on_screen_resume(self) -> None:
-        self.refresh_all()
+        if self.resumed:  # back from another screen: its changes show here
+            self.refresh_all()
+        self.resumed = True
 
     def on_swept(self, _: Swept) -> None:
         self.refresh_all()
@@ -126,9 +130,18 @@ class InboxScreen(Screen[None]):
         self.refresh_counts()
         self.refresh_info()
 
+    @work(thread=True, exclusive=True, group="counts")
     def refresh_counts(self) -> None:
-        """The two filters' counts: only after the data changed, they cost a scan each."""
-        counts = models.counts()
+        """The two filters' counts, in a thread: each costs an index scan at scale."""
+        try:
+            counts = models.counts()
+        except DatabaseError:
+            return
+        finally:
+            models.engine.close_database()
+        self.app.call_from_thread(self._show_counts, counts)
+
+    def _show_counts(self, counts: dict[str, int]) -> None:
         for tab_id, label in (
             ("#tab-open", f"Open {counts[OPEN]:,}"),
             ("#tab-archived", f"Archived {counts[ARCHIVED]:,}"),
@@ -232,6 +245,9 @@ class InboxScreen(Screen[None]):
 
     @on(ConversationList.Opened)
     def _opened(self) -> None:
+        self.set_focus(self.query_one(ConversationPane))
+
+    def action_read(self) -> None:
         self.set_focus(self.query_one(ConversationPane))
 
     def action_contact(self) -> None:

@@ -16,6 +16,12 @@ from models import SOMEONE, AttributeRow, ContactInfo
 
 from ..text import plain
 
+CONTACT_COMMANDS = (
+    ("delete_attribute", "Delete attribute", "Delete the highlighted attribute (x)"),
+    ("new_attribute", "Add attribute", "Add a key and value to the contact (n)"),
+    ("forget", "Delete contact profile", "Conversations stay and show Someone (F)"),
+)
+
 
 class AttributeItem(ListItem):
     def __init__(self, attribute: AttributeRow) -> None:
