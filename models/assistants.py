@@ -150,39 +150,63 @@ def oldest_age_days(channel: str, now: datetime | None = None) -> int:
     return max(0, age.days)
 
 
-def sweep_channel(
-    channel: str, now: datetime | None = None, chunk: int = SWEEP_CHUNK
-) -> SweepResult:
-    """Run one channel's assistant once, enabled or not; logs one entry if anything went."""
-    info = get_channel(channel)
-    days = _settings(info.id).days
-    limit = cutoff(days, now)
-    deleted, entry = 0, None
-    while True:
+@dataclass
+class _Sweep:
+    """One channel's sweep in progress: its rule, its log entry, what it deleted so far."""
+
+    channel_id: int
+    name: str
+    days: int
+    limit: datetime
+    now: datetime
+    chunk: int
+    deleted: int = 0
+    entry: DeletionLog | None = None
+
+    def take(self, shard: int) -> int:
+        """Delete up to one chunk of due conversations of one index shard: one transaction."""
+        c = Conversation
         with engine.db.atomic():
+            due = (c.channel == self.channel_id) & (c.last_activity < self.limit) & ~c.held
             ids = [
                 cid
-                for (cid,) in Conversation.select(Conversation.id)
-                .where(
-                    (Conversation.channel == info.id)
-                    & (Conversation.last_activity < limit)
-                    & ~Conversation.held
-                )
-                .limit(chunk)
+                for (cid,) in c.select(c.id)
+                .where(due & (c.id % engine.SHARDS == shard))
+                .limit(self.chunk)
                 .tuples()
             ]
             if ids:
                 remove(ids)
-                entry = _log_chunk(entry, info.name, len(ids), days)
-            deleted += len(ids)
-            Assistant.update(last_run_at=now or clock.now(), last_run_count=deleted).where(
-                Assistant.channel == info.id
+                self.entry = _log_chunk(self.entry, self.name, len(ids), self.days)
+                self.deleted += len(ids)
+            Assistant.update(last_run_at=self.now, last_run_count=self.deleted).where(
+                Assistant.channel == self.channel_id
             ).execute()
-        if len(ids) < chunk:
-            break
-    if deleted:
+        return len(ids)
+
+
+def sweep_channel(
+    channel: str, now: datetime | None = None, chunk: int = SWEEP_CHUNK
+) -> SweepResult:
+    """Run one channel's assistant once, enabled or not; logs one entry if anything went.
+
+    It works one search-index shard at a time: each chunk's transaction then
+    writes to a single shard, and each shard is purged as soon as its
+    conversations are gone, so no transaction holds the write lock for long.
+    """
+    info = get_channel(channel)
+    days = _settings(info.id).days
+    now = now or clock.now()
+    sweep = _Sweep(info.id, info.name, days, cutoff(days, now), now, chunk)
+    for shard in range(engine.SHARDS):
+        before = sweep.deleted
+        while sweep.take(shard) == chunk:
+            pass
+        if sweep.deleted > before:
+            engine.purge([shard])
+    if sweep.deleted:
         engine.scrub()
-    return SweepResult(info.name, deleted, days, info.social)
+    return SweepResult(info.name, sweep.deleted, days, info.social)
 
 
 def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -> DeletionLog:

@@ -10,6 +10,7 @@ import models
 from models import demo, forensics, importer
 
 from .output import json_lines, safe, table
+from .wording import social_notice
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
@@ -61,16 +62,6 @@ def cmd_hold(args: argparse.Namespace) -> None:
 
 def cmd_release(args: argparse.Namespace) -> None:
     _changed("Released from legal hold", models.release(args.ids), len(set(args.ids)))
-
-
-def social_notice(channels: list[str]) -> str:
-    if not channels:
-        return ""
-    names = ", ".join(channels)
-    return (
-        f"Some came from {names}: hushdesk deleted its copy; "
-        f"the copy on {names} must be deleted on the platform itself."
-    )
 
 
 def cmd_delete(args: argparse.Namespace) -> None:
