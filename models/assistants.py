@@ -24,7 +24,7 @@ from .schema import Assistant, Channel, Conversation, DeletionLog
 from .search import ConversationSearch
 
 MIN_DAYS, MAX_DAYS = 1, 36_500
-SWEEP_CHUNK = 200
+SWEEP_CHUNK = 150
 
 
 @dataclass(frozen=True)

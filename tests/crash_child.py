@@ -18,7 +18,8 @@ def main() -> None:
     print("open", flush=True)
     if mode == "delete":
         ids = models.ConversationSearch("", status="archived").ids()
-        models.delete_conversations(ids, "crash", progress=lambda d, t: print(d, flush=True))
+        if ids:
+            models.delete_conversations(ids, "crash", progress=lambda d, t: print(d, flush=True))
     else:
         original = assistants.remove
 
