@@ -167,7 +167,7 @@ class _Sweep:
         """Delete up to one chunk of due conversations of one index shard: one transaction."""
         c = Conversation
         with engine.db.atomic():
-            due = (c.channel == self.channel_id) & (c.last_activity < self.limit) & ~c.held
+            due = (c.channel == self.channel_id) & c.due(self.limit)
             ids = [
                 cid
                 for (cid,) in c.select(c.id)
@@ -219,7 +219,7 @@ def sweep(
     channel: str | None = None, now: datetime | None = None, dry_run: bool = False
 ) -> list[SweepResult]:
     """Run every enabled assistant (or the named channel's) once; dry_run only counts."""
-    enabled = [r.channel for r in list_assistants(now) if r.enabled]
+    enabled = enabled_channels()
     names = enabled
     if channel:
         name = get_channel(channel).name

@@ -98,9 +98,8 @@ def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> Sql
     try:
         database.connect(reuse_if_open=True)
         migrate(database)
-        if pending_purge():
-            purge()
-            checkpoint()
+        if pending_purge():  # a deletion was interrupted before its purge
+            scrub()
     except (DatabaseError, sqlite3.DatabaseError) as error:
         database.close()
         raise DatabaseUnavailable(f"cannot open {path}: {error}") from None

@@ -125,7 +125,3 @@ def verify_log() -> LogCheck:
             return LogCheck(count, entry_id, previous)
         previous, count = stored, count + 1
     return LogCheck(count, None, previous)
-
-
-def log_size() -> int:
-    return DeletionLog.select().count()

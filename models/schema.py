@@ -95,13 +95,9 @@ class Conversation(BaseModel):
     held = BooleanField(default=False)
 
     @classmethod
-    def archived(cls) -> object:
-        return cls.status == ARCHIVED
-
-    @classmethod
-    def deletable(cls) -> object:
-        """Only archived conversations that are not on legal hold may be deleted by an agent."""
-        return (cls.status == ARCHIVED) & ~cls.held
+    def due(cls, cutoff: datetime) -> object:
+        """What a retention rule may delete: last activity before the cutoff, not on hold."""
+        return (cls.last_activity < cutoff) & ~cls.held
 
 
 class Message(BaseModel):
@@ -131,6 +127,3 @@ class DeletionLog(BaseModel):
     reason = TextField(default="")
     prev_hash = TextField(default="")
     hash = TextField(default="")
-
-
-TABLES = (Channel, Contact, Attribute, Conversation, Message, Assistant, DeletionLog)

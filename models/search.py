@@ -67,7 +67,7 @@ class ConversationSearch:
         if self.channel_id is not None:
             where.append(c.channel == self.channel_id)
         if self.older_than is not None:
-            where.append((c.last_activity < self.older_than) & ~c.held)
+            where.append(c.due(self.older_than))
         if p.before:
             where.append(c.last_activity < p.before)
         if p.after:

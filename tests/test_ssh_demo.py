@@ -24,29 +24,25 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def server(tmp_path):
-    """The real server in its own process; demo folders go to tmp_path/tmp."""
+def start_server(tmp_path, *options):
+    """`hushdesk ssh-demo` on a free port; returns once it listens."""
     port, scratch = free_port(), tmp_path / "tmp"
     scratch.mkdir()
-    env = {**os.environ, "TMPDIR": str(scratch)}
     proc = subprocess.Popen(
-        [
-            HUSHDESK,
-            "ssh-demo",
-            "--port",
-            str(port),
-            "--host-key",
-            str(tmp_path / "key"),
-            "--max-sessions",
-            "2",
-        ],
-        env=env,
+        [HUSHDESK, "ssh-demo", "--port", str(port), "--host-key", str(tmp_path / "key"), *options],
+        env={**os.environ, "TMPDIR": str(scratch)},
         stderr=subprocess.PIPE,
         text=True,
     )
     line = proc.stderr.readline()
     assert "listening" in line, line
+    return port, proc, scratch
+
+
+@pytest.fixture
+def server(tmp_path):
+    """The real server in its own process; demo folders go to tmp_path/tmp."""
+    port, proc, scratch = start_server(tmp_path, "--max-sessions", "2")
     yield port, scratch, proc
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=30)
@@ -253,23 +249,8 @@ async def test_authorized_keys_restrict_who_may_log_in(tmp_path):
     stranger = asyncssh.generate_private_key("ssh-ed25519")
     keys = tmp_path / "authorized_keys"
     keys.write_bytes(allowed.export_public_key())
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            HUSHDESK,
-            "ssh-demo",
-            "--port",
-            str(port),
-            "--host-key",
-            str(tmp_path / "key"),
-            "--authorized-keys",
-            str(keys),
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    port, proc, _ = start_server(tmp_path, "--authorized-keys", str(keys))
     try:
-        assert "listening" in proc.stderr.readline()
         with pytest.raises(asyncssh.PermissionDenied):
             await asyncssh.connect(
                 "127.0.0.1", port, username="demo", known_hosts=None, client_keys=[stranger]

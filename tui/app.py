@@ -10,6 +10,8 @@ from functools import partial
 from peewee import DatabaseError
 from textual import work
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.screen import Screen
 
 import models
@@ -19,9 +21,9 @@ from models.schedule import DEFAULT_INTERVAL, SweepSchedule
 from .messages import Swept
 from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
-from .screens.inbox import COMMANDS, InboxScreen
+from .screens.inbox import InboxScreen
 from .text import plural
-from .widgets.contact_pane import CONTACT_COMMANDS, ContactPane
+from .widgets.contact_pane import ContactPane
 from .wording import social_notice
 
 logger = logging.getLogger("hushdesk")
@@ -120,17 +122,25 @@ class HushdeskApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, InboxScreen):
-            for action, title, help_text in COMMANDS:
-                yield SystemCommand(title, help_text, partial(screen.run_action, action))
-            pane = screen.query_one(ContactPane)
-            for action, title, help_text in CONTACT_COMMANDS:
-                yield SystemCommand(title, help_text, partial(pane.run_action, action))
+            for target in (screen, screen.list, screen.query_one(ContactPane)):
+                yield from self._palette(target)
         yield SystemCommand(
             "Channel assistants", "Retention per channel (A)", self.action_assistants
         )
         yield SystemCommand(
             "Deletion log", "What was deleted, by whom and why (L)", self.action_log
         )
+
+    def _palette(self, target: DOMNode) -> Iterable[SystemCommand]:
+        """Every binding of `target` that has a tooltip, as a palette command."""
+        for binding in target.BINDINGS:
+            if isinstance(binding, Binding) and binding.tooltip:
+                key = self.get_key_display(Binding(binding.key.split(",")[0], binding.action))
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({key})",
+                    partial(target.run_action, binding.action),
+                )
 
 
 def make_app(

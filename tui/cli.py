@@ -56,6 +56,12 @@ def _common() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="your name in the deletion log (default: $HUSHDESK_AGENT or login)",
     )
+    common.add_argument(
+        "--theme",
+        type=_theme,
+        default=argparse.SUPPRESS,
+        help="any Textual theme, e.g. ansi-dark (default: $HUSHDESK_THEME)",
+    )
     return common
 
 
@@ -72,12 +78,6 @@ def build_parser() -> Parser:
         default=DEFAULT_INTERVAL,
         metavar="TIME",
         help="how often the app runs the assistants (90s, 15m, 1h; default 1h)",
-    )
-    parser.add_argument(
-        "--theme",
-        type=_theme,
-        default=argparse.SUPPRESS,
-        help="any Textual theme, e.g. ansi-dark (default: $HUSHDESK_THEME)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
 
@@ -134,7 +134,6 @@ def _demo_parsers(add: object) -> None:
     )
     p.add_argument("--dir", type=Path, help="folder for the demo database (default: a new one)")
     p.add_argument("--seed", type=_count, default=7)
-    p.add_argument("--theme", type=_theme, default=argparse.SUPPRESS)
     p = add(
         "ssh-demo",
         commands.cmd_ssh_demo,  # type: ignore[operator]
@@ -147,7 +146,6 @@ def _demo_parsers(add: object) -> None:
     p.add_argument("--idle-minutes", type=_minutes, default=10.0)
     p.add_argument("--host-key", type=Path, help="kept between starts (default: user data folder)")
     p.add_argument("--authorized-keys", help="only these public keys may log in")
-    p.add_argument("--theme", type=_theme, default=argparse.SUPPRESS)
     p = add(
         "serve",
         commands.cmd_serve,  # type: ignore[operator]
@@ -155,7 +153,6 @@ def _demo_parsers(add: object) -> None:
     )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=_port, default=8000)
-    p.add_argument("--theme", type=_theme, default=argparse.SUPPRESS)
 
 
 def _port(text: str) -> int:

@@ -33,39 +33,43 @@ from ..wording import attribute_question, delete_question, forget_question, soci
 
 NARROW = 110
 
-# (action, title, help) for the command palette; every key's action is here.
-COMMANDS = (
-    ("filter('open')", "Show Open", "The Open filter (1)"),
-    ("filter('archived')", "Show Archived", "The Archived filter (2)"),
-    ("search", "Search", "Focus the search box (/)"),
-    ("archive", "Archive", "Archive the selection or the highlighted conversation (a)"),
-    ("unarchive", "Unarchive", "Move the selection or the highlighted one back to Open (u)"),
-    ("hold", "Legal hold", "Put on legal hold, or release (h)"),
-    ("delete", "Delete permanently", "Delete archived conversations (d)"),
-    ("toggle", "Select", "Select or unselect the highlighted conversation (space)"),
-    ("select_all", "Select all matches", "Every conversation matching filter and search (*)"),
-    ("clear", "Clear selection", "Clear the selection, then the search (esc)"),
-    ("contact", "Contact pane", "Go to the contact's attributes (c)"),
-    ("read", "Read conversation", "Scroll the highlighted conversation (enter)"),
-)
-
 
 class InboxScreen(Screen[None]):
+    # Bindings with a tooltip are offered in the command palette too (see HushdeskApp).
     BINDINGS = [
-        Binding("1", "filter('open')", "Open"),
-        Binding("2", "filter('archived')", "Archived"),
+        Binding("1", "filter('open')", "Open", tooltip="Show the Open filter"),
+        Binding("2", "filter('archived')", "Archived", tooltip="Show the Archived filter"),
         # A priority binding runs before the next key is dispatched, so text typed
         # right after "/" reaches the search box instead of the list's keys.
-        Binding("slash", "search", "Search", priority=True),
-        Binding("a", "archive", "Archive"),
-        Binding("u", "unarchive", "Unarchive"),
-        Binding("h", "hold", "Hold"),
-        Binding("d", "delete", "Delete"),
-        Binding("space", "toggle", "Select"),
-        Binding("asterisk", "select_all", "All"),
-        Binding("escape", "clear", "Clear", show=False),
-        Binding("c", "contact", "Contact"),
-        Binding("A", "app.assistants", "Assist."),
+        Binding("slash", "search", "Search", priority=True, tooltip="Focus the search box"),
+        Binding(
+            "a",
+            "archive",
+            "Archive",
+            tooltip="Archive the selection or the highlighted conversation",
+        ),
+        Binding(
+            "u",
+            "unarchive",
+            "Unarchive",
+            tooltip="Move the selection or the highlighted one back to Open",
+        ),
+        Binding("h", "hold", "Hold", tooltip="Put on legal hold, or release"),
+        Binding("d", "delete", "Delete", tooltip="Delete archived conversations permanently"),
+        Binding(
+            "space", "toggle", "Select", tooltip="Select or unselect the highlighted conversation"
+        ),
+        Binding(
+            "asterisk",
+            "select_all",
+            "Select all",
+            tooltip="Every conversation matching the filter and search",
+        ),
+        Binding(
+            "escape", "clear", "Clear", show=False, tooltip="Clear the selection, then the search"
+        ),
+        Binding("c", "contact", "Contact", tooltip="Go to the contact's attributes"),
+        Binding("A", "app.assistants", "Assistants"),
         Binding("L", "app.log", "Log"),
         Binding("q", "app.quit", "Quit"),
     ]
@@ -97,7 +101,6 @@ class InboxScreen(Screen[None]):
         return self.query_one(ConversationList)
 
     def on_mount(self) -> None:
-        self.query_one("#search", Input).can_focus = True
         self.list.focus()
         self.show_search("")
         self.refresh_counts()
@@ -247,9 +250,6 @@ class InboxScreen(Screen[None]):
     def _opened(self) -> None:
         self.set_focus(self.query_one(ConversationPane))
 
-    def action_read(self) -> None:
-        self.set_focus(self.query_one(ConversationPane))
-
     def action_contact(self) -> None:
         self.query_one(ContactPane).focus_attributes()
 
@@ -258,14 +258,16 @@ class InboxScreen(Screen[None]):
         ids = self.targets()
         if ids:
             self.run_operation(
-                lambda: models.archive(ids), f"Archived {plural(len(ids), 'conversation')}."
+                lambda: models.archive(ids),
+                self._done(f"Archived {plural(len(ids), 'conversation')}."),
             )
 
     def action_unarchive(self) -> None:
         ids = self.targets()
         if ids:
             self.run_operation(
-                lambda: models.unarchive(ids), f"Moved {plural(len(ids), 'conversation')} to Open."
+                lambda: models.unarchive(ids),
+                self._done(f"Moved {plural(len(ids), 'conversation')} to Open."),
             )
 
     def action_hold(self) -> None:
@@ -275,7 +277,9 @@ class InboxScreen(Screen[None]):
         current = self.list.current
         release = not self.list.selection and current is not None and current.held
         op, verb = (models.release, "Released") if release else (models.hold, "Put on legal hold:")
-        self.run_operation(lambda: op(ids), f"{verb} {plural(len(ids), 'conversation')}.")
+        self.run_operation(
+            lambda: op(ids), self._done(f"{verb} {plural(len(ids), 'conversation')}.")
+        )
 
     def action_delete(self) -> None:
         ids = self.targets()
@@ -299,36 +303,22 @@ class InboxScreen(Screen[None]):
 
         self.app.push_screen(ConfirmDialog(delete_question(summary)), answered)
 
-    @work(thread=True, exclusive=True, group="database")
     def delete(self, ids: list[int]) -> None:
+        """Delete in a worker, with a progress bar; the agent can keep reading meanwhile."""
         bar = self.query_one("#progress", ProgressBar)
-        self.app.call_from_thread(self._progress_start, len(ids))
+        bar.update(total=len(ids), progress=0)
+        bar.display = True
 
         def progress(done: int, total: int) -> None:
             self.app.call_from_thread(bar.update, total=total, progress=done)
 
-        try:
-            result = models.delete_conversations(ids, self.app.agent, progress=progress)
-        except (HushdeskError, OperationalError) as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        finally:
-            self.app.call_from_thread(self._progress_end)
-            models.engine.close_database()
-        self.app.call_from_thread(self._deleted, result)
-
-    def _progress_start(self, total: int) -> None:
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=total, progress=0)
-        bar.display = True
-
-    def _progress_end(self) -> None:
-        self.query_one("#progress", ProgressBar).display = False
+        self.run_operation(
+            lambda: models.delete_conversations(ids, self.app.agent, progress=progress),
+            self._deleted,
+        )
 
     def _deleted(self, result: models.DeletionResult) -> None:
-        self.list.selection.clear()
-        self.refresh_all()
-        self.notify(f"Deleted {plural(result.count, 'conversation')} permanently.")
+        self._done(f"Deleted {plural(result.count, 'conversation')} permanently.")(result)
         if result.social_channels:
             self.notify(
                 social_notice(result.social_channels), severity="warning", timeout=15, markup=False
@@ -340,40 +330,46 @@ class InboxScreen(Screen[None]):
             if isinstance(error, HushdeskError)
             else f"database busy: {error}; try again"
         )
+        self.query_one("#progress", ProgressBar).display = False
         self.notify(message, severity="error", markup=False)
         self.refresh_all()
 
     @work(thread=True, exclusive=True, group="database")
-    def run_operation(self, operation: Callable[[], object], done: str) -> None:
+    def run_operation(
+        self, operation: Callable[[], object], after: Callable[[object], None]
+    ) -> None:
+        """Run a models operation in a thread; `after` gets its result on the UI thread."""
         try:
-            operation()
+            result = operation()
         except (HushdeskError, OperationalError) as error:
             self.app.call_from_thread(self._failed, error)
             return
         finally:
             models.engine.close_database()
-        self.app.call_from_thread(self._operated, done)
+        self.app.call_from_thread(after, result)
 
-    def _operated(self, done: str) -> None:
-        self.list.selection.clear()
-        self.refresh_all()
-        self.notify(done)
+    def _done(self, message: str) -> Callable[[object], None]:
+        """What follows a finished operation: selection cleared, all refreshed, said."""
+
+        def after(_: object) -> None:
+            self.query_one("#progress", ProgressBar).display = False
+            self.list.selection.clear()
+            self.refresh_all()
+            self.notify(message)
+
+        return after
 
     # contact pane ---------------------------------------------------------------
     @on(ContactPane.DeleteAttribute)
     def _delete_attribute(self, event: ContactPane.DeleteAttribute) -> None:
-        contact = self.query_one(ContactPane).contact
-        if contact is None:
-            return
-
         def answered(yes: bool | None) -> None:
             if yes:
                 self.apply_now(
-                    lambda: models.delete_attribute(event.contact_id, event.key, self.app.agent),
+                    lambda: models.delete_attribute(event.contact.id, event.key, self.app.agent),
                     "Attribute deleted.",
                 )
 
-        self.app.push_screen(ConfirmDialog(attribute_question(contact, event.key)), answered)
+        self.app.push_screen(ConfirmDialog(attribute_question(event.contact, event.key)), answered)
 
     @on(ContactPane.NewAttribute)
     def _new_attribute(self, event: ContactPane.NewAttribute) -> None:
@@ -404,6 +400,5 @@ class InboxScreen(Screen[None]):
         except HushdeskError as error:
             self.notify(str(error), severity="error", markup=False)
             return
-        self.refresh_all()
-        self.show_panes(self.list.current.id if self.list.current else None)
+        self.refresh_all()  # the list's reload reloads the panes too
         self.notify(done)

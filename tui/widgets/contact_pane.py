@@ -16,12 +16,6 @@ from models import SOMEONE, AttributeRow, ContactInfo
 
 from ..text import plain
 
-CONTACT_COMMANDS = (
-    ("delete_attribute", "Delete attribute", "Delete the highlighted attribute (x)"),
-    ("new_attribute", "Add attribute", "Add a key and value to the contact (n)"),
-    ("forget", "Delete contact profile", "Conversations stay and show Someone (F)"),
-)
-
 
 class AttributeItem(ListItem):
     def __init__(self, attribute: AttributeRow) -> None:
@@ -43,15 +37,25 @@ class AttributeItem(ListItem):
 class ContactPane(Vertical, can_focus=False):
     BORDER_TITLE = "Contact"
     BINDINGS = [
-        Binding("x,delete", "delete_attribute", "Delete attribute"),
-        Binding("n", "new_attribute", "Add attribute"),
-        Binding("F", "forget", "Delete profile"),
+        Binding(
+            "x,delete",
+            "delete_attribute",
+            "Delete attribute",
+            tooltip="Delete the highlighted attribute",
+        ),
+        Binding("n", "new_attribute", "Add attribute", tooltip="Add a key and value"),
+        Binding(
+            "F",
+            "forget",
+            "Delete profile",
+            tooltip="Delete the contact's profile; the conversations stay as Someone",
+        ),
     ]
 
     class DeleteAttribute(Message):
-        def __init__(self, contact_id: int, key: str) -> None:
+        def __init__(self, contact: ContactInfo, key: str) -> None:
             super().__init__()
-            self.contact_id, self.key = contact_id, key
+            self.contact, self.key = contact, key
 
     class NewAttribute(Message):
         def __init__(self, contact_id: int) -> None:
@@ -104,7 +108,7 @@ class ContactPane(Vertical, can_focus=False):
     def action_delete_attribute(self) -> None:
         attribute = self._highlighted()
         if self.contact is not None and attribute is not None:
-            self.post_message(self.DeleteAttribute(self.contact.id, attribute.key))
+            self.post_message(self.DeleteAttribute(self.contact, attribute.key))
 
     def action_new_attribute(self) -> None:
         if self.contact is not None:
@@ -118,4 +122,4 @@ class ContactPane(Vertical, can_focus=False):
         event.stop()
         item = next((a for a in event.button.ancestors if isinstance(a, AttributeItem)), None)
         if item is not None and self.contact is not None:
-            self.post_message(self.DeleteAttribute(self.contact.id, item.attribute.key))
+            self.post_message(self.DeleteAttribute(self.contact, item.attribute.key))

@@ -37,7 +37,13 @@ class ConversationList(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home,g", "jump(0)", "First", show=False),
         Binding("end,G", "jump(-1)", "Last", show=False),
-        Binding("enter", "open", "Read", show=False),
+        Binding(
+            "enter",
+            "open",
+            "Read",
+            show=False,
+            tooltip="Read (scroll) the highlighted conversation",
+        ),
     ]
     COMPONENT_CLASSES = {
         "conversation-list--cursor",
