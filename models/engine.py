@@ -28,7 +28,15 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from peewee import SQL, DatabaseError, DatabaseProxy, SqliteDatabase
+from peewee import (
+    SQL,
+    Case,
+    DatabaseError,
+    DatabaseProxy,
+    Expression,
+    NodeList,
+    SqliteDatabase,
+)
 from playhouse.migrations import Runner
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
@@ -229,12 +237,62 @@ def scrub() -> None:
     checkpoint()
 
 
+def analyze() -> None:
+    """Refresh the query planner's statistics after a bulk load.
+
+    Without them SQLite walks the status index (half the table) for a search in
+    the Archived filter instead of starting from the few matching contacts.
+    sqlite_stat1 holds only row counts; sample rows (sqlite_stat4, in builds
+    that keep them) would copy customer data, so they are dropped.
+    """
+    db.execute_sql("PRAGMA analysis_limit = 0")
+    db.execute_sql("ANALYZE")
+    if db.table_exists("sqlite_stat4"):
+        db.execute_sql("DELETE FROM sqlite_stat4")
+
+
 def match_ids(fts_query: str) -> object:
     """A subquery of conversation ids whose index row matches an FTS5 query, in any shard."""
     parts = " UNION ALL ".join(
         f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
     )
     return SQL(f"({parts})", [fts_query] * SHARDS)
+
+
+def count_matches(fts_query: str, cap: int) -> int:
+    """How many conversations match an FTS5 query, counting no further than `cap`."""
+    parts = " UNION ALL ".join(
+        f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
+    )
+    sql = f"SELECT count(*) FROM ({parts} LIMIT ?)"
+    (count,) = db.execute_sql(sql, [fts_query] * SHARDS + [cap]).fetchone()
+    return int(count)
+
+
+def match_probe(fts_query: str, conversation_id: object) -> object:
+    """True when the conversation matches an FTS5 query: one lookup in its own shard.
+
+    Listing every match costs as much as there are matches; when most rows match
+    and only the newest are wanted, testing rows one by one stops much sooner.
+    """
+    lookups = [
+        (
+            shard,
+            NodeList(
+                (
+                    SQL(
+                        f"EXISTS(SELECT 1 FROM {shard_table(shard)} "
+                        f"WHERE {shard_table(shard)} MATCH ? AND rowid =",
+                        [fts_query],
+                    ),
+                    conversation_id,
+                    SQL(")"),
+                )
+            ),
+        )
+        for shard in range(SHARDS)
+    ]
+    return Case(Expression(conversation_id, "%", SHARDS), lookups)  # Peewee's % is LIKE
 
 
 def web_query(text: str) -> str:

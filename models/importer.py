@@ -27,6 +27,7 @@ from .intake import NewMessage, add_message, create_conversation
 from .schema import Contact
 
 MAX_LINE = 2_000_000
+ANALYZE_AFTER = 1000  # conversations; a bulk load this large refreshes the planner statistics
 REPLY_RE = re.compile(r"^\s*((re|fwd?|aw|wg)\s*:\s*)+", re.I)
 
 
@@ -40,7 +41,13 @@ class ImportResult:
 
 def import_path(path: str | Path) -> ImportResult:
     """Import a .jsonl file, an mbox file or a Maildir folder, all or nothing."""
-    path = Path(path)
+    result = _import(Path(path))
+    if result.conversations >= ANALYZE_AFTER:
+        engine.analyze()
+    return result
+
+
+def _import(path: Path) -> ImportResult:
     if not path.exists():
         raise InvalidInput(f"{path}: no such file or folder")
     if path.is_dir():

@@ -37,6 +37,17 @@ def _contains(column: object, text: str) -> object:
     return column.contains(text)  # LIKE with wildcards escaped; ASCII case-insensitive
 
 
+# How a search with free text or contact filters is run. Matches of either are a
+# set of ids; the page is the newest rows of the set. A small set is looked up
+# and sorted outright; a large one is applied while the newest rows are walked in
+# order, and a very large one is tested row by row near the top, which stops
+# after a few hundred rows instead of listing every match.
+SMALL = 5_000  # index matches: fewer are looked up outright
+FEW_CONTACTS = 1_000  # matching contacts: fewer are looked up outright
+PROBE_FROM = 100_000  # index matches: from this many, the top pages test row by row
+PROBE_DEPTH = 2_000  # ...while the page ends this near the top
+
+
 class ConversationSearch:
     """The conversations matching a search text, optionally within one status or channel."""
 
@@ -54,6 +65,10 @@ class ConversationSearch:
         self.channel_id = channel_id
         self.older_than = older_than
         self._where = self._build()
+        fts = engine.web_query(self.parsed.text) if self.parsed.text else ""
+        self._fts = fts if fts.strip() else ""
+        self._contacts = _contact_filter(self.parsed)
+        self._sizes: tuple[int, int] | None = None
 
     def _build(self) -> object:
         p, c = self.parsed, Conversation
@@ -73,18 +88,43 @@ class ConversationSearch:
         if p.after:
             where.append(c.last_activity >= p.after)
         where.extend(_channel_filter(p))
-        where.extend(_contact_filters(p))
-        if p.text:
-            fts = engine.web_query(p.text)
-            if fts.strip():
-                where.append(c.id.in_(engine.match_ids(fts)))
-        expr = where[0]
-        for part in where[1:]:
-            expr = expr & part
-        return expr
+        return _all(where)
+
+    def _sizes_capped(self) -> tuple[int, int]:
+        """Index matches (up to PROBE_FROM) and matching contacts (up to FEW_CONTACTS)."""
+        if self._sizes is None:
+            matches = engine.count_matches(self._fts, PROBE_FROM) if self._fts else PROBE_FROM
+            contacts = FEW_CONTACTS
+            if self._contacts is not None:
+                contacts = self._contacts.limit(FEW_CONTACTS).count()
+            self._sizes = (matches, contacts)
+        return self._sizes
+
+    def _filters(self, page_end: int | None = None) -> object:
+        """The whole WHERE; `page_end` (for pages) allows testing rows one by one."""
+        if not self._fts and self._contacts is None:
+            return self._where
+        c, (matches, contacts) = Conversation, self._sizes_capped()
+        narrow_text, narrow_contacts = matches < SMALL, contacts < FEW_CONTACTS
+        walk = not (narrow_text or narrow_contacts) and page_end is not None
+        where = [self._where]
+        if self._fts:
+            ids = engine.match_ids(self._fts)
+            if narrow_text or not (walk or narrow_contacts):
+                where.append(c.id.in_(ids))
+            elif walk and matches >= PROBE_FROM and page_end <= PROBE_DEPTH:
+                where.append(engine.match_probe(self._fts, c.id))
+            else:
+                where.append((c.id + 0).in_(ids))  # "+ 0": applied, not looked up
+        if self._contacts is not None:
+            if narrow_contacts or not (walk or narrow_text):
+                where.append(c.contact.in_(self._contacts))
+            else:
+                where.append((c.contact + 0).in_(self._contacts))
+        return _all(where)
 
     def _count_query(self) -> object:
-        return Conversation.select(fn.COUNT(Conversation.id)).where(self._where)
+        return Conversation.select(fn.COUNT(Conversation.id)).where(self._filters())
 
     def _page_query(self, offset: int, limit: int, newest_first: bool = True) -> object:
         """Pick the page's ids on the index first, then join only those rows."""
@@ -93,7 +133,8 @@ class ConversationSearch:
             order = (c.last_activity.desc(), c.id.desc())
         else:
             order = (c.last_activity.asc(), c.id.asc())
-        ids = c.select(c.id).where(self._where).order_by(*order).offset(max(0, offset))
+        end = max(0, offset) + limit if limit and newest_first else None
+        ids = c.select(c.id).where(self._filters(end)).order_by(*order).offset(max(0, offset))
         if limit:
             ids = ids.limit(limit)
         return (
@@ -124,8 +165,15 @@ class ConversationSearch:
         return rows[::-1]
 
     def ids(self) -> list[int]:
-        query = Conversation.select(Conversation.id).where(self._where)
+        query = Conversation.select(Conversation.id).where(self._filters())
         return _run(lambda: [cid for (cid,) in query.tuples()])
+
+
+def _all(parts: list[object]) -> object:
+    expr = parts[0]
+    for part in parts[1:]:
+        expr = expr & part
+    return expr
 
 
 def _channel_filter(p: ParsedQuery) -> list[object]:
@@ -137,20 +185,12 @@ def _channel_filter(p: ParsedQuery) -> list[object]:
     return [Conversation.channel.in_(names)]
 
 
-def _contact_filters(p: ParsedQuery) -> list[object]:
-    parts = []
-    for name in p.names:
-        parts.append(_contains(Contact.name, name))
-    for email in p.emails:
-        parts.append(_contains(Contact.email, email))
-    for phone in p.phones:
-        parts.append(Contact.phone_digits.contains(phone))
-    if not parts:
-        return []
-    expr = parts[0]
-    for part in parts[1:]:
-        expr = expr & part
-    return [Conversation.contact.in_(Contact.select(Contact.id).where(expr))]
+def _contact_filter(p: ParsedQuery) -> object | None:
+    """The ids of contacts matching every name:, email: and phone: filter, if any."""
+    parts = [_contains(Contact.name, name) for name in p.names]
+    parts += [_contains(Contact.email, email) for email in p.emails]
+    parts += [Contact.phone_digits.contains(phone) for phone in p.phones]
+    return Contact.select(Contact.id).where(_all(parts)) if parts else None
 
 
 def _run(action):  # type: ignore[no-untyped-def]

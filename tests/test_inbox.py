@@ -1,5 +1,6 @@
 """Pilot tests: the real app on a real database file, driven by keys and clicks."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -366,3 +367,36 @@ async def test_command_palette_offers_contact_actions(db):
         await pilot.press("y")
         await settle(pilot)
         assert models.list_attributes(contact_id) == []
+
+
+class GatedCount(models.ConversationSearch):
+    """A real search whose count waits for the test: a count at scale takes that long."""
+
+    gate = threading.Event()
+
+    def count(self) -> int:
+        assert self.gate.wait(10)
+        return super().count()
+
+
+async def test_first_page_shows_before_the_count_and_end_waits_for_it(db):
+    demo.generate(400, seed=2)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view, info = listing(app), app.screen.query_one("#info")
+        exact = view.total
+        assert exact > 100 and view.counted
+        view.show(GatedCount("", status="open"))
+        await pilot.pause()
+        assert (view.total, view.counted) == (100, False)
+        assert view.current is not None
+        assert "100 conversations or more, counting" in str(info.render())
+        await pilot.press("end")
+        assert view.cursor == 99
+        GatedCount.gate.set()
+        await settle(pilot)
+        assert (view.total, view.counted) == (exact, True)
+        assert view.cursor == exact - 1 and view.current is not None
+        assert f"{exact} conversations" in str(info.render())
+        assert "counting" not in str(info.render())

@@ -15,3 +15,50 @@ def test_pages_read_from_the_end_match_pages_from_the_start(db):
     for offset in range(0, total, 5):
         backward = [r.id for r in search.page_from_end(offset, 5, total)]
         assert backward == forward[offset : offset + 5]
+
+
+PLAN_QUERIES = [
+    "refund",
+    '"tracking number"',
+    "refund order",
+    "damaged -refund",
+    "invoice OR pricing",
+    "name:grace",
+    "email:example.org",
+    "phone:(415)",
+    "name:grace refund OR order",
+    "email:example.org refund",
+    "channel:sms refund",
+]
+# Each plan in turn: looked up outright, walked in order, tested row by row.
+PLANS = {
+    "look up": {"SMALL": 10**9, "FEW_CONTACTS": 10**9},
+    "walk": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_FROM": 10**9},
+    "probe": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_FROM": 1},
+}
+
+
+def _results(text: str) -> tuple[list[int], list[int], list[int], set[int], int]:
+    search = models.ConversationSearch(text, status="archived")
+    total = search.count()
+    return (
+        [r.id for r in search.page(0, 40)],
+        [r.id for r in search.page(40, 40)],
+        [r.id for r in search.page_from_end(40, 40, total)],
+        set(search.ids()),
+        total,
+    )
+
+
+def test_every_search_plan_gives_the_same_rows(db, monkeypatch):
+    from models import demo, search
+
+    demo.generate(3000, seed=5)
+    expected = {text: _results(text) for text in PLAN_QUERIES}
+    assert min(result[4] for result in expected.values()) >= 30  # pages worth comparing
+    for plan, limits in PLANS.items():
+        with monkeypatch.context() as patch:
+            for name, value in limits.items():
+                patch.setattr(search, name, value)
+            for text in PLAN_QUERIES:
+                assert _results(text) == expected[text], (plan, text)

@@ -155,12 +155,14 @@ class InboxScreen(Screen[None]):
 
     def refresh_info(self) -> None:
         text = Text(f" {'Open' if self.status == OPEN else 'Archived'} · ", style="bold")
+        total = self.list.total
         if self.query_text:
-            matches = "match" if self.list.total == 1 else "matches"
-            text.append(f"{self.list.total:,} {matches} for ")
+            text.append(f"{total:,} {'match' if total == 1 else 'matches'} for ")
             text.append_text(plain(self.query_text, "italic"))
         else:
-            text.append(plural(self.list.total, "conversation"))
+            text.append(plural(total, "conversation"))
+        if not self.list.counted:
+            text.append(" or more, counting…", style="dim")
         if self.list.selection:
             text.append(f" · ● {len(self.list.selection):,} selected", style="bold yellow")
         self.query_one("#info", Static).update(text)
@@ -206,6 +208,7 @@ class InboxScreen(Screen[None]):
             self.list.select(self.list.search.ids())
 
     @on(ConversationList.SelectionChanged)
+    @on(ConversationList.TotalChanged)
     def _selection(self) -> None:
         self.refresh_info()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -30,12 +31,17 @@ class PreviewScreen(Screen[None]):
     def on_mount(self) -> None:
         view = self.query_one(ConversationList)
         view.show(models.due_search(self.row.channel, self.row.days))
+        self.show_title()
+        view.focus()
+
+    @on(ConversationList.TotalChanged)
+    def show_title(self) -> None:
+        view = self.query_one(ConversationList)
+        count = plural(view.total, "conversation") + ("" if view.counted else " or more")
         self.query_one("#preview-title", Static).update(
             Text(
-                f" The {self.row.channel} assistant's next sweep would delete "
-                f"{plural(view.total, 'conversation')} ({models.rule(self.row.days)}; "
-                "legal holds excluded). Esc: back",
+                f" The {self.row.channel} assistant's next sweep would delete {count} "
+                f"({models.rule(self.row.days)}; legal holds excluded). Esc: back",
                 style="bold",
             )
         )
-        view.focus()

@@ -3,15 +3,18 @@
 A line-API ScrollView whose virtual height is the match count. Rows are
 fetched a page at a time as they come into view and kept in a small LRU
 cache, so a million-conversation inbox opens and scrolls like a small one.
+The first page shows at once; when it is full, the matches are counted in a
+thread (a count of hundreds of thousands reads them all) and the height follows.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 
+from peewee import DatabaseError
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -19,7 +22,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from models import ConversationRow, ConversationSearch
+import models
+from models import ConversationRow, ConversationSearch, HushdeskError
 
 from ..text import clip, when
 
@@ -72,6 +76,9 @@ class ConversationList(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class TotalChanged(Message):
+        """`total` changed, or became exact (`counted`)."""
+
     class SelectionChanged(Message):
         def __init__(self, count: int) -> None:
             super().__init__()
@@ -82,6 +89,8 @@ class ConversationList(ScrollView, can_focus=True):
         self.selectable = selectable
         self.search: ConversationSearch | None = None
         self.total = 0
+        self.counted = True
+        self._end_when_counted = False
         self.selection: set[int] = set()
         self.rows_fetched = 0
         self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
@@ -92,37 +101,82 @@ class ConversationList(ScrollView, can_focus=True):
         self.reload(keep_cursor)
 
     def reload(self, keep_cursor: bool = True) -> None:
-        """Count again and forget cached rows (after any change to the data)."""
+        """Forget cached rows and count again (after any change to the data).
+
+        Until the count arrives the total is a lower bound: the first page, or the
+        old total when the cursor stays, so the view does not jump meanwhile.
+        """
         self._pages.clear()
-        self.total = self.search.count() if self.search else 0
-        self.virtual_size = Size(self.size.width, self.total)
+        self._end_when_counted = False
+        first = len(self._page(0)) if self.search else 0
+        self.counted = first < PAGE
+        if self.counted:
+            self.total = first
+        else:
+            self.total = max(first, self.total) if keep_cursor else first
+            self.count_matches(self.search)
+        self._resized()
         target = min(self.cursor, self.total - 1) if keep_cursor else 0
         self.set_reactive(ConversationList.cursor, max(0, target))
         self._scroll_to_cursor()
         self.refresh()
+        self.post_message(self.TotalChanged())
         self.post_message(self.Highlighted(self.current))
+
+    @work(thread=True, exclusive=True, group="list-count")
+    def count_matches(self, search: ConversationSearch) -> None:
+        try:
+            total = search.count()
+        except (HushdeskError, DatabaseError):
+            total = None
+        finally:
+            models.engine.close_database()
+        self.app.call_from_thread(self._counted, search, total)
+
+    def _counted(self, search: ConversationSearch, total: int | None) -> None:
+        if search is not self.search:
+            return  # an older search's count
+        self.counted = True
+        self.total = self.total if total is None else total
+        self._resized()
+        if self._end_when_counted:
+            self._end_when_counted = False
+            self.cursor = self._clamp(self.total - 1)
+        elif self.cursor >= self.total:
+            self.cursor = self._clamp(self.cursor)
+        self.refresh()
+        self.post_message(self.TotalChanged())
+
+    def _resized(self) -> None:
+        self.virtual_size = Size(self.size.width, self.total)
 
     def row_at(self, index: int) -> ConversationRow | None:
         if self.search is None or not 0 <= index < self.total:
             return None
         number = index // PAGE
-        if number in self._pages:
-            self._pages.move_to_end(number)
-        else:
-            self._pages[number] = self._fetch(number * PAGE)
-            self.rows_fetched += len(self._pages[number])
-            while len(self._pages) > CACHE_PAGES:
-                self._pages.popitem(last=False)
-        rows = self._pages[number]
+        rows = self._page(number)
         offset = index - number * PAGE
         return rows[offset] if offset < len(rows) else None
+
+    def _page(self, number: int) -> list[ConversationRow]:
+        if number in self._pages:
+            self._pages.move_to_end(number)
+            return self._pages[number]
+        rows = self._pages[number] = self._fetch(number * PAGE)
+        self.rows_fetched += len(rows)
+        while len(self._pages) > CACHE_PAGES:
+            self._pages.popitem(last=False)
+        return rows
 
     def _fetch(self, offset: int) -> list[ConversationRow]:
         """A page; in the older half it is read from the oldest end, skipping fewer rows."""
         assert self.search is not None
-        if offset > self.total // 2:
-            return self.search.page_from_end(offset, PAGE, self.total)
-        return self.search.page(offset, PAGE)
+        try:
+            if self.counted and offset > self.total // 2:
+                return self.search.page_from_end(offset, PAGE, self.total)
+            return self.search.page(offset, PAGE)
+        except (HushdeskError, DatabaseError):
+            return []
 
     @property
     def current(self) -> ConversationRow | None:
@@ -173,6 +227,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.cursor = self._clamp(self.cursor + direction * height)
 
     def action_jump(self, index: int) -> None:
+        self._end_when_counted = index < 0 and not self.counted
         self.cursor = self._clamp(self.total - 1 if index < 0 else index)
 
     def action_open(self) -> None:
@@ -192,7 +247,7 @@ class ConversationList(ScrollView, can_focus=True):
                 self.action_open()
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.total)
+        self._resized()
         self._scroll_to_cursor()
 
     # drawing ---------------------------------------------------------------

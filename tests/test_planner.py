@@ -1,0 +1,41 @@
+"""Planner statistics: refreshed after bulk loads, and never a copy of customer data."""
+
+import json
+
+from models import demo, engine, importer
+from models.schema import Contact
+
+
+def statistics() -> list[tuple]:
+    return engine.db.execute_sql("SELECT tbl, idx, stat FROM sqlite_stat1").fetchall()
+
+
+def analyzed(table: str) -> bool:
+    return any(tbl == table for tbl, _, _ in statistics())
+
+
+def test_demo_leaves_statistics_that_hold_only_counts(db):
+    demo.generate(300, seed=3)
+    assert analyzed("conversation") and analyzed("contact")
+    emails = [c.email for c in Contact.select()]
+    stored = " ".join(str(row) for row in statistics())
+    assert not any(email in stored for email in emails)
+    if engine.db.table_exists("sqlite_stat4"):
+        assert engine.db.execute_sql("SELECT count(*) FROM sqlite_stat4").fetchone() == (0,)
+
+
+def _jsonl(path, conversations: int):
+    lines = [
+        {"type": "conversation", "channel": "Chat", "kind": "chat", "subject": f"s{i}"}
+        for i in range(conversations)
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+def test_a_large_import_refreshes_statistics(db, tmp_path, monkeypatch):
+    importer.import_path(_jsonl(tmp_path / "few.jsonl", 3))
+    assert not analyzed("conversation")  # a small import leaves them alone
+    monkeypatch.setattr(importer, "ANALYZE_AFTER", 3)
+    importer.import_path(_jsonl(tmp_path / "many.jsonl", 3))
+    assert analyzed("conversation")
