@@ -46,7 +46,7 @@ class UTCDateTimeField(DateTimeField):
             return None
         if isinstance(value, datetime):
             return value if value.tzinfo else value.replace(tzinfo=UTC)
-        return datetime.strptime(value[:19], TIME_FORMAT).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)  # strptime is 10x slower
 
 
 class BaseModel(Model):

@@ -138,12 +138,13 @@ class ConversationSearch:
         if limit:
             ids = ids.limit(limit)
         return (
-            c.select(c, Channel, Contact)
+            c.select(*_ROW_COLUMNS)
             .join(Channel)
             .switch(c)
             .join(Contact, JOIN.LEFT_OUTER)
             .where(c.id.in_(ids))
             .order_by(*order)
+            .tuples()
         )
 
     def count(self) -> int:
@@ -151,15 +152,15 @@ class ConversationSearch:
 
     def page(self, offset: int = 0, limit: int = 100) -> list[ConversationRow]:
         """Rows offset..offset+limit in newest-first order (limit 0: all from offset)."""
-        return _run(lambda: [_row(c) for c in self._page_query(offset, limit)])
+        return _run(lambda: [_row(*values) for values in self._page_query(offset, limit)])
 
     def page_from_end(self, offset: int, limit: int, total: int) -> list[ConversationRow]:
         """The same rows as `page`, read backwards from the oldest: cheaper near the end."""
         start = max(0, total - offset - limit)
         rows = _run(
             lambda: [
-                _row(c)
-                for c in self._page_query(start, total - offset - start, newest_first=False)
+                _row(*values)
+                for values in self._page_query(start, total - offset - start, newest_first=False)
             ]
         )
         return rows[::-1]
@@ -202,19 +203,49 @@ def _run(action):  # type: ignore[no-untyped-def]
         raise
 
 
-def _row(c: Conversation) -> ConversationRow:
-    contact = c.contact if c.contact_id is not None else None
+_ROW_COLUMNS = (
+    Conversation.id,
+    Conversation.contact,
+    Contact.name,
+    Contact.email,
+    Contact.phone,
+    Channel.name,
+    Channel.kind,
+    Channel.social,
+    Conversation.status,
+    Conversation.held,
+    Conversation.subject,
+    Conversation.last_activity,
+)
+
+
+def _row(
+    cid: int,
+    contact_id: int | None,
+    name: str | None,
+    email: str | None,
+    phone: str | None,
+    channel: str,
+    kind: str,
+    social: bool,
+    status: str,
+    held: bool,
+    subject: str,
+    last_activity: datetime,
+) -> ConversationRow:
+    """A list row from the values in _ROW_COLUMNS' order."""
+    known = contact_id is not None
     return ConversationRow(
-        id=c.id,
-        contact_id=c.contact_id,
-        contact=(contact.name or contact.email or contact.phone) if contact else SOMEONE,
-        email=contact.email if contact else "",
-        phone=contact.phone if contact else "",
-        channel=c.channel.name,
-        kind=c.channel.kind,
-        social=c.channel.social,
-        status=c.status,
-        held=c.held,
-        subject=c.subject,
-        last_activity=c.last_activity,
+        id=cid,
+        contact_id=contact_id,
+        contact=(name or email or phone or SOMEONE) if known else SOMEONE,
+        email=email or "",
+        phone=phone or "",
+        channel=channel,
+        kind=kind,
+        social=social,
+        status=status,
+        held=held,
+        subject=subject,
+        last_activity=last_activity,
     )
