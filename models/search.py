@@ -166,8 +166,8 @@ class ConversationSearch:
         return rows[::-1]
 
     def ids(self) -> list[int]:
-        query = Conversation.select(Conversation.id).where(self._filters())
-        return _run(lambda: [cid for (cid,) in query.tuples()])
+        query = Conversation.select(Conversation.id)
+        return _run(lambda: [cid for (cid,) in query.where(self._filters()).tuples()])
 
 
 def _all(parts: list[object]) -> object:

@@ -91,6 +91,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.total = 0
         self.counted = True
         self._end_when_counted = False
+        self._reloads = 0  # a count answers only the reload that asked for it
         self.selection: set[int] = set()
         self.rows_fetched = 0
         self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
@@ -108,13 +109,14 @@ class ConversationList(ScrollView, can_focus=True):
         """
         self._pages.clear()
         self._end_when_counted = False
+        self._reloads += 1
         first = len(self._page(0)) if self.search else 0
         self.counted = first < PAGE
         if self.counted:
             self.total = first
         else:
             self.total = max(first, self.total) if keep_cursor else first
-            self.count_matches(self.search)
+            self.count_matches(self.search, self._reloads)
         self._resized()
         target = min(self.cursor, self.total - 1) if keep_cursor else 0
         self.set_reactive(ConversationList.cursor, max(0, target))
@@ -124,18 +126,18 @@ class ConversationList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.current))
 
     @work(thread=True, exclusive=True, group="list-count")
-    def count_matches(self, search: ConversationSearch) -> None:
+    def count_matches(self, search: ConversationSearch, reload: int) -> None:
         try:
             total = search.count()
         except (HushdeskError, DatabaseError):
             total = None
         finally:
             models.engine.close_database()
-        self.app.call_from_thread(self._counted, search, total)
+        self.app.call_from_thread(self._counted, reload, total)
 
-    def _counted(self, search: ConversationSearch, total: int | None) -> None:
-        if search is not self.search:
-            return  # an older search's count
+    def _counted(self, reload: int, total: int | None) -> None:
+        if reload != self._reloads:
+            return  # an older search's count, or one from before the data changed
         self.counted = True
         self.total = self.total if total is None else total
         self._resized()
