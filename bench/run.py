@@ -72,6 +72,15 @@ class Row:
     target: str
     met: bool | None
 
+    @classmethod
+    def once(cls, step: str, measure: str, value: float, *rest: object) -> Row:
+        """A measurement taken once: its median and its worst are the value."""
+        return cls(step, measure, value, value, *rest)  # type: ignore[arg-type]
+
+    @classmethod
+    def seconds_within_2x(cls, step: str, measure: str, ours: float, base: float) -> Row:
+        return cls.once(step, measure, ours, base, "s", "<= 2x", ours <= 2 * base)
+
     def cells(self) -> list[str]:
         ratio = f"{self.median / self.base:.2f}x" if self.base else "-"
         base = f"{self.base:,.4g}" if self.base is not None else "-"
@@ -120,10 +129,9 @@ def bench_generation(work: Path, n: int) -> tuple[Path, Row]:
     base = baseline.insert_rows(plain, tables)
     plain.unlink()
     ours_rate, base_rate = n / ours, n / base
-    row = Row(
+    row = Row.once(
         "1 generation",
         f"`hushdesk demo` at {n:,}",
-        ours_rate,
         ours_rate,
         base_rate,
         "conv/s",
@@ -301,16 +309,7 @@ def bench_delete(path: Path, count: int) -> Row:
     ours = timed(lambda: models.delete_conversations(ids[:count], "bench"), 1)[0]
     models.close_database()
     base = baseline.delete(path, ids[count:])
-    return Row(
-        "5 bulk delete",
-        f"{count:,} archived conversations",
-        ours,
-        ours,
-        base,
-        "s",
-        "<= 2x",
-        ours <= 2 * base,
-    )
+    return Row.seconds_within_2x("5 bulk delete", f"{count:,} archived conversations", ours, base)
 
 
 @contextmanager
@@ -357,20 +356,12 @@ def bench_sweep(path: Path, target: int) -> list[Row]:
     base = baseline.delete(path, chat_ids, chunk) * due / max(1, len(chat_ids))
     longest = max(holds) * 1000
     return [
-        Row(
-            "6 sweep",
-            f"{due:,} conversations (older than {days} days)",
-            ours,
-            ours,
-            base,
-            "s",
-            "<= 2x",
-            ours <= 2 * base,
+        Row.seconds_within_2x(
+            "6 sweep", f"{due:,} conversations (older than {days} days)", ours, base
         ),
-        Row(
+        Row.once(
             "6 sweep",
             f"longest write transaction of {len(holds)}",
-            longest,
             longest,
             None,
             "ms",
@@ -419,10 +410,9 @@ def measure_rss(path: Path) -> float:
 
 def bench_memory(path: Path, small: Path, n: int) -> Row:
     big, base = measure_rss(path), measure_rss(small)
-    return Row(
+    return Row.once(
         "7 memory",
         f"peak RSS, inbox open at {n:,} (base: 1,000)",
-        big,
         big,
         base,
         "MB",

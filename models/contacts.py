@@ -13,7 +13,7 @@ from datetime import datetime
 from . import clock, engine, log
 from .errors import InvalidInput, NotFound
 from .query import digits
-from .schema import Attribute, Contact, Conversation
+from .schema import Attribute, Contact, Conversation, shown_name
 
 SOURCES = ("manual", "api")
 MAX_KEY = 100
@@ -36,6 +36,10 @@ class ContactInfo:
     phone: str
     attributes: list[AttributeRow]
     conversations: int
+
+    @property
+    def shown(self) -> str:
+        return shown_name(self.name, self.email, self.phone)
 
 
 def resolve_contact(text: str) -> int:

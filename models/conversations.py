@@ -15,7 +15,16 @@ from peewee import JOIN, fn
 
 from . import clock, engine, log
 from .errors import InvalidInput, NotFound, Refused
-from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation, Message
+from .schema import (
+    ARCHIVED,
+    OPEN,
+    SOMEONE,
+    Channel,
+    Contact,
+    Conversation,
+    Message,
+    shown_name,
+)
 
 MAX_IDS = 5_000_000
 Progress = Callable[[int, int], None]
@@ -204,7 +213,7 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
     return ConversationDetail(
         id=c.id,
         contact_id=c.contact_id,
-        contact=(contact.name or contact.email or contact.phone) if contact else SOMEONE,
+        contact=shown_name(contact.name, contact.email, contact.phone) if contact else SOMEONE,
         channel=c.channel.name,
         kind=c.channel.kind,
         social=c.channel.social,

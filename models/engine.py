@@ -251,20 +251,21 @@ def analyze() -> None:
         db.execute_sql("DELETE FROM sqlite_stat4")
 
 
-def match_ids(fts_query: str) -> object:
-    """A subquery of conversation ids whose index row matches an FTS5 query, in any shard."""
-    parts = " UNION ALL ".join(
+def _each_shard_matching() -> str:
+    """One SELECT of matching rowids per shard, as a UNION ALL; one `?` (the query) each."""
+    return " UNION ALL ".join(
         f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
     )
-    return SQL(f"({parts})", [fts_query] * SHARDS)
+
+
+def match_ids(fts_query: str) -> object:
+    """A subquery of conversation ids whose index row matches an FTS5 query, in any shard."""
+    return SQL(f"({_each_shard_matching()})", [fts_query] * SHARDS)
 
 
 def count_matches(fts_query: str, cap: int) -> int:
     """How many conversations match an FTS5 query, counting no further than `cap`."""
-    parts = " UNION ALL ".join(
-        f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
-    )
-    sql = f"SELECT count(*) FROM ({parts} LIMIT ?)"
+    sql = f"SELECT count(*) FROM ({_each_shard_matching()} LIMIT ?)"
     (count,) = db.execute_sql(sql, [fts_query] * SHARDS + [cap]).fetchone()
     return int(count)
 
@@ -275,24 +276,14 @@ def match_probe(fts_query: str, conversation_id: object) -> object:
     Listing every match costs as much as there are matches; when most rows match
     and only the newest are wanted, testing rows one by one stops much sooner.
     """
-    lookups = [
-        (
-            shard,
-            NodeList(
-                (
-                    SQL(
-                        f"EXISTS(SELECT 1 FROM {shard_table(shard)} "
-                        f"WHERE {shard_table(shard)} MATCH ? AND rowid =",
-                        [fts_query],
-                    ),
-                    conversation_id,
-                    SQL(")"),
-                )
-            ),
-        )
-        for shard in range(SHARDS)
-    ]
+    lookups = [(s, _shard_probe(s, fts_query, conversation_id)) for s in range(SHARDS)]
     return Case(Expression(conversation_id, "%", SHARDS), lookups)  # Peewee's % is LIKE
+
+
+def _shard_probe(shard: int, fts_query: str, conversation_id: object) -> object:
+    table = shard_table(shard)
+    lookup = f"EXISTS(SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid ="
+    return NodeList((SQL(lookup, [fts_query]), conversation_id, SQL(")")))
 
 
 def web_query(text: str) -> str:

@@ -31,6 +31,11 @@ ARCHIVED = "archived"
 SOMEONE = "Someone"
 
 
+def shown_name(name: str | None, email: str | None, phone: str | None) -> str:
+    """How a contact is shown: the name, else the email, else the phone, else "Someone"."""
+    return name or email or phone or SOMEONE
+
+
 class UTCDateTimeField(DateTimeField):
     """Stores aware datetimes as 'YYYY-MM-DD HH:MM:SS' in UTC; reads them back aware."""
 

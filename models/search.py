@@ -14,7 +14,7 @@ from peewee import JOIN, OperationalError, fn
 from . import clock, engine
 from .errors import BadQuery
 from .query import ParsedQuery, parse
-from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation
+from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation, shown_name
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ def _run(action):  # type: ignore[no-untyped-def]
         raise
 
 
-_ROW_COLUMNS = (
+_ROW_COLUMNS = (  # ConversationRow's fields, with the contact's name, email and phone
     Conversation.id,
     Conversation.contact,
     Contact.name,
@@ -220,32 +220,8 @@ _ROW_COLUMNS = (
 
 
 def _row(
-    cid: int,
-    contact_id: int | None,
-    name: str | None,
-    email: str | None,
-    phone: str | None,
-    channel: str,
-    kind: str,
-    social: bool,
-    status: str,
-    held: bool,
-    subject: str,
-    last_activity: datetime,
+    cid: int, contact_id: int | None, name: str, email: str, phone: str, *rest: object
 ) -> ConversationRow:
-    """A list row from the values in _ROW_COLUMNS' order."""
-    known = contact_id is not None
-    return ConversationRow(
-        id=cid,
-        contact_id=contact_id,
-        contact=(name or email or phone or SOMEONE) if known else SOMEONE,
-        email=email or "",
-        phone=phone or "",
-        channel=channel,
-        kind=kind,
-        social=social,
-        status=status,
-        held=held,
-        subject=subject,
-        last_activity=last_activity,
-    )
+    """A list row from the values in _ROW_COLUMNS' order (the contact's may be NULL)."""
+    shown = shown_name(name, email, phone) if contact_id is not None else SOMEONE
+    return ConversationRow(cid, contact_id, shown, email or "", phone or "", *rest)  # type: ignore[arg-type]

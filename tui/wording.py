@@ -36,7 +36,7 @@ def delete_question(summary: DeletionSummary) -> Text:
 
 def forget_question(contact: ContactInfo) -> Text:
     text = Text("Delete the profile of ")
-    text.append_text(plain(contact.name or contact.email or contact.phone, "bold"))
+    text.append_text(plain(contact.shown, "bold"))
     text.append(f" (name, email, phone and {plural(len(contact.attributes), 'attribute')})? ")
     text.append(f"Their {plural(contact.conversations, 'conversation')} stay and show “Someone”.")
     text.append(UNDONE)
@@ -47,6 +47,6 @@ def attribute_question(contact: ContactInfo, key: str) -> Text:
     text = Text("Delete the attribute ")
     text.append_text(plain(key, "bold"))
     text.append(" of ")
-    text.append_text(plain(contact.name or contact.email or contact.phone, "bold"))
+    text.append_text(plain(contact.shown, "bold"))
     text.append("?" + UNDONE)
     return text

@@ -124,14 +124,12 @@ class InboxScreen(Screen[None]):
             self.notify(str(error), severity="error", markup=False)
             return False
         self.query_text = text
-        self.list.show(search, keep_cursor)
-        self.refresh_info()
+        self.list.show(search, keep_cursor)  # its TotalChanged refreshes the info line
         return True
 
     def refresh_all(self) -> None:
         self.list.reload(keep_cursor=True)
         self.refresh_counts()
-        self.refresh_info()
 
     @work(thread=True, exclusive=True, group="counts")
     def refresh_counts(self) -> None:
@@ -209,7 +207,7 @@ class InboxScreen(Screen[None]):
 
     @on(ConversationList.SelectionChanged)
     @on(ConversationList.TotalChanged)
-    def _selection(self) -> None:
+    def _list_changed(self) -> None:
         self.refresh_info()
 
     def action_clear(self) -> None:

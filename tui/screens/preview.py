@@ -31,7 +31,6 @@ class PreviewScreen(Screen[None]):
     def on_mount(self) -> None:
         view = self.query_one(ConversationList)
         view.show(models.due_search(self.row.channel, self.row.days))
-        self.show_title()
         view.focus()
 
     @on(ConversationList.TotalChanged)
