@@ -171,7 +171,7 @@ class _Sweep:
             ids = [
                 cid
                 for (cid,) in c.select(c.id)
-                .where(due & (c.id % engine.SHARDS == shard))
+                .where(due & (engine.shard_column(c.id) == shard))
                 .limit(self.chunk)
                 .tuples()
             ]

@@ -195,5 +195,5 @@ def generate(conversations: int = 1000, seed: int = 7, batch: int = 20_000) -> D
             engine.insert_rows(table, columns, rows)
             counts[table] = counts.get(table, 0) + len(rows)
         engine.index_from(first)
-    engine.analyze()
+    engine.after_bulk_load()
     return DemoResult(counts["contact"], counts["conversation"], counts["message"])

@@ -24,6 +24,7 @@ leaves the deleted text in the -wal file.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -68,6 +69,11 @@ def shard_of(conversation_id: int) -> int:
 
 def shard_table(shard: int) -> str:
     return f"search_{shard:02d}"
+
+
+def shard_column(conversation_id: object) -> object:
+    """The shard of a conversation id column, in SQL (Peewee's `%` operator is LIKE)."""
+    return Expression(conversation_id, "%", SHARDS)
 
 
 class SearchIndex(FTS5Model):
@@ -251,6 +257,31 @@ def analyze() -> None:
         db.execute_sql("DELETE FROM sqlite_stat4")
 
 
+def after_bulk_load() -> None:
+    """Merge every index shard into one segment, then refresh the planner's statistics.
+
+    A bulk load leaves each shard in many segments ('automerge' is off): every
+    search then reads each of them, and the first deletion in a shard pays for
+    merging them. At a million conversations this takes a few seconds.
+    """
+    for shard in range(SHARDS):
+        table = shard_table(shard)
+        db.execute_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    analyze()
+
+
+SAMPLE_SHARD = 0
+
+
+def sample_matches(fts_query: str) -> tuple[int, int]:
+    """Matches of an FTS5 query, and rows, in one shard: a sample of 1/SHARDS by id."""
+    table = shard_table(SAMPLE_SHARD)
+    sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
+    (matches,) = db.execute_sql(sql, (fts_query,)).fetchone()
+    (rows,) = db.execute_sql(f"SELECT count(*) FROM {table}_docsize").fetchone()
+    return int(matches), int(rows)
+
+
 def _each_shard_matching() -> str:
     """One SELECT of matching rowids per shard, as a UNION ALL; one `?` (the query) each."""
     return " UNION ALL ".join(
@@ -263,13 +294,6 @@ def match_ids(fts_query: str) -> object:
     return SQL(f"({_each_shard_matching()})", [fts_query] * SHARDS)
 
 
-def count_matches(fts_query: str, cap: int) -> int:
-    """How many conversations match an FTS5 query, counting no further than `cap`."""
-    sql = f"SELECT count(*) FROM ({_each_shard_matching()} LIMIT ?)"
-    (count,) = db.execute_sql(sql, [fts_query] * SHARDS + [cap]).fetchone()
-    return int(count)
-
-
 def match_probe(fts_query: str, conversation_id: object) -> object:
     """True when the conversation matches an FTS5 query: one lookup in its own shard.
 
@@ -277,13 +301,18 @@ def match_probe(fts_query: str, conversation_id: object) -> object:
     and only the newest are wanted, testing rows one by one stops much sooner.
     """
     lookups = [(s, _shard_probe(s, fts_query, conversation_id)) for s in range(SHARDS)]
-    return Case(Expression(conversation_id, "%", SHARDS), lookups)  # Peewee's % is LIKE
+    return Case(shard_column(conversation_id), lookups)
 
 
 def _shard_probe(shard: int, fts_query: str, conversation_id: object) -> object:
     table = shard_table(shard)
     lookup = f"EXISTS(SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid ="
     return NodeList((SQL(lookup, [fts_query]), conversation_id, SQL(")")))
+
+
+def one_of(ids: Sequence[int]) -> object:
+    """A subquery listing these ids, passed as one value: thousands stay cheap to send."""
+    return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
 
 
 def web_query(text: str) -> str:

@@ -27,7 +27,7 @@ from .intake import NewMessage, add_message, create_conversation
 from .schema import Contact
 
 MAX_LINE = 2_000_000
-ANALYZE_AFTER = 1000  # conversations; a bulk load this large refreshes the planner statistics
+BULK_LOAD = 1000  # conversations; after an import this large the index is merged, stats refreshed
 REPLY_RE = re.compile(r"^\s*((re|fwd?|aw|wg)\s*:\s*)+", re.I)
 
 
@@ -42,8 +42,8 @@ class ImportResult:
 def import_path(path: str | Path) -> ImportResult:
     """Import a .jsonl file, an mbox file or a Maildir folder, all or nothing."""
     result = _import(Path(path))
-    if result.conversations >= ANALYZE_AFTER:
-        engine.analyze()
+    if result.conversations >= BULK_LOAD:
+        engine.after_bulk_load()
     return result
 
 

@@ -69,7 +69,7 @@ class Channel(BaseModel):
 
 class Contact(BaseModel):
     id = AutoField()
-    name = TextField(default="")
+    name = TextField(default="", index=True)
     email = TextField(default="", index=True)
     phone = TextField(default="")
     phone_digits = TextField(default="", index=True)
@@ -91,7 +91,9 @@ class Attribute(BaseModel):
 class Conversation(BaseModel):
     id = AutoField()
     channel = ForeignKeyField(Channel, backref="conversations", on_delete="RESTRICT")
-    contact = ForeignKeyField(Contact, null=True, backref="conversations", on_delete="SET NULL")
+    contact = ForeignKeyField(  # indexed with status, last_activity, id (migration 0006)
+        Contact, null=True, backref="conversations", on_delete="SET NULL", index=False
+    )
     subject = TextField(default="")
     status = CharField(default=OPEN)
     archived_at = UTCDateTimeField(null=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from peewee import JOIN, OperationalError, fn
+from peewee import JOIN, SQL, OperationalError, fn
 
 from . import clock, engine
 from .errors import BadQuery
@@ -39,13 +39,23 @@ def _contains(column: object, text: str) -> object:
 
 # How a search with free text or contact filters is run. Matches of either are a
 # set of ids; the page is the newest rows of the set. A small set is looked up
-# and sorted outright; a large one is applied while the newest rows are walked in
-# order, and a very large one is tested row by row near the top, which stops
-# after a few hundred rows instead of listing every match.
-SMALL = 5_000  # index matches: fewer are looked up outright
-FEW_CONTACTS = 1_000  # matching contacts: fewer are looked up outright
-PROBE_FROM = 100_000  # index matches: from this many, the top pages test row by row
-PROBE_DEPTH = 2_000  # ...while the page ends this near the top
+# and sorted outright. A large one is applied while the newest rows are walked
+# in order: near the top, each row is tested on its own (the walk stops after a
+# few hundred rows), deeper down the whole set is listed once and checked.
+SMALL = 5_000  # index matches (estimated): fewer are looked up outright
+FEW_CONTACTS = 5_000  # matching contacts: fewer are listed once and looked up...
+FEW_SHARE = 0.02  # ...when they are also under this share of all contacts
+PROBE_COST = 40  # testing one row against the index costs about as much as listing 40 matches
+PROBE_DEPTH = 2_000  # contact filters test rows one by one while a page ends this near the top
+
+
+@dataclass(frozen=True)
+class _Estimate:
+    """What a search learned about the data before its first query, to pick a plan."""
+
+    matches: int  # index matches, estimated from one shard
+    share: float  # ...as a share of all conversations
+    contacts: list[int] | None  # every matching contact's id, when there are few
 
 
 class ConversationSearch:
@@ -68,7 +78,13 @@ class ConversationSearch:
         fts = engine.web_query(self.parsed.text) if self.parsed.text else ""
         self._fts = fts if fts.strip() else ""
         self._contacts = _contact_filter(self.parsed)
-        self._sizes: tuple[int, int] | None = None
+        self._estimate: _Estimate | None = None
+        self._version = 0
+
+    def refresh(self) -> None:
+        """Forget what was learned about the data (after it changed): look again next time."""
+        self._version += 1
+        self._estimate = None
 
     def _build(self) -> object:
         p, c = self.parsed, Conversation
@@ -90,38 +106,55 @@ class ConversationSearch:
         where.extend(_channel_filter(p))
         return _all(where)
 
-    def _sizes_capped(self) -> tuple[int, int]:
-        """Index matches (up to PROBE_FROM) and matching contacts (up to FEW_CONTACTS)."""
-        if self._sizes is None:
-            matches = engine.count_matches(self._fts, PROBE_FROM) if self._fts else PROBE_FROM
-            contacts = FEW_CONTACTS
+    def _estimated(self) -> _Estimate:
+        """The estimate, made once per version of the data (a count may ask from a thread)."""
+        estimate, version = self._estimate, self._version
+        if estimate is None:
+            matches, share = _text_size(self._fts)
+            contacts = None
             if self._contacts is not None:
-                contacts = self._contacts.limit(FEW_CONTACTS).count()
-            self._sizes = (matches, contacts)
-        return self._sizes
+                few = min(FEW_CONTACTS, max(1, int(FEW_SHARE * engine.max_id("contact"))))
+                found = [i for (i,) in self._contacts.limit(few).tuples()]
+                contacts = found if len(found) < few else None
+            estimate = _Estimate(matches, share, contacts)
+            if version == self._version:
+                self._estimate = estimate
+        return estimate
 
     def _filters(self, page_end: int | None = None) -> object:
         """The whole WHERE; `page_end` (for pages) allows testing rows one by one."""
         if not self._fts and self._contacts is None:
             return self._where
-        c, (matches, contacts) = Conversation, self._sizes_capped()
-        narrow_text, narrow_contacts = matches < SMALL, contacts < FEW_CONTACTS
-        walk = not (narrow_text or narrow_contacts) and page_end is not None
+        estimate = self._estimated()
+        narrow_text = bool(self._fts) and estimate.matches < SMALL
+        narrow_contacts = estimate.contacts is not None
+        top = None if narrow_text or narrow_contacts else page_end
         where = [self._where]
         if self._fts:
-            ids = engine.match_ids(self._fts)
-            if narrow_text or not (walk or narrow_contacts):
-                where.append(c.id.in_(ids))
-            elif walk and matches >= PROBE_FROM and page_end <= PROBE_DEPTH:
-                where.append(engine.match_probe(self._fts, c.id))
-            else:
-                where.append((c.id + 0).in_(ids))  # "+ 0": applied, not looked up
+            where.append(self._text_filter(estimate, top, narrow_text or not narrow_contacts))
         if self._contacts is not None:
-            if narrow_contacts or not (walk or narrow_text):
-                where.append(c.contact.in_(self._contacts))
-            else:
-                where.append((c.contact + 0).in_(self._contacts))
+            lead = narrow_contacts or (top is None and not narrow_text)
+            where.append(self._contact_filter(estimate, top, lead))
         return _all(where)
+
+    def _text_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> object:
+        """Index matches: looked up (`lead`), tested row by row near the top, or applied."""
+        c, ids = Conversation, engine.match_ids(self._fts)
+        if top is None:
+            return c.id.in_(ids) if lead else (c.id + 0).in_(ids)  # "+ 0": applied only
+        tested = top / max(estimate.share, 1e-9)  # rows walked to fill the page
+        if tested * PROBE_COST < estimate.matches:
+            return engine.match_probe(self._fts, c.id)
+        return (c.id + 0).in_(ids)
+
+    def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> object:
+        """Matching contacts: looked up (`lead`), tested row by row near the top, or applied."""
+        c, contacts = Conversation, self._contacts
+        if estimate.contacts is not None:
+            contacts = engine.one_of(estimate.contacts)
+        if top is not None and top <= PROBE_DEPTH:
+            return fn.EXISTS(_contact_probe(self.parsed, c.contact))
+        return c.contact.in_(contacts) if lead else (c.contact + 0).in_(contacts)
 
     def _count_query(self) -> object:
         return Conversation.select(fn.COUNT(Conversation.id)).where(self._filters())
@@ -186,12 +219,31 @@ def _channel_filter(p: ParsedQuery) -> list[object]:
     return [Conversation.channel.in_(names)]
 
 
-def _contact_filter(p: ParsedQuery) -> object | None:
-    """The ids of contacts matching every name:, email: and phone: filter, if any."""
+def _contact_parts(p: ParsedQuery) -> list[object]:
+    """One condition on Contact for each name:, email: and phone: filter."""
     parts = [_contains(Contact.name, name) for name in p.names]
     parts += [_contains(Contact.email, email) for email in p.emails]
     parts += [Contact.phone_digits.contains(phone) for phone in p.phones]
+    return parts
+
+
+def _contact_filter(p: ParsedQuery) -> object | None:
+    """The ids of contacts matching every name:, email: and phone: filter, if any."""
+    parts = _contact_parts(p)
     return Contact.select(Contact.id).where(_all(parts)) if parts else None
+
+
+def _contact_probe(p: ParsedQuery, contact_id: object) -> object:
+    """Whether the contact `contact_id` matches the filters: one lookup by primary key."""
+    return Contact.select(SQL("1")).where(_all([Contact.id == contact_id, *_contact_parts(p)]))
+
+
+def _text_size(fts: str) -> tuple[int, float]:
+    """Estimated index matches of `fts` and their share of all conversations (none: 0, 0)."""
+    if not fts:
+        return 0, 0.0
+    matches, rows = engine.sample_matches(fts)
+    return matches * engine.SHARDS, matches / max(rows, 1)
 
 
 def _run(action):  # type: ignore[no-untyped-def]

@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 import models
+from models import engine
 
 from .conftest import NOW
 from .helpers import conversation
@@ -65,6 +66,17 @@ def test_sweep_in_chunks_logs_one_entry(db):
     assert [(e.actor, e.count) for e in models.list_log()] == [("assistant:Chat", 7)]
     row = models.list_assistants()[0]
     assert (row.last_run_count, row.due) == (7, 0)
+
+
+def test_each_sweep_transaction_deletes_within_one_index_shard(db, monkeypatch):
+    ids = [chat(40 + i % 5) for i in range(140)]  # more than two rounds of the shards
+    batches: list[list[int]] = []
+    remove = models.assistants.remove
+    monkeypatch.setattr(models.assistants, "remove", lambda b: (batches.append(b), remove(b)))
+    models.set_assistant("Chat", 30)
+    assert models.sweep_channel("Chat", chunk=2).deleted == len(ids)
+    assert sorted(i for batch in batches for i in batch) == sorted(ids)
+    assert all(len({i % engine.SHARDS for i in batch}) == 1 for batch in batches)
 
 
 def test_only_enabled_assistants_sweep(db):

@@ -65,6 +65,20 @@ async def test_archive_then_delete_from_archived(db):
         assert models.list_log()[0].actor == "sam"
 
 
+async def test_a_search_shows_a_matching_conversation_that_arrives_meanwhile(db):
+    conversation(name="Augusta Ada King", email="augusta@example.com")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await search(pilot, "name:augusta")
+        assert listing(app).total == 1
+        arrived = conversation(name="Augusta Byron", email="byron@example.com")
+        inbox(app).refresh_all()  # as after a sweep, or back from another screen
+        await settle(pilot)
+        assert listing(app).total == 2
+        assert listing(app).current.id == arrived
+
+
 async def test_d_in_open_filter_deletes_nothing(db):
     cid = conversation()
     app = make_app("sam")

@@ -1,4 +1,4 @@
-"""Planner statistics: refreshed after bulk loads, and never a copy of customer data."""
+"""After bulk loads: planner statistics (never a copy of customer data), merged index shards."""
 
 import json
 
@@ -36,6 +36,27 @@ def _jsonl(path, conversations: int):
 def test_a_large_import_refreshes_statistics(db, tmp_path, monkeypatch):
     importer.import_path(_jsonl(tmp_path / "few.jsonl", 3))
     assert not analyzed("conversation")  # a small import leaves them alone
-    monkeypatch.setattr(importer, "ANALYZE_AFTER", 3)
+    monkeypatch.setattr(importer, "BULK_LOAD", 3)
     importer.import_path(_jsonl(tmp_path / "many.jsonl", 3))
     assert analyzed("conversation")
+
+
+def segments(shard: int) -> int:
+    table = engine.shard_table(shard)
+    (count,) = engine.db.execute_sql(f"SELECT count(DISTINCT segid) FROM {table}_idx").fetchone()
+    return int(count)
+
+
+def test_a_large_import_merges_every_index_shard(db, tmp_path, monkeypatch):
+    monkeypatch.setattr(importer, "BULK_LOAD", 100)
+    importer.import_path(_jsonl(tmp_path / "a.jsonl", 70))
+    importer.import_path(_jsonl(tmp_path / "b.jsonl", 70))
+    assert segments(1) > 1  # a small import adds segments to the shards it touches
+    importer.import_path(_jsonl(tmp_path / "c.jsonl", 100))
+    assert {segments(shard) for shard in range(engine.SHARDS)} == {1}
+
+
+def test_a_demo_merges_every_index_shard(db):
+    demo.generate(100, seed=3)
+    demo.generate(100, seed=4)
+    assert {segments(shard) for shard in range(engine.SHARDS)} == {1}

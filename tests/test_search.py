@@ -163,3 +163,13 @@ def test_any_string_searches_or_is_refused(desk, text):
         assert search.count() == len(search.page(0, 0))
     except models.BadQuery as error:
         assert "\n" not in str(error)
+
+
+def test_a_refreshed_search_finds_contacts_added_since_it_ran(db):
+    conversation(name="Augusta Ada King", email="augusta@example.com")
+    search = models.ConversationSearch("name:augusta")
+    assert search.count() == 1  # the few matching contacts are now known to the search
+    conversation(name="Augusta Byron", email="byron@example.com")
+    search.refresh()
+    assert search.count() == 2
+    assert {row.contact for row in search.page()} == {"Augusta Ada King", "Augusta Byron"}

@@ -30,11 +30,14 @@ PLAN_QUERIES = [
     "email:example.org refund",
     "channel:sms refund",
 ]
-# Each plan in turn: looked up outright, walked in order, tested row by row.
+# Each plan in turn: looked up outright, one filter leading the other, walked in
+# order with the whole set applied, walked in order testing row by row.
 PLANS = {
-    "look up": {"SMALL": 10**9, "FEW_CONTACTS": 10**9},
-    "walk": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_FROM": 10**9},
-    "probe": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_FROM": 1},
+    "look up": {"SMALL": 10**9, "FEW_CONTACTS": 10**9, "FEW_SHARE": 2},
+    "contacts lead": {"SMALL": 0, "FEW_CONTACTS": 10**9, "FEW_SHARE": 2},
+    "text leads": {"SMALL": 10**9, "FEW_CONTACTS": 0},
+    "walk": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_COST": 10**9, "PROBE_DEPTH": 0},
+    "probe": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_COST": 0, "PROBE_DEPTH": 10**9},
 }
 
 

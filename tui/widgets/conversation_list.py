@@ -110,6 +110,8 @@ class ConversationList(ScrollView, can_focus=True):
         self._pages.clear()
         self._end_when_counted = False
         self._reloads += 1
+        if self.search is not None:
+            self.search.refresh()
         first = len(self._page(0)) if self.search else 0
         self.counted = first < PAGE
         if self.counted:
