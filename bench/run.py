@@ -185,6 +185,11 @@ def bench_paint(path: Path, small: Path, n: int) -> Row:
 async def _keys(path: Path, repeat: int) -> dict[str, list[tuple[float, float]]]:
     """Per key: seconds from the press to the first and to the last frame it caused.
 
+    After a filter switch the first frame ("updated") shows the new list, the line
+    above it, both panes and the footer; later frames ("settled") bring a new
+    contact's extra attribute rows, the tabs' underline and the count from its
+    thread. After a move the first frame shows the list, the panes follow.
+
     Animations are off: the tabs' sliding underline would otherwise add frames for
     300 ms after the screen already shows the new filter.
     """
@@ -224,22 +229,13 @@ def bench_keys(path: Path, small: Path, n: int, repeat: int) -> list[Row]:
     big, base = asyncio.run(_keys(path, repeat)), asyncio.run(_keys(small, repeat))
     rows = []
     for key, times in big.items():
-        for which, label in ((0, "first frame"), (1, "last frame")):
+        for which, label in ((0, "updated"), (1, "settled")):
             ours = [t[which] * 1000 for t in times]
             ref = statistics.median(t[which] * 1000 for t in base[key])
             med = statistics.median(ours)
-            rows.append(
-                Row(
-                    "3 keys",
-                    f"`{key}` at {n:,}, {label} (base: 1,000)",
-                    med,
-                    max(ours),
-                    ref,
-                    "ms",
-                    "< 100 ms",
-                    med < 100,
-                )
-            )
+            target, met = ("< 100 ms", med < 100) if which == 0 else ("-", None)
+            measure = f"`{key}` at {n:,}, {label} (base: 1,000)"
+            rows.append(Row("3 keys", measure, med, max(ours), ref, "ms", target, met))
     return rows
 
 

@@ -4,6 +4,7 @@ import threading
 from datetime import timedelta
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 import models
 from models import demo
@@ -13,6 +14,7 @@ from tui.dialogs.confirm import ConfirmDialog
 from tui.screens.inbox import InboxScreen
 from tui.widgets.contact_pane import AttributeItem
 from tui.widgets.conversation_list import ConversationList
+from tui.widgets.keys_footer import KeysFooter
 
 from .conftest import NOW
 from .helpers import conversation
@@ -181,6 +183,62 @@ async def test_delete_attributes_by_key_and_by_click(db):
         await settle(pilot)
         assert [a.key for a in models.list_attributes(contact_id)] == ["beta"]
         assert [e.action for e in models.list_log()] == ["delete attribute"] * 2
+
+
+def shown_attributes(app) -> list[str]:
+    return [
+        str(item.query_one(".attribute-text").render()) for item in app.screen.query(AttributeItem)
+    ]
+
+
+async def test_contact_pane_shows_each_contacts_own_attributes(db):
+    ada = models.get_conversation(conversation(at=NOW - timedelta(hours=1))).contact_id
+    models.set_attribute(ada, "plan", "gold")
+    models.set_attribute(ada, "tier", "2")
+    grace = conversation(
+        name="Grace Hopper", email="grace@example.com", at=NOW - timedelta(hours=2)
+    )
+    models.set_attribute(models.get_conversation(grace).contact_id, "vip", "yes")
+    conversation(name="Alan Turing", email="alan@example.com", at=NOW - timedelta(hours=3))
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        ada_rows, grace_rows = (
+            ["plan: gold  (manual)", "tier: 2  (manual)"],
+            ["vip: yes  (manual)"],
+        )
+        assert shown_attributes(app) == ada_rows
+        for key, rows in (("down", grace_rows), ("down", []), ("up", grace_rows)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert shown_attributes(app) == rows
+        await pilot.press("down", "up", "up")  # quickly: rows added while others go
+        await settle(pilot)
+        assert shown_attributes(app) == ada_rows
+
+
+def footer_keys(app) -> list[tuple[str, str, bool]]:
+    keys = app.screen.query_one(KeysFooter).query(FooterKey)
+    return [(k.key, k.description, k.has_class("-disabled")) for k in keys]
+
+
+async def test_footer_offers_the_filters_own_keys_as_a_fresh_footer_would(db):
+    conversation()
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for key, offered, hidden in (("2", "u", "a"), ("1", "a", "u")):
+            await pilot.press(key)
+            await settle(pilot)
+            patched = footer_keys(app)
+            assert offered in [k for k, _, _ in patched] and hidden not in [
+                k for k, _, _ in patched
+            ]
+            before = set(app.screen.query(FooterKey))
+            app.screen.query_one(KeysFooter).refresh(recompose=True)
+            await settle(pilot)
+            assert footer_keys(app) == patched
+            assert not before & set(app.screen.query(FooterKey))  # really composed anew
 
 
 async def test_add_attribute(db):

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 import models
 from models import AssistantRow, HushdeskError
@@ -22,6 +22,7 @@ from ..dialogs.prompt import PromptDialog
 from ..messages import Swept
 from ..text import plain, plural, short_when
 from ..widgets.age_picture import BANDS, age_picture
+from ..widgets.keys_footer import KeysFooter
 from ..wording import UNDONE, social_notice
 from .preview import PreviewScreen
 
@@ -58,7 +59,7 @@ class AssistantsScreen(Screen[None]):
         yield Static(id="assistants-title", markup=False)
         yield DataTable(id="assistants-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="assistants-detail", markup=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 import models
 
 from ..output import safe
+from ..widgets.keys_footer import KeysFooter
 
 LIMIT = 1000
 
@@ -20,7 +21,7 @@ class DeletionLogScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(" Deletion log: newest first (Esc: back)", id="log-title", markup=False)
         yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -17,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Input, ProgressBar, Static, Tab, Tabs
 
 import models
 from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
@@ -29,6 +29,7 @@ from ..text import plain, plural
 from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
 from ..widgets.conversation_pane import ConversationPane
+from ..widgets.keys_footer import KeysFooter
 from ..wording import attribute_question, delete_question, forget_question, social_notice
 
 NARROW = 110
@@ -80,6 +81,7 @@ class InboxScreen(Screen[None]):
         super().__init__()
         self.query_text = ""
         self.resumed = False
+        self._info = Text()
 
     def compose(self) -> ComposeResult:
         yield Tabs(Tab("Open", id="tab-open"), Tab("Archived", id="tab-archived"), id="filters")
@@ -94,7 +96,7 @@ class InboxScreen(Screen[None]):
                 yield ConversationPane(id="conversation")
                 yield ContactPane(id="contact")
         yield ProgressBar(id="progress", show_eta=False)
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     @property
     def list(self) -> ConversationList:
@@ -124,12 +126,24 @@ class InboxScreen(Screen[None]):
             self.notify(str(error), severity="error", markup=False)
             return False
         self.query_text = text
-        self.list.show(search, keep_cursor)  # its TotalChanged refreshes the info line
+        self.list.show(search, keep_cursor)
+        self._list_shown()
         return True
 
     def refresh_all(self) -> None:
         self.list.reload(keep_cursor=True)
+        self._list_shown()
         self.refresh_counts()
+
+    def _list_shown(self) -> None:
+        """The info line and panes at once, so they show in the list's first frame.
+
+        The list's TotalChanged and Highlighted messages then find nothing new
+        to show; a count that arrives later updates the info line through them.
+        """
+        self.refresh_info()
+        row = self.list.current
+        self.show_panes(row.id if row else None)
 
     @work(thread=True, exclusive=True, group="counts")
     def refresh_counts(self) -> None:
@@ -163,7 +177,9 @@ class InboxScreen(Screen[None]):
             text.append(" or more, counting…", style="dim")
         if self.list.selection:
             text.append(f" · ● {len(self.list.selection):,} selected", style="bold yellow")
-        self.query_one("#info", Static).update(text)
+        if text != self._info:  # an unchanged line would still cost a layout
+            self._info = text
+            self.query_one("#info", Static).update(text)
 
     def watch_status(self, status: str) -> None:
         self.query_one(Tabs).active = f"tab-{status}"

@@ -7,13 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 import models
 from models import AssistantRow
 
 from ..text import plural
 from ..widgets.conversation_list import ConversationList
+from ..widgets.keys_footer import KeysFooter
 
 
 class PreviewScreen(Screen[None]):
@@ -26,7 +27,7 @@ class PreviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="preview-title", markup=False)
         yield ConversationList(selectable=False, id="preview-list")
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_mount(self) -> None:
         view = self.query_one(ConversationList)

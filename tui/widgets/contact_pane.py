@@ -6,6 +6,7 @@ confirmed operations.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -22,12 +23,22 @@ class AttributeItem(ListItem):
         super().__init__()
         self.attribute = attribute
 
+    def show(self, attribute: AttributeRow) -> None:
+        """Show another attribute in this row (cheaper than a new row)."""
+        if attribute != self.attribute:
+            self.attribute = attribute
+            for label in self.query(".attribute-text").results(Label):
+                label.update(self._text())
+
+    def _text(self) -> Text:
+        label = plain(f"{self.attribute.key}: ", "bold")
+        label.append_text(plain(self.attribute.value))
+        label.append(f"  ({self.attribute.source})", style="dim")
+        return label
+
     def compose(self) -> ComposeResult:
         with Horizontal(classes="attribute-row"):
-            label = plain(f"{self.attribute.key}: ", "bold")
-            label.append_text(plain(self.attribute.value))
-            label.append(f"  ({self.attribute.source})", style="dim")
-            yield Label(label, classes="attribute-text", markup=False)
+            yield Label(self._text(), classes="attribute-text", markup=False)
             button = Button("X", classes="attribute-x", compact=True)
             button.can_focus = False
             button.tooltip = "Delete this attribute"
@@ -84,7 +95,7 @@ class ContactPane(Vertical, can_focus=False):
         attributes = self.query_one("#attributes", ListView)
         if contact is None:
             info.update(plain(f"{SOMEONE}\n(no profile: deleted or never known)", "dim"))
-            attributes.clear()
+            _show_attributes(attributes, [])
             return
         text = plain(contact.name or "(no name)", "bold")
         for label, value in (("email", contact.email), ("phone", contact.phone)):
@@ -93,8 +104,7 @@ class ContactPane(Vertical, can_focus=False):
         text.append(f"\n{contact.conversations:,} conversations", style="dim")
         info.update(text)
         index = attributes.index
-        attributes.clear()
-        attributes.extend(AttributeItem(a) for a in contact.attributes)
+        _show_attributes(attributes, contact.attributes)
         if contact.attributes:
             attributes.index = min(index or 0, len(contact.attributes) - 1)
 
@@ -123,3 +133,14 @@ class ContactPane(Vertical, can_focus=False):
         item = next((a for a in event.button.ancestors if isinstance(a, AttributeItem)), None)
         if item is not None and self.contact is not None:
             self.post_message(self.DeleteAttribute(self.contact, item.attribute.key))
+
+
+def _show_attributes(view: ListView, attributes: list[AttributeRow]) -> None:
+    """Reuse the rows already shown; add or remove only the difference."""
+    rows = list(view.query_children(AttributeItem))
+    for row, attribute in zip(rows, attributes, strict=False):
+        row.show(attribute)
+    if len(rows) > len(attributes):
+        view.remove_items(range(len(attributes), len(rows)))
+    elif len(attributes) > len(rows):
+        view.extend(AttributeItem(a) for a in attributes[len(rows) :])

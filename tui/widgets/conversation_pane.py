@@ -17,10 +17,18 @@ class ConversationPane(VerticalScroll, can_focus=True):
 
     BORDER_TITLE = "Conversation"
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.detail: ConversationDetail | None = None
+        self._shown = False
+
     def compose(self) -> ComposeResult:
         yield Static(id="conversation-text", markup=False)
 
     def show(self, detail: ConversationDetail | None) -> None:
+        if self._shown and detail == self.detail:
+            return  # the same again: no new layout, and the reader keeps their place
+        self.detail, self._shown = detail, True
         self.query_one("#conversation-text", Static).update(render_detail(detail))
         self.scroll_home(animate=False)
 
