@@ -256,7 +256,7 @@ def bench_search(path: Path, repeat: int) -> list[Row]:
         search = models.ConversationSearch(text, status="archived")
         total = search.count()
         ours = timed(partial(_first_page, text), repeat)  # a new search each time, as typed
-        base = timed(partial(_fetch_all, plain, search._page_query(0, PAGE)), repeat)
+        base = timed(partial(_replay, plain, _statements(partial(_first_page, text))), repeat)
         rows.append(_search_row(f"`{text}` first page ({total:,})", ours, base, 50))
         ours = timed(search.count, repeat)
         base = timed(partial(_fetch_all, plain, search._count_query()), repeat)
@@ -272,6 +272,28 @@ def _first_page(text: str) -> None:
 
 def _fetch_all(con: sqlite3.Connection, query: object) -> None:
     con.execute(*_sql(query)).fetchall()
+
+
+def _statements(action: Callable[[], object]) -> list[tuple[str, list]]:
+    """Every SQL statement `action` runs: choosing the plan as well as the page itself."""
+    database, seen = engine.db.obj, []
+    run = database.execute_sql
+
+    def record(sql: str, params: object = None) -> object:
+        seen.append((sql, list(params or ())))
+        return run(sql, params)
+
+    database.execute_sql = record
+    try:
+        action()
+    finally:
+        del database.execute_sql
+    return seen
+
+
+def _replay(con: sqlite3.Connection, statements: list[tuple[str, list]]) -> None:
+    for sql, params in statements:
+        con.execute(sql, params).fetchall()
 
 
 def _search_row(measure: str, ours: list[float], base: list[float], under: int | None) -> Row:

@@ -31,7 +31,6 @@ from pathlib import Path
 
 from peewee import (
     SQL,
-    Case,
     DatabaseError,
     DatabaseProxy,
     Expression,
@@ -299,15 +298,19 @@ def match_probe(fts_query: str, conversation_id: object) -> object:
 
     Listing every match costs as much as there are matches; when most rows match
     and only the newest are wanted, testing rows one by one stops much sooner.
+    The id is named once (as `probe.id`), so the 64-way CASE is one fixed text.
     """
-    lookups = [(s, _shard_probe(s, fts_query, conversation_id)) for s in range(SHARDS)]
-    return Case(shard_column(conversation_id), lookups)
+    head = SQL(f"(SELECT {_PROBE_CASE} FROM (SELECT", [fts_query] * SHARDS)
+    return NodeList((head, conversation_id, SQL("AS id) AS probe)")))
 
 
-def _shard_probe(shard: int, fts_query: str, conversation_id: object) -> object:
+def _shard_probe(shard: int) -> str:
     table = shard_table(shard)
-    lookup = f"EXISTS(SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid ="
-    return NodeList((SQL(lookup, [fts_query]), conversation_id, SQL(")")))
+    lookup = f"SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = probe.id"
+    return f"WHEN {shard} THEN EXISTS({lookup})"
+
+
+_PROBE_CASE = f"CASE probe.id % {SHARDS} {' '.join(map(_shard_probe, range(SHARDS)))} END"
 
 
 def one_of(ids: Sequence[int]) -> object:

@@ -82,6 +82,7 @@ class ContactPane(Vertical, can_focus=False):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.contact: ContactInfo | None = None
         self._shown = False
+        self._rows: list[AttributeItem] = []  # shown, or mounting; not those going
 
     def compose(self) -> ComposeResult:
         yield Static(id="contact-info", markup=False)
@@ -95,7 +96,8 @@ class ContactPane(Vertical, can_focus=False):
         attributes = self.query_one("#attributes", ListView)
         if contact is None:
             info.update(plain(f"{SOMEONE}\n(no profile: deleted or never known)", "dim"))
-            _show_attributes(attributes, [])
+            self._show_attributes(attributes, [])
+            attributes.index = None
             return
         text = plain(contact.name or "(no name)", "bold")
         for label, value in (("email", contact.email), ("phone", contact.phone)):
@@ -104,9 +106,25 @@ class ContactPane(Vertical, can_focus=False):
         text.append(f"\n{contact.conversations:,} conversations", style="dim")
         info.update(text)
         index = attributes.index
-        _show_attributes(attributes, contact.attributes)
-        if contact.attributes:
-            attributes.index = min(index or 0, len(contact.attributes) - 1)
+        self._show_attributes(attributes, contact.attributes)
+        count = len(contact.attributes)
+        attributes.index = min(index or 0, count - 1) if count else None
+
+    def _show_attributes(self, view: ListView, attributes: list[AttributeRow]) -> None:
+        """Reuse the rows already shown; add or remove only the difference.
+
+        Mounting and removing finish later, so the rows are counted here, not
+        read back from the list, and a quick next call still sees the right ones.
+        """
+        for row, attribute in zip(self._rows, attributes, strict=False):
+            row.show(attribute)
+        if len(self._rows) > len(attributes):
+            view.remove_children(self._rows[len(attributes) :])
+            del self._rows[len(attributes) :]
+        elif len(attributes) > len(self._rows):
+            added = [AttributeItem(a) for a in attributes[len(self._rows) :]]
+            view.extend(added)
+            self._rows.extend(added)
 
     def focus_attributes(self) -> None:
         self.screen.set_focus(self.query_one("#attributes", ListView))
@@ -133,14 +151,3 @@ class ContactPane(Vertical, can_focus=False):
         item = next((a for a in event.button.ancestors if isinstance(a, AttributeItem)), None)
         if item is not None and self.contact is not None:
             self.post_message(self.DeleteAttribute(self.contact, item.attribute.key))
-
-
-def _show_attributes(view: ListView, attributes: list[AttributeRow]) -> None:
-    """Reuse the rows already shown; add or remove only the difference."""
-    rows = list(view.query_children(AttributeItem))
-    for row, attribute in zip(rows, attributes, strict=False):
-        row.show(attribute)
-    if len(rows) > len(attributes):
-        view.remove_items(range(len(attributes), len(rows)))
-    elif len(attributes) > len(rows):
-        view.extend(AttributeItem(a) for a in attributes[len(rows) :])
