@@ -241,6 +241,22 @@ async def test_footer_offers_the_filters_own_keys_as_a_fresh_footer_would(db):
             assert not before & set(app.screen.query(FooterKey))  # really composed anew
 
 
+async def test_a_selected_row_under_the_cursor_stays_readable(db):
+    conversation(name="Ada Lovelace")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("space")
+        await settle(pilot)
+        assert listing(app).selection
+        line = listing(app).render_line(0)
+        name = next(s for s in line if "Ada Lovelace" in s.text)
+        ink, paper = name.style.color.get_truecolor(), name.style.bgcolor.get_truecolor()
+        assert (
+            sum(abs(a - b) for a, b in zip(ink, paper, strict=True)) > 200
+        )  # not orange on orange
+
+
 async def test_add_attribute(db):
     cid = conversation()
     contact_id = models.get_conversation(cid).contact_id

@@ -262,19 +262,23 @@ class ConversationList(ScrollView, can_focus=True):
         if row is None:
             text = "  No conversations here." if self.total == 0 and y == 0 else ""
             return Strip([Segment(text.ljust(width)[:width], self.rich_style)], width)
-        base = self.rich_style
-        if index == self.cursor:
+        base, on_cursor = self.rich_style, index == self.cursor
+        if on_cursor:
             base = base + self.get_component_rich_style("conversation-list--cursor")
-        return Strip(self._cells(row, width, base), width).crop(0, width)
+        return Strip(self._cells(row, width, base, on_cursor), width).crop(0, width)
 
     def _foreground(self, component: str) -> Style:
         """A component's colour and weight without its background, so the cursor shows through."""
         style = self.get_component_rich_style(component)
         return Style(color=style.color, bold=style.bold)
 
-    def _cells(self, row: ConversationRow, width: int, base: Style) -> list[Segment]:
+    def _cells(
+        self, row: ConversationRow, width: int, base: Style, on_cursor: bool
+    ) -> list[Segment]:
         chosen = row.id in self.selection
-        mark_style = base + self._foreground("conversation-list--selected")
+        # The selection's colour is the cursor's: on the cursor row the mark is only bold.
+        selected = self._foreground("conversation-list--selected")
+        mark_style = base + (Style(bold=True) if on_cursor else selected)
         dim = base + self._foreground("conversation-list--dim")
         held = base + self._foreground("conversation-list--held")
         stamp = 16 if width >= 100 else 10
