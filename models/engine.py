@@ -15,7 +15,8 @@ index. So the index is split into SHARDS tables by conversation id, and a
 deletion optimizes only the shards it touched: a single delete at a million
 conversations rewrites one sixty-fourth of the index. The shards do not merge
 automatically ('automerge' 0): a deletion only appends a small segment, which
-the purge folds in. Touched shards are
+the purge folds in, and a bulk load ends by merging each shard into one
+segment (`after_bulk_load`). Touched shards are
 recorded in `purge_pending` in the deleting transaction, so a crash between
 deleting and purging is repaired at the next open. After each deleting
 operation the WAL is checkpointed with TRUNCATE, since a passive checkpoint
