@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from models import engine
@@ -32,9 +33,7 @@ def insert_rows(path: Path, tables: dict[str, tuple[tuple[str, ...], list[tuple]
             f"{engine._DOCUMENT_SELECT} WHERE c.id % {engine.SHARDS} = {shard}"
         )
     con.execute("COMMIT")
-    for shard in range(engine.SHARDS):
-        table = engine.shard_table(shard)
-        con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    _optimize(con, range(engine.SHARDS))
     con.execute("ANALYZE")
     elapsed = time.perf_counter() - start
     con.close()
@@ -52,13 +51,18 @@ def delete(path: Path, ids: list[int], chunk: int | None = None) -> float:
     touched: set[int] = set()
     for first in range(0, len(ids), size):
         touched |= _delete_chunk(con, ids[first : first + size])
-    for shard in touched:
-        table = engine.shard_table(shard)
-        con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    _optimize(con, touched)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     elapsed = time.perf_counter() - start
     con.close()
     return elapsed
+
+
+def _optimize(con: sqlite3.Connection, shards: Iterable[int]) -> None:
+    """Rewrite each shard's index into one segment (the purge)."""
+    for shard in shards:
+        table = engine.shard_table(shard)
+        con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
 
 
 def _delete_chunk(con: sqlite3.Connection, ids: list[int]) -> set[int]:

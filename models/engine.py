@@ -264,9 +264,7 @@ def after_bulk_load() -> None:
     search then reads each of them, and the first deletion in a shard pays for
     merging them. At a million conversations this takes a few seconds.
     """
-    for shard in range(SHARDS):
-        table = shard_table(shard)
-        db.execute_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
+    purge(range(SHARDS))
     analyze()
 
 

@@ -178,7 +178,6 @@ class ConversationSearch:
             .join(Contact, JOIN.LEFT_OUTER)
             .where(c.id.in_(ids))
             .order_by(*order)
-            .tuples()
         )
 
     def count(self) -> int:
@@ -273,9 +272,6 @@ def _rows(query: object) -> list[ConversationRow]:
     return [_row(*values) for values in engine.db.execute(query).fetchall()]
 
 
-_LAST_ACTIVITY = Conversation.last_activity
-
-
 def _row(
     cid: int,
     contact_id: int | None,
@@ -304,5 +300,5 @@ def _row(
         status,
         bool(held),
         subject,
-        _LAST_ACTIVITY.python_value(last_activity),  # type: ignore[arg-type]
+        Conversation.last_activity.python_value(last_activity),  # type: ignore[arg-type]
     )

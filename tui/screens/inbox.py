@@ -82,6 +82,7 @@ class InboxScreen(Screen[None]):
         self.query_text = ""
         self.resumed = False
         self._info = Text()
+        self._panes_for: int | None = -1  # the conversation the panes were last read for
 
     def compose(self) -> ComposeResult:
         yield Tabs(Tab("Open", id="tab-open"), Tab("Archived", id="tab-archived"), id="filters")
@@ -249,9 +250,12 @@ class InboxScreen(Screen[None]):
     # panes --------------------------------------------------------------------
     @on(ConversationList.Highlighted)
     def _highlighted(self, event: ConversationList.Highlighted) -> None:
-        self.show_panes(event.row.id if event.row else None)
+        conversation_id = event.row.id if event.row else None
+        if conversation_id != self._panes_for:  # else a reload's message, already shown
+            self.show_panes(conversation_id)
 
     def show_panes(self, conversation_id: int | None) -> None:
+        self._panes_for = conversation_id
         detail = contact = None
         try:
             if conversation_id is not None:
