@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import models  # noqa: E402
 from models import demo, engine  # noqa: E402
 from models.clock import FixedClock, set_clock  # noqa: E402
-from tui.widgets.conversation_list import PAGE  # noqa: E402  (rows the list fetches at a time)
+from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list fetches at a time)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import baseline  # noqa: E402
@@ -108,7 +108,7 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 
 
 def build(path: Path, conversations: int) -> float:
-    models.open_database(path)
+    models.open_database(path, create=True)
     start = time.perf_counter()
     demo.generate(conversations, seed=1)
     elapsed = time.perf_counter() - start
@@ -120,7 +120,7 @@ def bench_generation(work: Path, n: int) -> tuple[Path, Row]:
     path = work / "bench.db"
     ours = build(path, n)
     plain = work / "plain.db"
-    models.open_database(plain)
+    models.open_database(plain, create=True)
     channels = demo.demo_channels()
     tables: dict[str, tuple[tuple[str, ...], list[tuple]]] = {}
     for table, columns, rows in demo.batches(n, 1, channels, 1, 1, NOW):
@@ -144,7 +144,7 @@ def bench_generation(work: Path, n: int) -> tuple[Path, Row]:
 async def _paint(path: Path) -> float:
     """Seconds from starting the app to the first frame that shows the list's rows."""
     from tui.app import make_app
-    from tui.widgets.conversation_list import ConversationList
+    from tui.app.widgets.conversation_list import ConversationList
 
     models.open_database(path)
     start = time.perf_counter()

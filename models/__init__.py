@@ -22,6 +22,7 @@ from .channels import ChannelInfo, ensure_channel, get_channel, list_channels
 from .contacts import (
     AttributeRow,
     ContactInfo,
+    ForgetResult,
     create_contact,
     delete_attribute,
     forget_contact,
@@ -43,16 +44,24 @@ from .conversations import (
     summarize,
     unarchive,
 )
-from .engine import close_database, open_database
+from .demo import DemoResult
+from .demo import generate as generate_demo
+from .engine import Cleanup, close_database, finish_cleanup, open_database
 from .errors import (
     BadQuery,
+    DatabaseBusy,
+    DatabaseDamaged,
     DatabaseTooNew,
     DatabaseUnavailable,
+    DiskFull,
     HushdeskError,
     InvalidInput,
     NotFound,
+    ReadOnly,
     Refused,
 )
+from .forensics import Finding, Owed, check_texts, owed, scan
+from .importer import ImportResult, import_path
 from .intake import NewMessage, add_message, create_conversation
 from .log import LogCheck, LogEntry, list_log, verify_log
 from .schema import ARCHIVED, OPEN, SOMEONE
@@ -66,22 +75,38 @@ __all__ = [
     "AttributeRow",
     "BadQuery",
     "ChannelInfo",
+    "Cleanup",
     "ContactInfo",
     "ConversationDetail",
     "ConversationRow",
     "ConversationSearch",
+    "DatabaseBusy",
+    "DatabaseDamaged",
     "DatabaseTooNew",
     "DatabaseUnavailable",
     "DeletionResult",
     "DeletionSummary",
+    "DemoResult",
+    "DiskFull",
+    "Finding",
+    "ForgetResult",
     "HushdeskError",
+    "ImportResult",
     "InvalidInput",
     "LogCheck",
     "LogEntry",
     "NewMessage",
     "NotFound",
+    "Owed",
+    "ReadOnly",
     "Refused",
     "SweepResult",
+    "check_texts",
+    "finish_cleanup",
+    "generate_demo",
+    "import_path",
+    "owed",
+    "scan",
     "add_message",
     "ages",
     "archive",

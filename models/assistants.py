@@ -11,7 +11,7 @@ anything twice, because each chunk picks its rows inside its own lock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from peewee import fn
@@ -19,7 +19,8 @@ from peewee import fn
 from . import clock, engine, log
 from .channels import get_channel, list_channels
 from .conversations import remove
-from .errors import InvalidInput, Refused
+from .errors import HushdeskError, InvalidInput, Refused
+from .guard import DRIVER_ERRORS, guarded, translate
 from .schema import Assistant, Channel, Conversation, DeletionLog
 from .search import ConversationSearch
 
@@ -42,10 +43,18 @@ class AssistantRow:
 
 @dataclass(frozen=True)
 class SweepResult:
+    """One channel's sweep: how many went, whether it ran to the end, what clean-up is owed.
+
+    `stopped` says why a sweep ended early (the chunks deleted before stay
+    deleted and logged; the rest waits for the next run).
+    """
+
     channel: str
     deleted: int
     days: int
     social: bool
+    stopped: str = ""
+    cleanup: engine.Cleanup = field(default_factory=engine.Cleanup)
 
 
 def check_days(value: object) -> int:
@@ -66,12 +75,13 @@ def rule(days: int) -> str:
 
 
 def _settings(channel_id: int) -> Assistant:
-    assistant, _ = Assistant.get_or_create(
-        channel=channel_id, defaults={"enabled": False, "days": 30}
-    )
+    assistant = Assistant.get_or_none(Assistant.channel == channel_id)
+    if assistant is None:
+        assistant = Assistant.create(channel=channel_id, enabled=False, days=30)
     return assistant
 
 
+@guarded
 def set_assistant(channel: str, days: object | None) -> AssistantRow:
     """Turn a channel's assistant on with `days`, or off with None (its days are kept)."""
     info = get_channel(channel)
@@ -85,6 +95,7 @@ def set_assistant(channel: str, days: object | None) -> AssistantRow:
     return assistant_row(info.name)
 
 
+@guarded
 def due_search(
     channel: str, days: int | None = None, now: datetime | None = None
 ) -> ConversationSearch:
@@ -94,6 +105,7 @@ def due_search(
     return ConversationSearch(channel_id=info.id, older_than=cutoff(days, now), now=now)
 
 
+@guarded
 def assistant_row(channel: str, now: datetime | None = None) -> AssistantRow:
     info = get_channel(channel)
     a = _settings(info.id)
@@ -112,10 +124,12 @@ def assistant_row(channel: str, now: datetime | None = None) -> AssistantRow:
     )
 
 
+@guarded
 def list_assistants(now: datetime | None = None) -> list[AssistantRow]:
     return [assistant_row(c.name, now) for c in list_channels()]
 
 
+@guarded
 def ages(channel: str, buckets: int, span_days: int, now: datetime | None = None) -> list[int]:
     """How many conversations fall in each of `buckets` equal age bands up to `span_days`."""
     info = get_channel(channel)
@@ -131,11 +145,12 @@ def ages(channel: str, buckets: int, span_days: int, now: datetime | None = None
         .group_by(band)
     )
     result = [0] * buckets
-    for index, count in query.tuples():
+    for index, count in engine.rows(query):
         result[int(index)] = count
     return result
 
 
+@guarded
 def oldest_age_days(channel: str, now: datetime | None = None) -> int:
     """Whole days since the channel's least recent activity (0 when it has none)."""
     info = get_channel(channel)
@@ -144,10 +159,10 @@ def oldest_age_days(channel: str, now: datetime | None = None) -> int:
         .where(Conversation.channel == info.id)
         .scalar()
     )
-    if oldest is None:
+    when = Conversation.last_activity.python_value(oldest)
+    if when is None:
         return 0
-    age = (now or clock.now()) - Conversation.last_activity.python_value(oldest)
-    return max(0, age.days)
+    return max(0, ((now or clock.now()) - when).days)
 
 
 @dataclass
@@ -168,13 +183,8 @@ class _Sweep:
         c = Conversation
         with engine.db.atomic():
             due = (c.channel == self.channel_id) & c.due(self.limit)
-            ids = [
-                cid
-                for (cid,) in c.select(c.id)
-                .where(due & (engine.shard_column(c.id) == shard))
-                .limit(self.chunk)
-                .tuples()
-            ]
+            query = c.select(c.id).where(due & (engine.shard_column(c.id) == shard))
+            ids = [int(cid) for (cid,) in engine.rows(query.limit(self.chunk))]
             if ids:
                 remove(ids)
                 self.entry = _log_chunk(self.entry, self.name, len(ids), self.days)
@@ -185,6 +195,7 @@ class _Sweep:
         return len(ids)
 
 
+@guarded
 def sweep_channel(
     channel: str, now: datetime | None = None, chunk: int = SWEEP_CHUNK
 ) -> SweepResult:
@@ -198,15 +209,25 @@ def sweep_channel(
     days = _settings(info.id).days
     now = now or clock.now()
     sweep = _Sweep(info.id, info.name, days, cutoff(days, now), now, chunk)
+    try:
+        _sweep_shards(sweep, chunk)
+    except DRIVER_ERRORS as error:
+        if not sweep.deleted:
+            raise  # nothing changed: a plain refusal
+        stopped = str(translate(error))
+    else:
+        stopped = ""
+    cleanup = engine.scrub() if sweep.deleted else engine.Cleanup()
+    return SweepResult(info.name, sweep.deleted, days, info.social, stopped, cleanup)
+
+
+def _sweep_shards(sweep: _Sweep, chunk: int) -> None:
     for shard in range(engine.SHARDS):
         before = sweep.deleted
         while sweep.take(shard) == chunk:
             pass
         if sweep.deleted > before:
             engine.purge([shard])
-    if sweep.deleted:
-        engine.scrub()
-    return SweepResult(info.name, sweep.deleted, days, info.social)
 
 
 def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -> DeletionLog:
@@ -215,13 +236,14 @@ def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -
     return log.add_to(entry, count)
 
 
+@guarded
 def sweep(
     channel: str | None = None, now: datetime | None = None, dry_run: bool = False
 ) -> list[SweepResult]:
     """Run every enabled assistant (or the named channel's) once; dry_run only counts."""
     enabled = enabled_channels()
     names = enabled
-    if channel:
+    if channel is not None:
         name = get_channel(channel).name
         if name not in enabled:
             raise Refused(f"the {name} assistant is off; turn it on with a number of days first")
@@ -231,14 +253,18 @@ def sweep(
         if dry_run:
             row = assistant_row(name, now)
             results.append(SweepResult(name, row.due, row.days, row.social))
-        else:
+            continue
+        try:
             results.append(sweep_channel(name, now))
+        except HushdeskError as error:  # this channel changed nothing; the others still run
+            results.append(SweepResult(name, 0, 0, False, str(error)))
     return results
 
 
+@guarded
 def enabled_channels() -> list[str]:
     """Names of the channels whose assistant is on, in channel order (cheap: no counts)."""
     query = (
         Assistant.select(Channel.name).join(Channel).where(Assistant.enabled).order_by(Channel.id)
     )
-    return [name for (name,) in query.tuples()]
+    return [str(name) for (name,) in engine.rows(query)]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from peewee import fn
 
 from .errors import InvalidInput, NotFound
+from .guard import guarded
 from .schema import KNOWN_KINDS, SOCIAL_KINDS, Assistant, Channel
 
 MAX_NAME = 60
@@ -24,6 +25,7 @@ def _info(channel: Channel) -> ChannelInfo:
     return ChannelInfo(channel.id, channel.name, channel.kind, channel.social)
 
 
+@guarded
 def ensure_channel(name: str, kind: str) -> ChannelInfo:
     """The channel called `name`, created with `kind` (and an assistant, off) if missing."""
     name, kind = (name or "").strip(), (kind or "").strip().lower()
@@ -41,6 +43,7 @@ def ensure_channel(name: str, kind: str) -> ChannelInfo:
     return _info(channel)
 
 
+@guarded
 def list_channels() -> list[ChannelInfo]:
     return [_info(c) for c in Channel.select().order_by(Channel.id)]
 
@@ -53,12 +56,15 @@ def find_channels(text: str) -> list[ChannelInfo]:
     return [_info(c) for c in found]
 
 
+@guarded
 def get_channel(text: str) -> ChannelInfo:
     """Exactly one channel by name or kind, or a clear refusal."""
+    if not (text or "").strip():
+        raise InvalidInput("no channel given; name one, e.g. Email")
     found = find_channels(text)
     if not found:
         names = ", ".join(c.name for c in list_channels()) or "none yet"
-        raise NotFound(f"no channel called {text!r} (channels: {names})")
+        raise NotFound(f"no channel called {text[:60]!r} (channels: {names})")
     if len(found) > 1:
-        raise InvalidInput(f"{text!r} names {len(found)} channels; use the channel's name")
+        raise InvalidInput(f"{text[:60]!r} names {len(found)} channels; use the channel's name")
     return found[0]

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from . import clock, engine, log
 from .errors import InvalidInput, NotFound
+from .guard import guarded
 from .query import digits
 from .schema import Attribute, Contact, Conversation, shown_name
 
@@ -42,6 +43,7 @@ class ContactInfo:
         return shown_name(self.name, self.email, self.phone)
 
 
+@guarded
 def resolve_contact(text: str) -> int:
     """A contact by id, email or phone (digits compared), or a clear refusal."""
     text = (text or "").strip()
@@ -73,6 +75,7 @@ def _contact(contact_id: int) -> Contact:
     return contact
 
 
+@guarded
 def get_contact(contact_id: int) -> ContactInfo:
     contact = _contact(contact_id)
     return ContactInfo(
@@ -85,6 +88,7 @@ def get_contact(contact_id: int) -> ContactInfo:
     )
 
 
+@guarded
 def create_contact(name: str = "", email: str = "", phone: str = "") -> int:
     name, email, phone = name.strip(), email.strip().lower(), phone.strip()
     for label, value in (("name", name), ("email", email), ("phone", phone)):
@@ -98,24 +102,29 @@ def create_contact(name: str = "", email: str = "", phone: str = "") -> int:
     return contact.id
 
 
-def forget_contact(contact_id: int, actor: str, reason: str = "erasure request") -> int:
-    """Delete the profile; returns how many conversations stay, now showing "Someone"."""
+@dataclass(frozen=True)
+class ForgetResult:
+    """How many conversations stay (now showing "Someone"), and whether every byte is gone."""
+
+    kept: int
+    cleanup: engine.Cleanup
+
+
+@guarded
+def forget_contact(contact_id: int, actor: str, reason: str = "erasure request") -> ForgetResult:
+    """Delete the profile: name, email, phone and attributes; the conversations stay."""
     actor = log.check_actor(actor)
     with engine.db.atomic():
         contact = _contact(contact_id)
-        kept = [
-            cid
-            for (cid,) in Conversation.select(Conversation.id)
-            .where(Conversation.contact == contact_id)
-            .tuples()
-        ]
+        query = Conversation.select(Conversation.id).where(Conversation.contact == contact_id)
+        kept = [int(cid) for (cid,) in engine.rows(query)]
         Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
         Attribute.delete().where(Attribute.contact == contact_id).execute()
         contact.delete_instance()
         engine.reindex(kept, purge_later=True)
+        engine.owe_cleanup()
         log.record(actor, "delete contact profile", 1, reason)
-    engine.scrub()
-    return len(kept)
+    return ForgetResult(len(kept), engine.scrub())
 
 
 def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
@@ -129,6 +138,7 @@ def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
     return key, value
 
 
+@guarded
 def set_attribute(contact_id: int, key: str, value: str, source: str = "manual") -> AttributeRow:
     """Set one attribute (one value per key): `manual` when an agent typed it, else `api`."""
     key, value = _check_attribute(key, value, source)
@@ -146,7 +156,10 @@ def set_attribute(contact_id: int, key: str, value: str, source: str = "manual")
     return AttributeRow(key, value, source, now)
 
 
-def delete_attribute(contact_id: int, key: str, actor: str, reason: str = "agent request") -> None:
+@guarded
+def delete_attribute(
+    contact_id: int, key: str, actor: str, reason: str = "agent request"
+) -> engine.Cleanup:
     """Delete one attribute of a contact; the key and value are not logged."""
     actor = log.check_actor(actor)
     with engine.db.atomic():
@@ -158,10 +171,12 @@ def delete_attribute(contact_id: int, key: str, actor: str, reason: str = "agent
         )
         if not deleted:
             raise NotFound(f"contact #{contact_id} has no attribute {key[:60]!r}")
+        engine.owe_cleanup()
         log.record(actor, "delete attribute", 1, reason)
-    engine.scrub()
+    return engine.scrub()
 
 
+@guarded
 def list_attributes(contact_id: int) -> list[AttributeRow]:
     query = Attribute.select().where(Attribute.contact == contact_id).order_by(Attribute.key)
     return [AttributeRow(a.key, a.value, a.source, a.set_at) for a in query]

@@ -8,13 +8,14 @@ refused whole: nothing of it is applied.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from peewee import JOIN, fn
 
 from . import clock, engine, log
 from .errors import InvalidInput, NotFound, Refused
+from .guard import guarded
 from .schema import (
     ARCHIVED,
     OPEN,
@@ -56,18 +57,35 @@ class ConversationDetail:
 
 @dataclass(frozen=True)
 class DeletionSummary:
-    """What a deletion would remove: enough for a confirmation that says exactly what goes."""
+    """What a deletion would remove, and what policy keeps, before anyone is asked.
 
-    count: int
+    `deletable` are the archived, unheld conversations; `open` and `held` stay.
+    The contact and subject are given when exactly one conversation may go.
+    """
+
+    deletable: list[int]
+    open: list[int]
+    held: list[int]
     contact: str | None
     subject: str | None
     social_channels: list[str]
 
+    @property
+    def count(self) -> int:
+        return len(self.deletable)
+
+    @property
+    def kept(self) -> int:
+        return len(self.open) + len(self.held)
+
 
 @dataclass(frozen=True)
 class DeletionResult:
+    """How many went, from which social platforms, and whether every byte is gone yet."""
+
     count: int
     social_channels: list[str]
+    cleanup: engine.Cleanup = field(default_factory=engine.Cleanup)
 
 
 def check_ids(ids: Iterable[object]) -> list[int]:
@@ -75,7 +93,7 @@ def check_ids(ids: Iterable[object]) -> list[int]:
     seen: dict[int, None] = {}
     for raw in ids:
         text = str(raw).strip()
-        if not (text.isascii() and text.isdigit()) or not 0 < int(text) < 2**63:
+        if not (text.isascii() and text.isdigit() and len(text) < 20) or not 0 < int(text) < 2**63:
             raise InvalidInput(f"{text[:40]!r} is not a conversation id (a whole number)")
         seen[int(text)] = None
         if len(seen) > MAX_IDS:
@@ -91,7 +109,7 @@ def _fetch(ids: Sequence[int]) -> list[tuple[int, str, bool, int]]:
         query = Conversation.select(
             Conversation.id, Conversation.status, Conversation.held, Conversation.channel
         ).where(Conversation.id.in_(batch))
-        rows.extend(query.tuples())
+        rows.extend(engine.rows(query))
     if len(rows) != len(ids):
         missing = sorted(set(ids) - {r[0] for r in rows})
         more = f" and {len(missing) - 1:,} more" if len(missing) > 1 else ""
@@ -109,20 +127,24 @@ def _set(ids: Iterable[object], **values: object) -> int:
         return changed
 
 
+@guarded
 def archive(ids: Iterable[object]) -> int:
     """Archive conversations (already archived ones stay as they are)."""
     return _set(ids, status=ARCHIVED, archived_at=clock.now())
 
 
+@guarded
 def unarchive(ids: Iterable[object]) -> int:
     return _set(ids, status=OPEN, archived_at=None)
 
 
+@guarded
 def hold(ids: Iterable[object]) -> int:
     """Put conversations on legal hold: nothing deletes them until they are released."""
     return _set(ids, held=True)
 
 
+@guarded
 def release(ids: Iterable[object]) -> int:
     return _set(ids, held=False)
 
@@ -148,7 +170,8 @@ def _more(ids: list[int]) -> str:
 
 def _social_names(channel_ids: Iterable[int]) -> list[str]:
     query = Channel.select(Channel.name).where(Channel.id.in_(sorted(set(channel_ids))))
-    return [name for (name,) in query.where(Channel.social).order_by(Channel.name).tuples()]
+    query = query.where(Channel.social).order_by(Channel.name)
+    return [str(name) for (name,) in engine.rows(query)]
 
 
 def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
@@ -163,6 +186,7 @@ def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
             progress(done, len(ids))
 
 
+@guarded
 def delete_conversations(
     ids: Iterable[object],
     actor: str,
@@ -179,23 +203,29 @@ def delete_conversations(
     with engine.db.atomic():
         rows = _fetch(checked)
         _check_deletable(rows)
+        social = _social_names(r[3] for r in rows)
         remove(checked, progress)
         log.record(actor, "delete conversations", len(checked), reason)
-    engine.scrub()
-    return DeletionResult(len(checked), _social_names(r[3] for r in rows))
+    return DeletionResult(len(checked), social, engine.scrub())
 
 
+@guarded
 def summarize(ids: Iterable[object]) -> DeletionSummary:
-    """Describe a deletion before it happens (count; contact and subject when there is one)."""
-    checked = check_ids(ids)
-    rows = _fetch(checked)
-    social = _social_names(r[3] for r in rows)
-    if len(checked) != 1:
-        return DeletionSummary(len(checked), None, None, social)
-    detail = get_conversation(checked[0])
-    return DeletionSummary(1, detail.contact, detail.subject, social)
+    """What deleting these would remove and what policy keeps (open or held), asked first."""
+    rows = _fetch(check_ids(ids))
+    held = [r[0] for r in rows if r[2]]
+    open_ids = [r[0] for r in rows if r[1] != ARCHIVED and not r[2]]
+    kept = {*held, *open_ids}
+    deletable = [r for r in rows if r[0] not in kept]
+    social = _social_names(r[3] for r in deletable)
+    contact = subject = None
+    if len(deletable) == 1:
+        detail = get_conversation(deletable[0][0])
+        contact, subject = detail.contact, detail.subject
+    return DeletionSummary([r[0] for r in deletable], open_ids, held, contact, subject, social)
 
 
+@guarded
 def get_conversation(conversation_id: int) -> ConversationDetail:
     """One conversation with its messages, oldest first."""
     c = (
@@ -227,11 +257,12 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
     )
 
 
+@guarded
 def counts() -> dict[str, int]:
     """Conversations per status."""
     query = Conversation.select(Conversation.status, fn.COUNT(Conversation.id)).group_by(
         Conversation.status
     )
     result = {OPEN: 0, ARCHIVED: 0}
-    result.update(dict(query.tuples()))
+    result.update({str(status): int(count) for status, count in engine.rows(query)})
     return result

@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from . import clock, engine
 from .assistants import set_assistant
 from .channels import ensure_channel
-from .errors import InvalidInput
+from .errors import InvalidInput, Refused
+from .guard import DRIVER_ERRORS, guarded, translate
 from .schema import TIME_FORMAT
 
 MAX_CONVERSATIONS = 10_000_000
@@ -81,13 +82,17 @@ class DemoResult:
     contacts: int
     conversations: int
     messages: int
+    note: str = ""  # something that did not work after the rows were committed
+
+
+Row = tuple[object, ...]
 
 
 def _stamp(when: datetime) -> str:
     return when.strftime(TIME_FORMAT)
 
 
-def _contacts(rng: random.Random, first_id: int, count: int, now: str) -> Iterator[tuple]:
+def _contacts(rng: random.Random, first_id: int, count: int, now: str) -> Iterator[Row]:
     for i in range(first_id, first_id + count):
         first, last = rng.choice(FIRST), rng.choice(LAST)
         email = f"{first}.{last}{i}@{rng.choice(DOMAINS)}".lower()
@@ -96,16 +101,18 @@ def _contacts(rng: random.Random, first_id: int, count: int, now: str) -> Iterat
         yield (i, f"{first} {last}", email, phone, f"1{area}555{line:04d}", now)
 
 
-def _attributes(rng: random.Random, contact_ids: range, now: str) -> Iterator[tuple]:
+def _attributes(rng: random.Random, contact_ids: range, now: str) -> Iterator[Row]:
     for cid in contact_ids:
         for key, values in rng.sample(ATTRIBUTES, rng.randint(0, 3)):
             yield (cid, key, rng.choice(values), rng.choice(("manual", "api")), now)
 
 
-def _conversation(rng: random.Random, cid: int, contacts: range, channels: list, now: datetime):
+def _conversation(
+    rng: random.Random, cid: int, contacts: range, channels: list[int], now: datetime
+) -> tuple[Row, list[Row]]:
     channel = rng.choices(channels, weights=[c[2] for c in CHANNELS])[0]
     created = now - timedelta(seconds=rng.randint(0, SPAN_DAYS * 86400))
-    times, messages = created, []
+    times, messages = created, list[Row]()
     for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
         author = "customer" if k % 2 == 0 else rng.choice(AGENTS)
         body = rng.choice(LINES).format(n=rng.randint(1000, 99999))
@@ -115,7 +122,7 @@ def _conversation(rng: random.Random, cid: int, contacts: range, channels: list,
     age_days = (now - created).days
     archived = age_days > 14 and rng.random() < 0.7
     subject = rng.choice(TOPICS).format(n=rng.randint(1000, 99999))
-    row = (
+    row: Row = (
         cid,
         channel,
         rng.choice(contacts),
@@ -143,7 +150,7 @@ CONVERSATION_COLUMNS = (
 CONTACT_COLUMNS = ("id", "name", "email", "phone", "phone_digits", "created_at")
 ATTRIBUTE_COLUMNS = ("contact_id", "key", "value", "source", "set_at")
 MESSAGE_COLUMNS = ("conversation_id", "author", "body", "sent_at")
-Batch = tuple[str, tuple[str, ...], list[tuple]]
+Batch = tuple[str, tuple[str, ...], list[Row]]
 
 
 def batches(
@@ -181,12 +188,20 @@ def demo_channels() -> list[int]:
     return ids
 
 
-def generate(conversations: int = 1000, seed: int = 7, batch: int = 20_000) -> DemoResult:
-    """Add a demo help desk to the open database."""
+@guarded
+def generate(
+    conversations: int = 1000, seed: int = 7, batch: int = 20_000, add: bool = False
+) -> DemoResult:
+    """Add a demo help desk to the open database; one that holds data needs `add`."""
     if not 0 < conversations <= MAX_CONVERSATIONS:
         raise InvalidInput(f"--conversations must be from 1 to {MAX_CONVERSATIONS:,}")
     counts = {"contact": 0, "conversation": 0, "message": 0}
     with engine.db.atomic():
+        if not add and (engine.max_id("conversation") or engine.max_id("contact")):
+            raise Refused(
+                "this database already holds conversations; the demo would mix with them "
+                "(give --add to add it anyway)"
+            )
         channels = demo_channels()
         first = engine.max_id("conversation") + 1
         for table, columns, rows in batches(
@@ -195,5 +210,12 @@ def generate(conversations: int = 1000, seed: int = 7, batch: int = 20_000) -> D
             engine.insert_rows(table, columns, rows)
             counts[table] = counts.get(table, 0) + len(rows)
         engine.index_from(first)
-    engine.after_bulk_load()
-    return DemoResult(counts["contact"], counts["conversation"], counts["message"])
+    note = ""
+    try:
+        engine.after_bulk_load()
+    except DRIVER_ERRORS as error:  # the rows are committed: say so, and what is left
+        note = (
+            f"the search index was not merged ({translate(error)}); "
+            "searches stay correct, only slower, until the next demo or import"
+        )
+    return DemoResult(counts["contact"], counts["conversation"], counts["message"], note)

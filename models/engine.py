@@ -16,11 +16,15 @@ deletion optimizes only the shards it touched: a single delete at a million
 conversations rewrites one sixty-fourth of the index. The shards do not merge
 automatically ('automerge' 0): a deletion only appends a small segment, which
 the purge folds in, and a bulk load ends by merging each shard into one
-segment (`after_bulk_load`). Touched shards are
-recorded in `purge_pending` in the deleting transaction, so a crash between
-deleting and purging is repaired at the next open. After each deleting
-operation the WAL is checkpointed with TRUNCATE, since a passive checkpoint
-leaves the deleted text in the -wal file.
+segment (`after_bulk_load`).
+
+After each deleting operation the WAL is checkpointed with TRUNCATE, since a
+passive checkpoint leaves the deleted text in the -wal file (and, while a
+reader's snapshot keeps the checkpoint from finishing, in the main file too).
+The deleting transaction records what it owes in `purge_pending` (its shards,
+and WAL_OWED for the checkpoint), so a crash, a writer holding the lock or a
+long reader only delays the clean-up: the deletion reports it as pending, and
+the next hushdesk to open the database, or the running app, finishes it.
 """
 
 from __future__ import annotations
@@ -28,11 +32,14 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from peewee import (
     SQL,
-    DatabaseError,
+    ColumnBase,
     DatabaseProxy,
     Expression,
     NodeList,
@@ -41,7 +48,15 @@ from peewee import (
 from playhouse.migrations import Runner
 from playhouse.sqlite_ext import FTS5Model, SearchField
 
-from .errors import DatabaseTooNew, DatabaseUnavailable
+from .errors import (
+    DatabaseDamaged,
+    DatabaseTooNew,
+    DatabaseUnavailable,
+    HushdeskError,
+    InvalidInput,
+    Refused,
+)
+from .guard import DRIVER_ERRORS, guarded, translate, where
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CHUNK = 500
@@ -71,12 +86,12 @@ def shard_table(shard: int) -> str:
     return f"search_{shard:02d}"
 
 
-def shard_column(conversation_id: object) -> object:
+def shard_column(conversation_id: ColumnBase) -> ColumnBase:
     """The shard of a conversation id column, in SQL (Peewee's `%` operator is LIKE)."""
     return Expression(conversation_id, "%", SHARDS)
 
 
-class SearchIndex(FTS5Model):
+class SearchIndex(FTS5Model):  # type: ignore[misc]  # playhouse.sqlite_ext is untyped
     """Describes the columns every shard has; used to translate search-box text."""
 
     name = SearchField()
@@ -91,33 +106,86 @@ class SearchIndex(FTS5Model):
         options = {"tokenize": TOKENIZE}
 
 
-def open_database(path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S) -> SqliteDatabase:
-    """Open (creating if needed) the database at `path` and bring its schema up to date.
+def open_database(
+    path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S, create: bool = False
+) -> SqliteDatabase:
+    """Open the database at `path` and bring its schema up to date.
 
-    `busy_timeout` is how many seconds a statement waits for another writer's lock.
+    Only `create` makes a new file (the app, `demo` and `import` do); a file of
+    another program is refused before anything is written to it. `busy_timeout`
+    is how many seconds a statement waits for another writer's lock. A clean-up
+    still owed by an earlier deletion is finished if it can be without waiting.
     """
-    path = Path(path)
-    if path.is_dir():
-        raise DatabaseUnavailable(f"{path} is a folder, not a database file")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise DatabaseUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
+    path = _checked_path(path, create)
+    if path.exists():
+        _check_ours(path)
     pragmas = [(k, v) for k, v in PRAGMAS if k != "busy_timeout"]
     pragmas.append(("busy_timeout", int(busy_timeout * 1000)))
     database = SqliteDatabase(
         str(path), pragmas=pragmas, timeout=busy_timeout, lock_type="IMMEDIATE"
     )
     db.initialize(database)
+    where.path, where.busy_seconds = str(path), busy_timeout
     try:
         database.connect(reuse_if_open=True)
         migrate(database)
-        if pending_purge():  # a deletion was interrupted before its purge
-            scrub()
-    except (DatabaseError, sqlite3.DatabaseError) as error:
+    except DRIVER_ERRORS as error:
         database.close()
-        raise DatabaseUnavailable(f"cannot open {path}: {error}") from None
+        raise translate(error) from None
+    except HushdeskError:
+        database.close()
+        raise
+    if pending_purge():  # a deletion was interrupted, or could not finish its clean-up
+        scrub(wait=0)
     return database
+
+
+def _checked_path(path: str | Path, create: bool) -> Path:
+    text = str(path)
+    if not text.strip():
+        raise InvalidInput("the database path is empty")
+    if "\x00" in text or not text.isprintable():
+        raise InvalidInput("the database path has control characters")
+    path = Path(text)
+    if path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file")
+    if not path.exists():
+        if not create:
+            raise DatabaseUnavailable(
+                f"no database at {path} (hushdesk demo or hushdesk import creates one)"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
+    return path
+
+
+def _check_ours(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, or is another program's, reading only."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        raise DatabaseUnavailable(f"cannot read {path}: {error.strerror}") from None
+    if head and head != b"SQLite format 3\x00":
+        raise DatabaseDamaged(f"{path} is not an SQLite database; hushdesk leaves it alone")
+    if not head:
+        return  # an empty file is an empty database
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
+        finally:
+            con.close()
+    except sqlite3.Error as error:
+        raise translate(error) from None
+    if names and "schema_migration" not in names:
+        shown = ", ".join(sorted(names)[:3])
+        raise Refused(
+            f"{path} is another program's SQLite database (tables {shown}...); "
+            "hushdesk leaves it alone"
+        )
 
 
 def close_database() -> None:
@@ -125,16 +193,21 @@ def close_database() -> None:
         db.close()
 
 
+def _utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 def migrate(database: SqliteDatabase) -> list[str]:
     """Apply pending migrations; refuse a database that has migrations this hushdesk lacks."""
     runner = Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration")
+    runner.History._meta.defaults[runner.History.applied] = _utc_now  # UTC, like every time
     unknown = [m.name for m in runner.status() if m.path is None]
     if unknown:
         raise DatabaseTooNew(
             f"this database was written by a newer hushdesk (migration {unknown[-1]}); "
             "upgrade hushdesk to open it"
         )
-    return runner.up()
+    return [str(name) for name in runner.up()]
 
 
 def schema_migrations() -> list[str]:
@@ -185,8 +258,7 @@ def unindex(conversation_ids: Sequence[int], purge_later: bool = True) -> None:
             marks = ",".join("?" * len(batch))
             db.execute_sql(f"DELETE FROM {shard_table(shard)} WHERE rowid IN ({marks})", batch)
     if purge_later and shards:
-        rows = ",".join(["(?)"] * len(shards))
-        db.execute_sql(f"INSERT OR IGNORE INTO purge_pending(shard) VALUES {rows}", list(shards))
+        owe_cleanup(shards)
 
 
 def reindex(conversation_ids: Sequence[int], purge_later: bool = False) -> None:
@@ -206,7 +278,35 @@ def index_from(min_id: int) -> None:
         db.execute_sql(sql, (min_id, SHARDS, shard))
 
 
+WAL_OWED = -1  # a purge_pending row: the write-ahead log may still hold deleted text
+SCRUB_WAIT_S = 2.0
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """What a deletion still owes after it committed: nothing, or index shards and the WAL.
+
+    `done` means no byte of the deleted text is left in the database's files.
+    """
+
+    shards: int = 0
+    wal: bool = False
+    reason: str = ""
+
+    @property
+    def done(self) -> bool:
+        return not self.shards and not self.wal
+
+
+def owe_cleanup(shards: Iterable[int] = ()) -> None:
+    """Record, inside a deleting transaction, what must be scrubbed once it commits."""
+    rows = sorted({*shards, WAL_OWED})
+    marks = ",".join(["(?)"] * len(rows))
+    db.execute_sql(f"INSERT OR IGNORE INTO purge_pending(shard) VALUES {marks}", rows)
+
+
 def pending_purge() -> list[int]:
+    """Index shards still to purge, and WAL_OWED when the WAL must still be truncated."""
     return [shard for (shard,) in db.execute_sql("SELECT shard FROM purge_pending ORDER BY shard")]
 
 
@@ -217,6 +317,7 @@ def purge(shards: Iterable[int] | None = None) -> int:
     Returns how many shards were rewritten.
     """
     todo = sorted(set(shards)) if shards is not None else pending_purge()
+    todo = [shard for shard in todo if shard != WAL_OWED]
     for shard in todo:
         with db.atomic():
             table = shard_table(shard)
@@ -225,22 +326,57 @@ def purge(shards: Iterable[int] | None = None) -> int:
     return len(todo)
 
 
-def checkpoint(attempts: int = 5) -> bool:
+def checkpoint() -> bool:
     """Copy the WAL into the database and truncate it, so no old page stays in -wal.
 
-    Returns False when readers kept it from completing (the next one will).
+    Returns False when a reader's snapshot (or a writer) kept it from completing.
     """
-    for _ in range(attempts):
-        busy, _, _ = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-        if busy == 0:
-            return True
-    return False
+    busy, _, _ = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return int(busy) == 0
 
 
-def scrub() -> None:
-    """After a deleting operation commits: purge the touched shards, then truncate the WAL."""
+def scrub(wait: float = SCRUB_WAIT_S) -> Cleanup:
+    """After a deleting operation commits: purge the owed shards, then truncate the WAL.
+
+    Waits at most `wait` seconds for other processes; never raises for them. What
+    cannot be done now stays recorded, and the next hushdesk to open the
+    database (or the running app's timer) finishes it.
+    """
+    previous = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+    db.execute_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    try:
+        return _scrub()
+    except DRIVER_ERRORS as error:
+        left = [s for s in _pending_or_all() if s != WAL_OWED]
+        return Cleanup(len(left), True, f"{translate(error)}")
+    finally:
+        db.execute_sql(f"PRAGMA busy_timeout = {previous}")
+
+
+def _scrub() -> Cleanup:
     purge()
-    checkpoint()
+    if WAL_OWED not in pending_purge():
+        return Cleanup()
+    if not checkpoint():
+        return Cleanup(0, True, "another program is reading the database")
+    db.execute_sql("DELETE FROM purge_pending WHERE shard = ?", (WAL_OWED,))
+    checkpoint()  # the row just deleted was the only change since: no customer data
+    return Cleanup()
+
+
+@guarded
+def finish_cleanup() -> Cleanup | None:
+    """Finish what earlier deletions still owe, without waiting; None when nothing was owed."""
+    if not pending_purge():
+        return None
+    return scrub(wait=0)
+
+
+def _pending_or_all() -> list[int]:
+    try:
+        return pending_purge()
+    except DRIVER_ERRORS:
+        return list(range(SHARDS))
 
 
 def analyze() -> None:
@@ -287,12 +423,12 @@ def _each_shard_matching() -> str:
     )
 
 
-def match_ids(fts_query: str) -> object:
+def match_ids(fts_query: str) -> ColumnBase:
     """A subquery of conversation ids whose index row matches an FTS5 query, in any shard."""
     return SQL(f"({_each_shard_matching()})", [fts_query] * SHARDS)
 
 
-def match_probe(fts_query: str, conversation_id: object) -> object:
+def match_probe(fts_query: str, conversation_id: ColumnBase) -> ColumnBase:
     """True when the conversation matches an FTS5 query: one lookup in its own shard.
 
     Listing every match costs as much as there are matches; when most rows match
@@ -312,14 +448,14 @@ def _shard_probe(shard: int) -> str:
 _PROBE_CASE = f"CASE probe.id % {SHARDS} {' '.join(map(_shard_probe, range(SHARDS)))} END"
 
 
-def one_of(ids: Sequence[int]) -> object:
+def one_of(ids: Sequence[int]) -> ColumnBase:
     """A subquery listing these ids, passed as one value: thousands stay cheap to send."""
     return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
 
 
 def web_query(text: str) -> str:
     """Turn search-box words into a valid FTS5 query (quotes, OR, -exclusion, col:)."""
-    return SearchIndex.web_query(text)
+    return str(SearchIndex.web_query(text))
 
 
 def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
@@ -327,6 +463,11 @@ def insert_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[obje
     marks = ",".join("?" * len(columns))
     sql = f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})"
     db.connection().executemany(sql, rows)
+
+
+def rows(query: object) -> list[tuple[Any, ...]]:
+    """A query's rows as plain tuples, read straight from the driver."""
+    return list(db.execute(query).fetchall())
 
 
 def max_id(table: str) -> int:

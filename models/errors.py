@@ -1,7 +1,8 @@
-"""The one family of exceptions that hushdesk's operations raise on bad input.
+"""The one family of exceptions hushdesk's operations raise on bad input or a failing database.
 
 The command line and the screens catch `HushdeskError` and show its message as
-one line; an operation that raises has changed nothing.
+one line; an operation that raises has changed nothing, unless the error says
+otherwise (`Pending`: the change is committed, some clean-up is still owed).
 """
 
 
@@ -30,4 +31,20 @@ class DatabaseTooNew(HushdeskError):
 
 
 class DatabaseUnavailable(HushdeskError):
-    """The database file cannot be opened (missing folder, not a database, locked)."""
+    """The database cannot be used: missing, not hushdesk's, locked, full, damaged, read-only."""
+
+
+class DatabaseBusy(DatabaseUnavailable):
+    """Another process held the write lock for longer than hushdesk waits."""
+
+
+class DiskFull(DatabaseUnavailable):
+    """The disk (or the database's size limit) is full."""
+
+
+class DatabaseDamaged(DatabaseUnavailable):
+    """The file is corrupt, or not a database at all."""
+
+
+class ReadOnly(DatabaseUnavailable):
+    """The file or its folder cannot be written."""

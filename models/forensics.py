@@ -13,7 +13,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from .engine import WAL_OWED
 from .errors import InvalidInput
+from .guard import guarded
 
 SUFFIXES = ("", "-wal", "-shm", "-journal")
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
@@ -81,7 +83,7 @@ def _page_of(file: Path, main: Path, offset: int, data: bytes) -> int | None:
 def _tables(main: Path) -> dict[int, str]:
     """Page number -> table or index name; pages not listed are free."""
     try:
-        con = sqlite3.connect(f"file:{main}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{main.resolve().as_uri()}?mode=ro", uri=True)
         try:
             return dict(con.execute("SELECT pageno, name FROM dbstat"))
         finally:
@@ -90,6 +92,7 @@ def _tables(main: Path) -> dict[int, str]:
         return {}
 
 
+@guarded
 def scan(path: str | Path, texts: list[str]) -> list[Finding]:
     """Every place in the database's files where any of `texts` still appears."""
     main = Path(path)
@@ -100,7 +103,10 @@ def scan(path: str | Path, texts: list[str]) -> list[Finding]:
     needles = _needles(texts)
     tables: dict[int, str] | None = None
     for file in database_files(main):
-        data = file.read_bytes()
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise InvalidInput(f"cannot read {file}: {error.strerror}") from None
         for offset, needle in _matches(data, needles)[:1000]:
             if tables is None:
                 tables = _tables(main)
@@ -111,13 +117,22 @@ def scan(path: str | Path, texts: list[str]) -> list[Finding]:
     return findings
 
 
-def pending_purges(path: str | Path) -> list[int]:
-    """Search-index shards whose deleted words still wait for a purge (read-only)."""
+@dataclass(frozen=True)
+class Owed:
+    """A deletion's clean-up still owed: index shards to purge, the WAL to truncate."""
+
+    shards: int
+    wal: bool
+
+
+def owed(path: str | Path) -> Owed:
+    """What earlier deletions still owe (read-only): hushdesk finishes it when it can."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
         try:
-            return [shard for (shard,) in con.execute("SELECT shard FROM purge_pending")]
+            rows = [shard for (shard,) in con.execute("SELECT shard FROM purge_pending")]
         finally:
             con.close()
     except sqlite3.Error:
-        return []
+        return Owed(0, False)
+    return Owed(len([s for s in rows if s != WAL_OWED]), WAL_OWED in rows)

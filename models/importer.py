@@ -1,34 +1,33 @@
 """Importing contacts and conversations: JSON Lines, mbox files and Maildir folders.
 
-A whole file is imported in one transaction: a malformed line is refused
-with its line number and nothing of the file stays. Attributes that arrive
-this way have source `api`.
+A whole file is imported in one transaction: a malformed JSON line is refused
+with its line number and nothing of the file stays. In mail, what cannot be a
+message (no sender address, random bytes, a FIFO or a dangling link in a
+Maildir, parts nested too deeply) is skipped and reported by number or file
+name; everything else is taken. Attributes that arrive this way have source `api`.
 """
 
 from __future__ import annotations
 
 import json
-import mailbox
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from email.header import decode_header, make_header
-from email.message import Message as EmailMessage
-from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from . import engine
-from .clock import to_utc
+from . import engine, mail
 from .contacts import create_contact, resolve_contact, set_attribute
 from .errors import HushdeskError, InvalidInput
+from .guard import DRIVER_ERRORS, guarded, translate
 from .intake import NewMessage, add_message, create_conversation
+from .mailbox_files import MailItem, read_mail
 from .schema import Contact
 
 MAX_LINE = 2_000_000
 BULK_LOAD = 1000  # conversations; after an import this large the index is merged, stats refreshed
-REPLY_RE = re.compile(r"^\s*((re|fwd?|aw|wg)\s*:\s*)+", re.I)
+REPLY_RE = re.compile(r"^\s*((re|fwd?|aw|wg|sv)\s*:\s*)+", re.I)
 
 
 @dataclass
@@ -37,27 +36,38 @@ class ImportResult:
     conversations: int = 0
     messages: int = 0
     refs: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)  # "message 7: it has no sender address"
+    note: str = ""  # something that did not work after the import committed
 
 
+@guarded
 def import_path(path: str | Path) -> ImportResult:
     """Import a .jsonl file, an mbox file or a Maildir folder, all or nothing."""
     result = _import(Path(path))
     if result.conversations >= BULK_LOAD:
-        engine.after_bulk_load()
+        try:
+            engine.after_bulk_load()
+        except DRIVER_ERRORS as error:  # the import is committed: say so, and what is left
+            result.note = (
+                f"the search index was not merged ({translate(error)}); "
+                "searches stay correct, only slower, until the next import or demo"
+            )
     return result
 
 
 def _import(path: Path) -> ImportResult:
-    if not path.exists():
+    if not str(path).strip() or not path.exists():
         raise InvalidInput(f"{path}: no such file or folder")
     if path.is_dir():
         if not (path / "cur").is_dir() or not (path / "new").is_dir():
             raise InvalidInput(f"{path}: a folder must be a Maildir (with cur/ and new/)")
-        return _import_mail(mailbox.Maildir(str(path), create=False), str(path))
+        return _import_mail(path)
+    if not path.is_file():
+        raise InvalidInput(f"{path}: not a regular file")
     with path.open("rb") as handle:
         head = handle.read(5)
     if head == b"From ":
-        return _import_mail(mailbox.mbox(str(path), create=False), str(path))
+        return _import_mail(path)
     return _import_jsonl(path)
 
 
@@ -98,16 +108,18 @@ def _import_line(line: str, result: ImportResult, where: str) -> None:
         raise InvalidInput(f"{where}: {error}; nothing was imported") from None
 
 
-def _text(record: dict, key: str, default: str = "") -> str:
+def _text(record: dict[str, object], key: str, default: str = "") -> str:
     value = record.get(key, default)
     if value is None:
         return default
     if not isinstance(value, str):
         raise InvalidInput(f'"{key}" must be a string')
+    if any("\ud800" <= ch <= "\udfff" for ch in value):
+        raise InvalidInput(f'"{key}" is not valid Unicode (it has a lone surrogate)')
     return value
 
 
-def _import_contact(record: dict, result: ImportResult) -> None:
+def _import_contact(record: dict[str, object], result: ImportResult) -> None:
     contact_id = create_contact(
         _text(record, "name"), _text(record, "email"), _text(record, "phone")
     )
@@ -117,7 +129,7 @@ def _import_contact(record: dict, result: ImportResult) -> None:
     for key, value in attributes.items():
         if not isinstance(value, str | int | float | bool):
             raise InvalidInput(f"attribute {key[:40]!r} must be a string or a number")
-        set_attribute(contact_id, key, str(value), source="api")
+        set_attribute(contact_id, _text({"key": key}, "key"), _text({"v": str(value)}, "v"), "api")
     ref = record.get("id")
     if ref is not None:
         result.refs[str(ref)] = contact_id
@@ -130,20 +142,24 @@ def _when(value: object, label: str) -> datetime | None:
     if not isinstance(value, str) or len(value) > 64:
         raise InvalidInput(f'"{label}" must be a date string')
     try:
-        return to_utc(date_parser.parse(value))
+        parsed = date_parser.parse(value)
     except (ValueError, OverflowError, TypeError):
         raise InvalidInput(f'"{label}" is not a date: {value[:40]!r}') from None
+    when = mail.sane_date(parsed)
+    if when is None:
+        raise InvalidInput(f'"{label}" is not between 1970 and tomorrow: {value[:40]!r}')
+    return when
 
 
-def _contact_ref(record: dict, result: ImportResult) -> int | None:
+def _contact_ref(record: dict[str, object], result: ImportResult) -> int | None:
     ref = record.get("contact")
     if ref is None:
         return None
-    ref = str(ref)
+    ref = _text({"contact": str(ref)}, "contact")
     return result.refs[ref] if ref in result.refs else resolve_contact(ref)
 
 
-def _import_conversation(record: dict, result: ImportResult) -> None:
+def _import_conversation(record: dict[str, object], result: ImportResult) -> None:
     raw = record.get("messages") or []
     if not isinstance(raw, list) or not all(isinstance(m, dict) for m in raw):
         raise InvalidInput('"messages" must be a list of objects')
@@ -168,34 +184,25 @@ def _import_conversation(record: dict, result: ImportResult) -> None:
     result.messages += len(messages)
 
 
-def _header(message: EmailMessage, name: str) -> str:
-    raw = message.get(name)
-    if raw is None:
-        return ""
-    try:
-        return str(make_header(decode_header(str(raw))))
-    except (ValueError, LookupError, UnicodeError):
-        return str(raw)
-
-
-def _body(message: EmailMessage) -> str:
-    parts = message.walk() if message.is_multipart() else [message]
-    for part in parts:
-        if part.get_content_type() == "text/plain" and not part.is_multipart():
-            payload = part.get_payload(decode=True) or b""
-            charset = part.get_content_charset() or "utf-8"
+def _import_mail(path: Path) -> ImportResult:
+    result, threads = ImportResult(), dict[tuple[int, str], int]()
+    with engine.db.atomic():
+        for item in read_mail(path):
+            if item.problem:
+                result.skipped.append(f"{item.label}: {item.problem}")
+                continue
             try:
-                return payload.decode(charset, errors="replace")
-            except LookupError:
-                return payload.decode("utf-8", errors="replace")
-    return ""
+                _import_mail_message(item, result, threads)
+            except mail.NotAMessage as error:
+                result.skipped.append(f"{item.label}: {error}")
+            except HushdeskError as error:
+                raise InvalidInput(
+                    f"{path}: {item.label}: {error}; nothing was imported"
+                ) from None
+    return result
 
 
-def _mail_contact(message: EmailMessage, result: ImportResult) -> int:
-    name, address = parseaddr(_header(message, "From"))
-    address = address.strip().lower()
-    if "@" not in address:
-        raise InvalidInput("no sender address in From:")
+def _mail_contact(name: str, address: str, result: ImportResult) -> int:
     if address not in result.refs:
         existing = Contact.get_or_none(Contact.email == address)
         result.refs[address] = existing.id if existing else create_contact(name, address)
@@ -203,33 +210,26 @@ def _mail_contact(message: EmailMessage, result: ImportResult) -> int:
     return result.refs[address]
 
 
-def _import_mail(box: mailbox.Mailbox, label: str) -> ImportResult:
-    result, threads = ImportResult(), {}
-    with engine.db.atomic():
-        for number, message in enumerate(box, start=1):
-            try:
-                _import_mail_message(message, result, threads)
-            except HushdeskError as error:
-                raise InvalidInput(
-                    f"{label}: message {number}: {error}; nothing was imported"
-                ) from None
-    return result
-
-
-def _import_mail_message(message: EmailMessage, result: ImportResult, threads: dict) -> None:
-    contact_id = _mail_contact(message, result)
-    subject = _header(message, "Subject")[:1000]
-    try:
-        sent = to_utc(parsedate_to_datetime(_header(message, "Date")))
-    except (TypeError, ValueError, IndexError):
-        sent = None
+def _import_mail_message(
+    item: MailItem, result: ImportResult, threads: dict[tuple[int, str], int]
+) -> None:
+    message = mail.parse(item.data)
+    name, address = mail.sender(message)
+    contact_id = _mail_contact(name, address, result)
+    subject = mail.header(message, "Subject")[:1000]
+    sent = mail.sent_at(message) or item.fallback_date
     key = (contact_id, REPLY_RE.sub("", subject).strip().lower())
-    body = _body(message)
+    body = mail.body(message).text
     if key in threads:
         add_message(threads[key], "customer", body, sent)
     else:
         threads[key] = create_conversation(
-            "Email", contact_id, subject, [NewMessage("customer", body, sent)], kind="email"
+            "Email",
+            contact_id,
+            subject,
+            [NewMessage("customer", body, sent)],
+            created_at=sent,
+            kind="email",
         )
         result.conversations += 1
     result.messages += 1

@@ -10,6 +10,7 @@ from . import clock, engine
 from .channels import ensure_channel
 from .clock import to_utc
 from .errors import InvalidInput, NotFound
+from .guard import guarded
 from .schema import ARCHIVED, OPEN, Contact, Conversation, Message
 
 MAX_SUBJECT = 1_000
@@ -30,6 +31,7 @@ def _check_text(label: str, text: str, limit: int) -> str:
     return text
 
 
+@guarded
 def create_conversation(
     channel: str,
     contact_id: int | None,
@@ -72,6 +74,7 @@ def _insert_message(conversation_id: int, message: NewMessage, sent: datetime) -
     Message.create(conversation=conversation_id, author=author, body=body, sent_at=sent)
 
 
+@guarded
 def add_message(
     conversation_id: int, author: str, body: str, sent_at: datetime | None = None
 ) -> None:

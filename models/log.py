@@ -18,6 +18,7 @@ from datetime import datetime
 from . import clock
 from .engine import db
 from .errors import InvalidInput
+from .guard import guarded
 from .schema import TIME_FORMAT, DeletionLog
 
 MAX_ACTOR = 100
@@ -71,7 +72,8 @@ def _seal(entry: DeletionLog) -> None:
 
 
 def _last() -> DeletionLog | None:
-    return DeletionLog.select().order_by(DeletionLog.id.desc()).first()
+    entry: DeletionLog | None = DeletionLog.select().order_by(DeletionLog.id.desc()).first()
+    return entry
 
 
 def record(actor: str, action: str, count: int, reason: str) -> DeletionLog:
@@ -104,6 +106,7 @@ def add_to(entry: DeletionLog, count: int) -> DeletionLog:
     return last
 
 
+@guarded
 def list_log(limit: int | None = 200, offset: int = 0) -> list[LogEntry]:
     """Newest first."""
     query = DeletionLog.select().order_by(DeletionLog.id.desc()).offset(offset)
@@ -112,6 +115,7 @@ def list_log(limit: int | None = 200, offset: int = 0) -> list[LogEntry]:
     return [LogEntry(e.id, e.at, e.actor, e.action, e.count, e.reason, e.hash) for e in query]
 
 
+@guarded
 def verify_log() -> LogCheck:
     """Walk the chain from the first entry; name the first whose hash does not fit."""
     previous, count = GENESIS, 0

@@ -4,10 +4,12 @@
     name:ada  email:example.org  phone:555 0142
     channel:sms  is:open  is:archived  is:held
     before:2026-01-31  after:march  older:30d  newer:2w   (d, w, m, y)
+    -is:held  -channel:sms  -name:ada      a filter with "-" keeps what it does not match
 
 Free text goes through Peewee's FTS5 web-query translator, so quotes, OR,
 -exclusion and parentheses behave like a web search box and any text at all
-becomes a valid FTS5 query.
+becomes a valid FTS5 query. Filters always all apply: `OR` joins words, and
+an `OR` next to a filter is refused rather than silently matching nothing.
 """
 
 from __future__ import annotations
@@ -23,10 +25,13 @@ from .errors import BadQuery
 
 MAX_QUERY = 500
 FILTER_KEYS = ("name", "email", "phone", "channel", "is", "before", "after", "older", "newer")
-FILTER_RE = re.compile(r"(?i)(?<!\S)(" + "|".join(FILTER_KEYS) + r'):("[^"]*"?|\S*)')
+FILTER_RE = re.compile(r"(?i)(?<!\S)(-?)(" + "|".join(FILTER_KEYS) + r'):("[^"]*"?|\S*)')
 PHONE_PART_RE = re.compile(r"\s+([0-9()+\-.]+)(?=\s|$)")
 AGE_RE = re.compile(r"^([0-9]{1,6})([dwmy])$")
 STATUSES = {"open": "open", "archived": "archived"}
+OPPOSITE = {"before": "after", "after": "before", "older": "newer", "newer": "older"}
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 @dataclass
@@ -37,9 +42,14 @@ class ParsedQuery:
     phones: list[str] = field(default_factory=list)
     channels: list[str] = field(default_factory=list)
     statuses: set[str] = field(default_factory=set)
-    held: bool = False
+    held: bool | None = None  # None: held or not
     before: datetime | None = None
     after: datetime | None = None
+    not_names: list[str] = field(default_factory=list)
+    not_emails: list[str] = field(default_factory=list)
+    not_phones: list[str] = field(default_factory=list)
+    not_channels: list[str] = field(default_factory=list)
+    not_statuses: set[str] = field(default_factory=set)
 
 
 def digits(text: str) -> str:
@@ -60,58 +70,88 @@ def parse(text: str, now: datetime) -> ParsedQuery:
     pos = 0
     for match in FILTER_RE.finditer(text):
         rest.append(text[pos : match.start()])
-        key, value = match.group(1).lower(), match.group(2).strip('"').strip()
+        negated, key = bool(match.group(1)), match.group(2).lower()
+        value = match.group(3).strip('"').strip()
         pos = match.end()
         if key == "phone":
             while more := PHONE_PART_RE.match(text, pos):
                 value, pos = f"{value} {more.group(1)}", more.end()
-        _apply(parsed, key, value, now)
+        _refuse_or_beside(rest[-1], text[pos:], match.group(0))
+        _apply(parsed, key, value, now, negated)
     rest.append(text[pos:])
     parsed.text = " ".join("".join(rest).split())
     return parsed
 
 
-def _apply(parsed: ParsedQuery, key: str, value: str, now: datetime) -> None:
+def _refuse_or_beside(before: str, after: str, token: str) -> None:
+    """`is:held OR refund` cannot mean what it says: filters always all apply."""
+    words_before, words_after = before.split(), after.split()
+    if (words_before and words_before[-1] == "OR") or (words_after and words_after[0] == "OR"):
+        raise BadQuery(
+            f"OR joins words, not filters: {token} always applies to every match; "
+            "search the filter and the words together, or run two searches"
+        )
+
+
+def _apply(parsed: ParsedQuery, key: str, value: str, now: datetime, negated: bool) -> None:
     if not value:
         raise BadQuery(f"{key}: needs a value, e.g. {_EXAMPLES[key]}")
-    if key == "name":
-        parsed.names.append(value)
-    elif key == "email":
-        parsed.emails.append(value)
-    elif key == "phone":
+    if key in ("name", "email", "phone", "channel"):
+        _apply_text(parsed, key, value, negated)
+    elif key == "is":
+        _apply_is(parsed, value.lower(), negated)
+    else:
+        _apply_time(parsed, OPPOSITE[key] if negated else key, key, value, now)
+
+
+def _apply_text(parsed: ParsedQuery, key: str, value: str, negated: bool) -> None:
+    if key == "phone":
         if not digits(value):
             raise BadQuery(f"phone: needs digits, e.g. {_EXAMPLES['phone']}")
-        parsed.phones.append(digits(value))
+        value = digits(value)
     elif key == "channel":
-        parsed.channels.append(value.lower())
-    elif key == "is":
-        _apply_is(parsed, value.lower())
-    elif key in ("before", "after"):
-        setattr(parsed, key, _date(key, value, now))
+        value = value.lower()
+    lists = {
+        "name": (parsed.names, parsed.not_names),
+        "email": (parsed.emails, parsed.not_emails),
+        "phone": (parsed.phones, parsed.not_phones),
+        "channel": (parsed.channels, parsed.not_channels),
+    }
+    lists[key][negated].append(value)
+
+
+def _apply_time(parsed: ParsedQuery, meaning: str, key: str, value: str, now: datetime) -> None:
+    """`meaning` is what the filter does once a "-" is taken into account."""
+    if key in ("before", "after"):
+        when = _date(key, value, now)
     else:
-        cutoff = now - _age(key, value)
-        if key == "older":
-            parsed.before = min(cutoff, parsed.before or cutoff)
-        else:
-            parsed.after = max(cutoff, parsed.after or cutoff)
+        when = max(EARLIEST, now - _age(key, value))
+    if meaning in ("before", "older"):
+        parsed.before = min(when, parsed.before or when)
+    else:
+        parsed.after = max(when, parsed.after or when)
 
 
-def _apply_is(parsed: ParsedQuery, value: str) -> None:
+def _apply_is(parsed: ParsedQuery, value: str, negated: bool) -> None:
     if value in STATUSES:
-        parsed.statuses.add(STATUSES[value])
+        (parsed.not_statuses if negated else parsed.statuses).add(STATUSES[value])
     elif value == "held":
-        parsed.held = True
+        if parsed.held is not None and parsed.held == negated:
+            raise BadQuery("is:held and -is:held together match nothing")
+        parsed.held = not negated
     else:
         raise BadQuery(f"is:{value} is not known; use is:open, is:archived or is:held")
 
 
 def _date(key: str, value: str, now: datetime) -> datetime:
+    """A day or moment in UTC, kept within 1970 to the year 9000 (beyond: nothing can match)."""
     default = datetime(now.year, 1, 1)
     try:
         when = date_parser.parse(value, default=default)
+        when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     except (ValueError, OverflowError, TypeError):
         raise BadQuery(f"{key}:{value} is not a date; try {_EXAMPLES[key]}") from None
-    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+    return min(LATEST, max(EARLIEST, when))
 
 
 def _age(key: str, value: str) -> relativedelta:

@@ -14,6 +14,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    ColumnBase,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -102,9 +103,10 @@ class Conversation(BaseModel):
     held = BooleanField(default=False)
 
     @classmethod
-    def due(cls, cutoff: datetime) -> object:
+    def due(cls, cutoff: datetime) -> ColumnBase:
         """What a retention rule may delete: last activity before the cutoff, not on hold."""
-        return (cls.last_activity < cutoff) & ~cls.held
+        rule: ColumnBase = (cls.last_activity < cutoff) & ~cls.held
+        return rule
 
 
 class Message(BaseModel):

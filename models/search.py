@@ -6,13 +6,15 @@ single queries in a stable order (newest activity first, then newest id).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from peewee import JOIN, SQL, OperationalError, fn
+from peewee import JOIN, SQL, ColumnBase, ModelSelect, fn
 
 from . import clock, engine
-from .errors import BadQuery
+from .guard import guarded
 from .query import ParsedQuery, parse
 from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation, shown_name
 
@@ -33,7 +35,7 @@ class ConversationRow:
     last_activity: datetime
 
 
-def _contains(column: object, text: str) -> object:
+def _contains(column: ColumnBase, text: str) -> ColumnBase:
     return column.contains(text)  # LIKE with wildcards escaped; ASCII case-insensitive
 
 
@@ -61,6 +63,7 @@ class _Estimate:
 class ConversationSearch:
     """The conversations matching a search text, optionally within one status or channel."""
 
+    @guarded
     def __init__(
         self,
         text: str = "",
@@ -86,15 +89,17 @@ class ConversationSearch:
         self._version += 1
         self._estimate = None
 
-    def _build(self) -> object:
+    def _build(self) -> ColumnBase:
         p, c = self.parsed, Conversation
-        where = [c.id > 0]
+        where: list[ColumnBase] = [c.id > 0]
         if self.status:
             where.append(c.status == self.status)
         if p.statuses and p.statuses != {OPEN, ARCHIVED}:
             where.append(c.status.in_(sorted(p.statuses)))
-        if p.held:
-            where.append(c.held)
+        if p.not_statuses:
+            where.append(c.status.not_in(sorted(p.not_statuses)))
+        if p.held is not None:
+            where.append(c.held if p.held else ~c.held)
         if self.channel_id is not None:
             where.append(c.channel == self.channel_id)
         if self.older_than is not None:
@@ -104,6 +109,7 @@ class ConversationSearch:
         if p.after:
             where.append(c.last_activity >= p.after)
         where.extend(_channel_filter(p))
+        where.extend(_excluded_contacts(p))
         return _all(where)
 
     def _estimated(self) -> _Estimate:
@@ -122,7 +128,7 @@ class ConversationSearch:
                 self._estimate = estimate
         return estimate
 
-    def _filters(self, page_end: int | None = None) -> object:
+    def _filters(self, page_end: int | None = None) -> ColumnBase:
         """The whole WHERE; `page_end` (for pages) allows testing rows one by one."""
         if not self._fts and self._contacts is None:
             return self._where
@@ -138,7 +144,7 @@ class ConversationSearch:
             where.append(self._contact_filter(estimate, top, lead))
         return _all(where)
 
-    def _text_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> object:
+    def _text_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> ColumnBase:
         """Index matches: looked up (`lead`), tested row by row near the top, or applied."""
         c, ids = Conversation, engine.match_ids(self._fts)
         if top is None:
@@ -148,19 +154,20 @@ class ConversationSearch:
             return engine.match_probe(self._fts, c.id)
         return (c.id + 0).in_(ids)
 
-    def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> object:
+    def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> ColumnBase:
         """Matching contacts: looked up (`lead`), tested row by row near the top, or applied."""
-        c, contacts = Conversation, self._contacts
+        c = Conversation
+        contacts: ColumnBase | ModelSelect[Any] | None = self._contacts
         if estimate.contacts is not None:
             contacts = engine.one_of(estimate.contacts)
         if top is not None and top <= PROBE_DEPTH:
             return fn.EXISTS(_contact_probe(self.parsed, c.contact))
         return c.contact.in_(contacts) if lead else (c.contact + 0).in_(contacts)
 
-    def _count_query(self) -> object:
+    def _count_query(self) -> ModelSelect[Any]:
         return Conversation.select(fn.COUNT(Conversation.id)).where(self._filters())
 
-    def _page_query(self, offset: int, limit: int, newest_first: bool = True) -> object:
+    def _page_query(self, offset: int, limit: int, newest_first: bool = True) -> ModelSelect[Any]:
         """Pick the page's ids on the index first, then join only those rows."""
         c = Conversation
         if newest_first:
@@ -180,41 +187,70 @@ class ConversationSearch:
             .order_by(*order)
         )
 
+    @guarded
     def count(self) -> int:
-        return _run(lambda: self._count_query().scalar())
+        return int(self._count_query().scalar())
 
+    @guarded
     def page(self, offset: int = 0, limit: int = 100) -> list[ConversationRow]:
         """Rows offset..offset+limit in newest-first order (limit 0: all from offset)."""
-        return _run(lambda: _rows(self._page_query(offset, limit)))
+        return _rows(self._page_query(offset, limit))
 
+    @guarded
     def page_from_end(self, offset: int, limit: int, total: int) -> list[ConversationRow]:
         """The same rows as `page`, read backwards from the oldest: cheaper near the end."""
         start = max(0, total - offset - limit)
         query = self._page_query(start, total - offset - start, newest_first=False)
-        return _run(lambda: _rows(query))[::-1]
+        return _rows(query)[::-1]
 
+    @guarded
     def ids(self) -> list[int]:
-        query = Conversation.select(Conversation.id)
-        return _run(lambda: [cid for (cid,) in query.where(self._filters()).tuples()])
+        query = Conversation.select(Conversation.id).where(self._filters())
+        return [cid for (cid,) in engine.db.execute(query).fetchall()]
 
 
-def _all(parts: list[object]) -> object:
+def _all(parts: Sequence[ColumnBase]) -> ColumnBase:
     expr = parts[0]
     for part in parts[1:]:
         expr = expr & part
     return expr
 
 
-def _channel_filter(p: ParsedQuery) -> list[object]:
-    if not p.channels:
-        return []
-    names = Channel.select(Channel.id).where(
-        fn.lower(Channel.name).in_(p.channels) | Channel.kind.in_(p.channels)
+def _any(parts: Sequence[ColumnBase]) -> ColumnBase:
+    expr = parts[0]
+    for part in parts[1:]:
+        expr = expr | part
+    return expr
+
+
+def _channels_named(names: list[str]) -> ModelSelect[Any]:
+    return Channel.select(Channel.id).where(
+        fn.lower(Channel.name).in_(names) | Channel.kind.in_(names)
     )
-    return [Conversation.channel.in_(names)]
 
 
-def _contact_parts(p: ParsedQuery) -> list[object]:
+def _channel_filter(p: ParsedQuery) -> list[ColumnBase]:
+    where: list[ColumnBase] = []
+    if p.channels:
+        where.append(Conversation.channel.in_(_channels_named(p.channels)))
+    if p.not_channels:
+        where.append(Conversation.channel.not_in(_channels_named(p.not_channels)))
+    return where
+
+
+def _excluded_contacts(p: ParsedQuery) -> list[ColumnBase]:
+    """-name:, -email:, -phone:: conversations whose contact matches none (or who is Someone)."""
+    parts = [_contains(Contact.name, name) for name in p.not_names]
+    parts += [_contains(Contact.email, email) for email in p.not_emails]
+    parts += [Contact.phone_digits.contains(phone) for phone in p.not_phones]
+    if not parts:
+        return []
+    matching = Contact.select(Contact.id).where(_any(parts))
+    c = Conversation
+    return [c.contact.is_null() | (c.contact + 0).not_in(matching)]
+
+
+def _contact_parts(p: ParsedQuery) -> list[ColumnBase]:
     """One condition on Contact for each name:, email: and phone: filter."""
     parts = [_contains(Contact.name, name) for name in p.names]
     parts += [_contains(Contact.email, email) for email in p.emails]
@@ -222,13 +258,13 @@ def _contact_parts(p: ParsedQuery) -> list[object]:
     return parts
 
 
-def _contact_filter(p: ParsedQuery) -> object | None:
+def _contact_filter(p: ParsedQuery) -> ModelSelect[Any] | None:
     """The ids of contacts matching every name:, email: and phone: filter, if any."""
     parts = _contact_parts(p)
     return Contact.select(Contact.id).where(_all(parts)) if parts else None
 
 
-def _contact_probe(p: ParsedQuery, contact_id: object) -> object:
+def _contact_probe(p: ParsedQuery, contact_id: ColumnBase) -> ModelSelect[Any]:
     """Whether the contact `contact_id` matches the filters: one lookup by primary key."""
     return Contact.select(SQL("1")).where(_all([Contact.id == contact_id, *_contact_parts(p)]))
 
@@ -239,15 +275,6 @@ def _text_size(fts: str) -> tuple[int, float]:
         return 0, 0.0
     matches, rows = engine.sample_matches(fts)
     return matches * engine.SHARDS, matches / max(rows, 1)
-
-
-def _run(action):  # type: ignore[no-untyped-def]
-    try:
-        return action()
-    except OperationalError as error:
-        if "fts5" in str(error) or "MATCH" in str(error):
-            raise BadQuery(f"cannot search for that: {error}") from None
-        raise
 
 
 _ROW_COLUMNS = (  # ConversationRow's fields, with the contact's name, email and phone
@@ -266,7 +293,7 @@ _ROW_COLUMNS = (  # ConversationRow's fields, with the contact's name, email and
 )
 
 
-def _rows(query: object) -> list[ConversationRow]:
+def _rows(query: ModelSelect[Any]) -> list[ConversationRow]:
     """The rows of a page query, read as the driver returns them (a page is 100 rows:
     converting them here is a third of the cost of Peewee converting every column)."""
     return [_row(*values) for values in engine.db.execute(query).fetchall()]

@@ -60,7 +60,7 @@ async def shoot() -> None:
 def main() -> None:
     set_clock(FixedClock(NOW))
     with tempfile.TemporaryDirectory() as folder:
-        models.open_database(Path(folder) / "screenshots.db")
+        models.open_database(Path(folder) / "screenshots.db", create=True)
         demo.generate(1000, seed=7)
         models.sweep("Facebook")
         asyncio.run(shoot())

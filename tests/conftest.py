@@ -28,6 +28,6 @@ def db_path(tmp_path: Path) -> Path:
 @pytest.fixture
 def db(db_path: Path, clock: FixedClock) -> Iterator[Path]:
     """A fresh, migrated database file in tmp_path, opened for the test."""
-    models.open_database(db_path)
+    models.open_database(db_path, create=True)
     yield db_path
     models.close_database()

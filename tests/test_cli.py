@@ -163,7 +163,7 @@ def test_console_script_runs_and_never_prints_tracebacks(tmp_path):
 
 
 def test_escape_sequences_never_reach_the_terminal_raw(db_path, clock):
-    models.open_database(db_path)
+    models.open_database(db_path, create=True)
     from .helpers import conversation
 
     conversation(name="[red]Evil[/]", subject="\x1b]0;pwned\x07 [bold]hi[/]")

@@ -10,7 +10,7 @@ def test_forget_contact_keeps_conversations_as_someone(db):
     cid = conversation(name="Grace Hopper", email="grace@example.com")
     contact_id = models.get_conversation(cid).contact_id
     models.set_attribute(contact_id, "plan", "pro")
-    assert models.forget_contact(contact_id, "sam") == 1
+    assert models.forget_contact(contact_id, "sam").kept == 1
     detail = models.get_conversation(cid)
     assert detail.contact == "Someone" and detail.contact_id is None
     assert models.ConversationSearch("").page()[0].contact == "Someone"

@@ -89,9 +89,10 @@ async def test_theme_from_flag_or_environment(db, monkeypatch):
     from tui.app import make_app
     from tui.cli import build_parser, resolve_theme
 
-    assert resolve_theme(build_parser().parse_args(["--theme", "nord", "log"])) == "nord"
+    assert resolve_theme(build_parser().parse_args(["--theme", "nord"])) == "nord"
+    assert resolve_theme(build_parser().parse_args(["--theme", "nord", "log"])) is None
     monkeypatch.setenv("HUSHDESK_THEME", "ansi-dark")
-    theme = resolve_theme(build_parser().parse_args(["log"]))
+    theme = resolve_theme(build_parser().parse_args([]))
     app = make_app("sam", theme=theme)
     async with app.run_test() as pilot:
         await pilot.pause()
@@ -99,7 +100,7 @@ async def test_theme_from_flag_or_environment(db, monkeypatch):
 
 
 def test_unknown_theme_is_refused(tmp_path):
-    code, _, err = cli(tmp_path / "x.db", "--theme", "neon-pink", "log")
+    code, _, err = cli(tmp_path / "x.db", "--theme", "neon-pink")
     assert code == 1 and "unknown theme" in err and "ansi-dark" in err
 
 

@@ -128,7 +128,7 @@ def test_very_long_input_is_bounded(db, tmp_path):
         models.set_attribute(contact, "k", "v" * 20_000)
     with pytest.raises(models.BadQuery, match="too long"):
         models.ConversationSearch("a" * 100_000)
-    code, _, err = run_cli(tmp_path / "x.db", ["search", "z" * 10_000])
+    code, _, err = run_cli(db, ["search", "z" * 10_000])
     assert code == 1 and "too long" in err
 
 

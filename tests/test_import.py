@@ -116,14 +116,14 @@ def test_maildir_import(db, tmp_path):
     assert models.ConversationSearch("maildir").count() == 1
 
 
-def test_mail_without_sender_refused(db, tmp_path):
+def test_mail_without_sender_is_skipped_and_named(db, tmp_path):
     box = mailbox.mbox(str(tmp_path / "mail.mbox"))
     box.add(_mail("ada@example.com", "ok", "fine"))
     box.add(_mail("", "no sender", "hmm"))
     box.flush()
-    with pytest.raises(models.InvalidInput, match="message 2"):
-        importer.import_path(tmp_path / "mail.mbox")
-    assert Conversation.select().count() == 0
+    result = importer.import_path(tmp_path / "mail.mbox")
+    assert result.conversations == 1
+    assert result.skipped == ["message 2: it has no sender address in From:"]
 
 
 def test_missing_and_non_utf8_files(db, tmp_path):

@@ -62,7 +62,7 @@ def test_sweep_keeps_one_entry_unless_interleaved(db, clock):
 def test_cli_log_verify(db_path, clock):
     from .test_cli import cli
 
-    models.open_database(db_path)
+    models.open_database(db_path, create=True)
     three_deletions()
     models.close_database()
     code, out, _ = cli(db_path, "log", "--verify")

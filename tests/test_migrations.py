@@ -28,7 +28,7 @@ def test_search_works_after_upgrading_from_each_migration(db_path, clock, stop):
 
 
 def test_database_from_a_newer_hushdesk_is_refused(db_path, clock):
-    models.open_database(db_path)
+    models.open_database(db_path, create=True)
     models.close_database()
     raw = sqlite3.connect(db_path)
     raw.execute("INSERT INTO schema_migration(name, applied) VALUES ('9999_future', '2030-01-01')")
@@ -51,7 +51,7 @@ def test_pragmas_are_set(db):
 def test_not_a_database_is_refused(tmp_path):
     path = tmp_path / "junk.db"
     path.write_bytes(b"this is not sqlite" * 100)
-    with pytest.raises(models.DatabaseUnavailable, match="cannot open"):
+    with pytest.raises(models.DatabaseUnavailable, match="not an SQLite database"):
         models.open_database(path)
     with pytest.raises(models.DatabaseUnavailable, match="folder"):
         models.open_database(tmp_path)

@@ -58,5 +58,5 @@ def test_a_large_import_merges_every_index_shard(db, tmp_path, monkeypatch):
 
 def test_a_demo_merges_every_index_shard(db):
     demo.generate(100, seed=3)
-    demo.generate(100, seed=4)
+    demo.generate(100, seed=4, add=True)
     assert {segments(shard) for shard in range(engine.SHARDS)} == {1}

@@ -1,17 +1,28 @@
-"""Customer text as plain, terminal-safe text: never markup, never raw control codes."""
+"""Customer text made safe for a terminal or a log: never markup, never raw control codes.
+
+Shared by the command line, the app and the demo hosting; imports nothing of theirs.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from rich.text import Text
 
-from .output import safe
-
-
-def plain(value: object, style: str = "") -> Text:
-    """A Text that shows `value` literally: '[bold]' stays '[bold]', ESC becomes '\\x1b'."""
-    return Text(safe(value), style=style, no_wrap=False)
+def safe(value: object, width: int | None = None) -> str:
+    """Plain text: control characters (escapes, newlines, lone surrogates) made visible,
+    long text cut with '…'."""
+    if isinstance(value, datetime):
+        text = value.strftime("%Y-%m-%d %H:%M")
+    elif isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif value is None:
+        text = "-"
+    else:
+        text = str(value)
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    if width is not None and len(text) > width:
+        text = text[: max(0, width - 1)] + "…"
+    return text
 
 
 def clip(value: object, width: int) -> str:

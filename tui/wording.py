@@ -1,15 +1,10 @@
-"""What the confirmations and notifications say, in one place."""
+"""What hushdesk says about outcomes, in one place: the command line and the app say it alike."""
 
 from __future__ import annotations
 
-from rich.text import Text
+from models import Cleanup
 
-from models import ContactInfo, DeletionSummary
-
-from .output import safe
-from .text import plain, plural
-
-UNDONE = " This cannot be undone."
+from .text import plural, safe
 
 
 def social_notice(channels: list[str]) -> str:
@@ -20,33 +15,18 @@ def social_notice(channels: list[str]) -> str:
     )
 
 
-def delete_question(summary: DeletionSummary) -> Text:
-    if summary.count == 1:
-        text = Text("Delete the conversation with ")
-        text.append_text(plain(summary.contact or "Someone", "bold"))
-        text.append(", “")
-        text.append_text(plain(summary.subject or "(no subject)", "bold"))
-        text.append("”, permanently?" + UNDONE)
-    else:
-        text = Text(f"Delete {plural(summary.count, 'conversation')} permanently?{UNDONE}")
-    if summary.social_channels:
-        text.append("\n\n" + social_notice(summary.social_channels), style="yellow")
-    return text
-
-
-def forget_question(contact: ContactInfo) -> Text:
-    text = Text("Delete the profile of ")
-    text.append_text(plain(contact.shown, "bold"))
-    text.append(f" (name, email, phone and {plural(len(contact.attributes), 'attribute')})? ")
-    text.append(f"Their {plural(contact.conversations, 'conversation')} stay and show “Someone”.")
-    text.append(UNDONE)
-    return text
-
-
-def attribute_question(contact: ContactInfo, key: str) -> Text:
-    text = Text("Delete the attribute ")
-    text.append_text(plain(key, "bold"))
-    text.append(" of ")
-    text.append_text(plain(contact.shown, "bold"))
-    text.append("?" + UNDONE)
-    return text
+def cleanup_note(cleanup: Cleanup) -> str:
+    """What a committed deletion still owes before its text is gone from every byte."""
+    parts = []
+    if cleanup.shards:
+        parts.append(f"their words stay in {plural(cleanup.shards, 'search-index shard')}")
+    if cleanup.wal:
+        parts.append(
+            "the old text stays in the write-ahead log (and the main file) until another "
+            "program reading the database finishes"
+        )
+    why = f" ({safe(cleanup.reason)})" if cleanup.reason else ""
+    return (
+        f"Not yet gone from every byte: {'; '.join(parts)}{why}. hushdesk finishes it then, "
+        "at its next start or in the running app; hushdesk verify-gone shows what is left."
+    )

@@ -15,7 +15,7 @@ from textual.widgets import Button, Label, ListItem, ListView, Static
 
 from models import SOMEONE, AttributeRow, ContactInfo
 
-from ..text import plain
+from ..plain import plain
 
 
 class AttributeItem(ListItem):

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from peewee import DatabaseError
 from rich.segment import Segment
 from rich.style import Style
-from textual import events, work
+from textual import events, on, work
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -25,7 +24,7 @@ from textual.strip import Strip
 import models
 from models import ConversationRow, ConversationSearch, HushdeskError
 
-from ..text import clip, when
+from ...text import clip, safe, when
 
 PAGE = 100
 CACHE_PAGES = 20
@@ -92,6 +91,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.counted = True
         self._end_when_counted = False
         self._reloads = 0  # a count answers only the reload that asked for it
+        self._failure_said = -1
         self.selection: set[int] = set()
         self.rows_fetched = 0
         self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
@@ -130,14 +130,23 @@ class ConversationList(ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="list-count")
     def count_matches(self, search: ConversationSearch, reload: int) -> None:
         try:
-            total = search.count()
-        except (HushdeskError, DatabaseError):
+            total: int | None = search.count()
+        except HushdeskError:
             total = None
         finally:
-            models.engine.close_database()
-        self.app.call_from_thread(self._counted, reload, total)
+            models.close_database()
+        self.post_message(self.Counted(reload, total))
 
-    def _counted(self, reload: int, total: int | None) -> None:
+    class Counted(Message):
+        """A count from a thread: it answers only the reload that asked for it."""
+
+        def __init__(self, reload: int, total: int | None) -> None:
+            super().__init__()
+            self.reload, self.total = reload, total
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        reload, total = message.reload, message.total
         if reload != self._reloads:
             return  # an older search's count, or one from before the data changed
         self.counted = True
@@ -179,8 +188,15 @@ class ConversationList(ScrollView, can_focus=True):
             if self.counted and offset > self.total // 2:
                 return self.search.page_from_end(offset, PAGE, self.total)
             return self.search.page(offset, PAGE)
-        except (HushdeskError, DatabaseError):
+        except HushdeskError as error:
+            self._failed_read(error)
             return []
+
+    def _failed_read(self, error: HushdeskError) -> None:
+        """Say once per reload that rows could not be read (they show as empty meanwhile)."""
+        if self._failure_said != self._reloads:
+            self._failure_said = self._reloads
+            self.notify(safe(error), severity="error", markup=False)
 
     @property
     def current(self) -> ConversationRow | None:

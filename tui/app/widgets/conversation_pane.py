@@ -9,7 +9,8 @@ from textual.widgets import Static
 
 from models import ConversationDetail
 
-from ..text import plain, when
+from ...text import when
+from ..plain import plain
 
 
 class ConversationPane(VerticalScroll, can_focus=True):

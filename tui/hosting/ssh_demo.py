@@ -53,7 +53,7 @@ def set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
-class DemoSession(asyncssh.SSHServerSession):
+class DemoSession(asyncssh.SSHServerSession[bytes]):
     def __init__(self, settings: DemoSettings, peer: str) -> None:
         self.settings = settings
         self.peer = peer
@@ -68,10 +68,12 @@ class DemoSession(asyncssh.SSHServerSession):
         self.ended = False
         self.timers: list[asyncio.TimerHandle] = []
 
-    def connection_made(self, chan: asyncssh.SSHServerChannel) -> None:
+    def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
 
-    def pty_requested(self, term_type: str, term_size: tuple, term_modes: object) -> bool:
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
+    ) -> bool:
         self.term = term_type or "xterm-256color"
         self.size = (term_size[0] or 80, term_size[1] or 24)
         return True

@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 import models
 from models import AssistantRow
 
-from ..text import plural
+from ...text import plural, safe
 from ..widgets.conversation_list import ConversationList
-from ..widgets.keys_footer import KeysFooter
 
 
 class PreviewScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
+
+    class Found(Message):
+        def __init__(self, search: models.ConversationSearch) -> None:
+            super().__init__()
+            self.search = search
 
     def __init__(self, row: AssistantRow) -> None:
         super().__init__()
@@ -27,12 +32,24 @@ class PreviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="preview-title", markup=False)
         yield ConversationList(selectable=False, id="preview-list")
-        yield KeysFooter(compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        view = self.query_one(ConversationList)
-        view.show(models.due_search(self.row.channel, self.row.days))
-        view.focus()
+        self.query_one(ConversationList).focus()
+        self.find_due()
+
+    @work(thread=True, group="preview")
+    def find_due(self) -> None:
+        try:
+            self.post_message(self.Found(models.due_search(self.row.channel, self.row.days)))
+        except models.HushdeskError as error:
+            self.app.notify(safe(error), severity="error", markup=False)
+        finally:
+            models.close_database()
+
+    @on(Found)
+    def _show(self, message: Found) -> None:
+        self.query_one(ConversationList).show(message.search)
 
     @on(ConversationList.TotalChanged)
     def show_title(self) -> None:
@@ -40,7 +57,7 @@ class PreviewScreen(Screen[None]):
         count = plural(view.total, "conversation") + ("" if view.counted else " or more")
         self.query_one("#preview-title", Static).update(
             Text(
-                f" The {self.row.channel} assistant's next sweep would delete {count} "
+                f" The {safe(self.row.channel)} assistant's next sweep would delete {count} "
                 f"({models.rule(self.row.days)}; legal holds excluded). Esc: back",
                 style="bold",
             )

@@ -1,4 +1,8 @@
-"""The command line's sub-commands: each one calls `models` and prints the outcome."""
+"""The command line's sub-commands: each one calls `models` and prints the outcome.
+
+A deletion prints what it did; when its text is not yet gone from every byte
+it also says what is pending and returns EXIT_PENDING instead of 0.
+"""
 
 from __future__ import annotations
 
@@ -7,30 +11,57 @@ import dataclasses
 import sys
 
 import models
-from models import demo, forensics, importer
 
-from .output import json_lines, safe, table
-from .wording import social_notice
+from ..text import plural, safe
+from ..wording import cleanup_note, social_notice
+from .output import json_lines, table
+
+EXIT_PENDING = 3
+
+
+def _finished(cleanup: models.Cleanup) -> int:
+    """0 when every byte is gone; else say what is pending and return EXIT_PENDING."""
+    if cleanup.done:
+        return 0
+    print(cleanup_note(cleanup))
+    return EXIT_PENDING
+
+
+def _note(note: str) -> None:
+    if note:
+        print(f"Note: {safe(note)}.")
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
-    result = demo.generate(args.conversations, args.seed)
+    result = models.generate_demo(args.conversations, args.seed, add=args.add)
     print(
         f"Added {result.conversations:,} conversations ({result.messages:,} messages) "
         f"and {result.contacts:,} contacts."
     )
+    _note(result.note)
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    result = importer.import_path(args.file)
+    result = models.import_path(args.file)
     print(
         f"Imported {result.contacts:,} contacts, {result.conversations:,} conversations "
         f"and {result.messages:,} messages."
     )
+    if result.skipped:
+        shown = "; ".join(safe(s, 120) for s in result.skipped[:5])
+        more = f"; and {len(result.skipped) - 5:,} more" if len(result.skipped) > 5 else ""
+        count = plural(len(result.skipped), "item")
+        print(f"Skipped {count} that cannot be messages: {shown}{more}.")
+    _note(result.note)
 
 
 def cmd_search(args: argparse.Namespace) -> None:
-    search = models.ConversationSearch(" ".join(args.query))
+    text = " ".join(args.query)
+    if not text.strip():
+        raise models.InvalidInput(
+            "an empty search; `is:open is:archived` lists every conversation"
+        )
+    search = models.ConversationSearch(text)
     total = search.count()
     rows = search.page(0, args.limit)
     if args.json:
@@ -45,7 +76,7 @@ def cmd_search(args: argparse.Namespace) -> None:
 
 
 def _changed(verb: str, count: int, asked: int) -> None:
-    print(f"{verb} {asked:,} conversation{'s' if asked != 1 else ''} ({count:,} changed).")
+    print(f"{verb} {plural(asked, 'conversation')} ({count:,} changed).")
 
 
 def cmd_archive(args: argparse.Namespace) -> None:
@@ -64,23 +95,25 @@ def cmd_release(args: argparse.Namespace) -> None:
     _changed("Released from legal hold", models.release(args.ids), len(set(args.ids)))
 
 
-def cmd_delete(args: argparse.Namespace) -> None:
+def cmd_delete(args: argparse.Namespace) -> int:
     result = models.delete_conversations(args.ids, args.agent)
-    print(f"Deleted {result.count:,} conversation{'s' if result.count != 1 else ''} permanently.")
+    print(f"Deleted {plural(result.count, 'conversation')} permanently.")
     if result.social_channels:
         print(social_notice(result.social_channels))
+    return _finished(result.cleanup)
 
 
-def cmd_forget(args: argparse.Namespace) -> None:
+def cmd_forget(args: argparse.Namespace) -> int:
     contact_id = models.resolve_contact(args.contact)
-    kept = models.forget_contact(contact_id, args.agent)
+    result = models.forget_contact(contact_id, args.agent)
     print(
-        f"Deleted contact #{contact_id}'s profile; its {kept:,} conversations stay "
-        f'and show "{models.SOMEONE}".'
+        f"Deleted contact #{contact_id}'s profile; its {plural(result.kept, 'conversation')} "
+        f'stay and show "{models.SOMEONE}".'
     )
+    return _finished(result.cleanup)
 
 
-def cmd_attr(args: argparse.Namespace) -> None:
+def cmd_attr(args: argparse.Namespace) -> int:
     contact_id = models.resolve_contact(args.contact)
     if args.action == "ls":
         rows = models.list_attributes(contact_id)
@@ -92,12 +125,14 @@ def cmd_attr(args: argparse.Namespace) -> None:
                 [(a.key, a.value, a.source, a.set_at) for a in rows],
                 (30, 50, 6, 16),
             )
-    elif args.action == "set":
+        return 0
+    if args.action == "set":
         models.set_attribute(contact_id, args.key, args.value, source="api")
         print(f"Set {safe(args.key, 60)} on contact #{contact_id}.")
-    else:
-        models.delete_attribute(contact_id, args.key, args.agent)
-        print(f"Deleted {safe(args.key, 60)} from contact #{contact_id}.")
+        return 0
+    cleanup = models.delete_attribute(contact_id, args.key, args.agent)
+    print(f"Deleted {safe(args.key, 60)} from contact #{contact_id}.")
+    return _finished(cleanup)
 
 
 def cmd_assistant(args: argparse.Namespace) -> None:
@@ -105,7 +140,7 @@ def cmd_assistant(args: argparse.Namespace) -> None:
         days = None if args.days.strip().lower() == "off" else args.days
         row = models.set_assistant(args.channel, days)
         state = f"deletes after {row.days} days" if row.enabled else "is off"
-        print(f"The {row.channel} assistant {state}.")
+        print(f"The {safe(row.channel)} assistant {state}.")
         return
     rows = models.list_assistants()
     if args.json:
@@ -130,16 +165,29 @@ def cmd_assistant(args: argparse.Namespace) -> None:
     )
 
 
-def cmd_sweep(args: argparse.Namespace) -> None:
+def cmd_sweep(args: argparse.Namespace) -> int:
     results = models.sweep(args.channel, dry_run=args.dry_run)
     if not results:
         print("No assistant is on.")
     verb = "would delete" if args.dry_run else "deleted"
+    failed = False
     for r in results:
-        print(f"{r.channel}: {verb} {r.deleted:,} conversations (older than {r.days} days).")
+        if r.stopped and not r.deleted:
+            print(f"hushdesk: {safe(r.channel)}: {safe(r.stopped)}", file=sys.stderr)
+            failed = True
+            continue
+        name, count = safe(r.channel), plural(r.deleted, "conversation")
+        print(f"{name}: {verb} {count} ({models.rule(r.days)}).")
+        if r.stopped:
+            print(f"{name}: stopped early, the rest waits for the next run: {safe(r.stopped)}")
+            failed = True
     social = [r.channel for r in results if r.social and r.deleted]
     if social and not args.dry_run:
         print(social_notice(social))
+    pending = [r.cleanup for r in results if not r.cleanup.done]
+    if failed:
+        return 1
+    return _finished(pending[0]) if pending else 0
 
 
 def cmd_log(args: argparse.Namespace) -> int:
@@ -171,32 +219,39 @@ def verify_log() -> int:
 
 
 def cmd_verify_gone(args: argparse.Namespace) -> int:
-    """Scan the files, then (read-only) the search index's pending purges."""
-    findings = forensics.scan(args.db, args.texts)
+    """Scan the files, then (read-only) what earlier deletions still owe."""
+    findings = models.scan(args.db, args.texts)
     for f in findings:
         where = f" (page {f.page}, {f.table})" if f.page else ""
         print(
-            f"FOUND {safe(f.text, 60)!r} in {f.file.name} at byte {f.offset:,} "
+            f"FOUND {safe(f.text, 60)!r} in {safe(f.file.name)} at byte {f.offset:,} "
             f"as {f.encoding}{where}"
         )
-    pending = forensics.pending_purges(args.db)
-    if pending:
+    owed = models.owed(args.db)
+    if owed.shards:
         print(
-            f"PENDING the search index still holds deleted words in {len(pending)} shard(s); "
-            "open hushdesk once (or run any command) to finish the purge"
+            "PENDING the search index still holds deleted words in "
+            f"{plural(owed.shards, 'shard')}; hushdesk rewrites them at its next start, "
+            "or in the running app"
+        )
+    if owed.wal:
+        print(
+            "PENDING a deletion's old pages may still be in the write-ahead log and the main "
+            "file, kept by another program reading the database; hushdesk truncates it when "
+            "that reader finishes"
         )
     found = {f.text for f in findings}
-    for text in forensics.check_texts(args.texts):
+    for text in models.check_texts(args.texts):
         if text not in found:
             print(
-                f"gone: {safe(text, 60)!r} is in no byte of {args.db.name} or its -wal, "
+                f"gone: {safe(text, 60)!r} is in no byte of {safe(args.db.name)} or its -wal, "
                 "-shm and -journal files"
             )
-    return 1 if findings or pending else 0
+    return 1 if findings or owed.shards or owed.wal else 0
 
 
 def cmd_demo_session(args: argparse.Namespace) -> int:
-    from .demo_session import run_demo_session
+    from ..hosting.demo_session import run_demo_session
 
     return run_demo_session(args.dir, args.theme, args.seed)
 
@@ -212,8 +267,8 @@ def cmd_ssh_demo(args: argparse.Namespace) -> int:
     _extra("asyncssh", "ssh")
     import asyncio
 
-    from .cli import default_db
-    from .ssh_demo import DemoSettings, serve
+    from ..hosting.ssh_demo import DemoSettings, serve
+    from ..places import data_folder
 
     settings = DemoSettings(
         args.max_sessions,
@@ -222,7 +277,7 @@ def cmd_ssh_demo(args: argparse.Namespace) -> int:
         args.theme,
         args.authorized_keys,
     )
-    host_key = args.host_key or default_db().parent / "ssh_host_ed25519_key"
+    host_key = args.host_key or data_folder() / "ssh_host_ed25519_key"
     try:
         asyncio.run(serve(args.host, args.port, host_key, settings))
     except OSError as error:

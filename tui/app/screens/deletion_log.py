@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Footer, Static
 
 import models
 
-from ..output import safe
-from ..widgets.keys_footer import KeysFooter
+from ...text import safe
 
 LIMIT = 1000
 
@@ -18,15 +19,35 @@ LIMIT = 1000
 class DeletionLogScreen(Screen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
 
+    class Read(Message):
+        def __init__(self, entries: list[models.LogEntry]) -> None:
+            super().__init__()
+            self.entries = entries
+
     def compose(self) -> ComposeResult:
         yield Static(" Deletion log: newest first (Esc: back)", id="log-title", markup=False)
         yield DataTable(id="log-table", cursor_type="row", zebra_stripes=True)
-        yield KeysFooter()
+        yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("when (UTC)", "who", "what", "how many", "why")
-        for entry in models.list_log(LIMIT):
+        table.focus()
+        self.read_log()
+
+    @work(thread=True, group="log")
+    def read_log(self) -> None:
+        try:
+            self.post_message(self.Read(models.list_log(LIMIT)))
+        except models.HushdeskError as error:
+            self.app.notify(safe(error), severity="error", markup=False)
+        finally:
+            models.close_database()
+
+    @on(Read)
+    def _show(self, message: Read) -> None:
+        table = self.query_one(DataTable)
+        for entry in message.entries:
             table.add_row(
                 safe(entry.at),
                 safe(entry.actor),
@@ -34,4 +55,3 @@ class DeletionLogScreen(Screen[None]):
                 f"{entry.count:,}",
                 safe(entry.reason),
             )
-        table.focus()

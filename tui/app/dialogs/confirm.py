@@ -1,4 +1,8 @@
-"""Yes-or-no before anything permanent; the safe answer has the focus."""
+"""Yes-or-no before anything permanent; the safe answer has the focus.
+
+With `confirm=None` the dialog only tells (why nothing may be done) and offers
+no button that would do it: `y` does nothing, any of `n`, Esc or Enter closes.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ class ConfirmDialog(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No"),
     ]
 
-    def __init__(self, question: Text, confirm: str = "Delete") -> None:
+    def __init__(self, question: Text, confirm: str | None = "Delete") -> None:
         super().__init__()
         self.question = question
         self.confirm = confirm
@@ -25,8 +29,11 @@ class ConfirmDialog(ModalScreen[bool]):
         with Vertical(id="confirm-box"):
             yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
-                yield Button("Cancel (n)", id="confirm-no")
-                yield Button(f"{self.confirm} (y)", id="confirm-yes", variant="error")
+                if self.confirm is None:
+                    yield Button("Close (esc)", id="confirm-no")
+                else:
+                    yield Button("Cancel (n)", id="confirm-no")
+                    yield Button(f"{self.confirm} (y)", id="confirm-yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#confirm-no", Button).focus()
@@ -35,4 +42,6 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "confirm-yes")
 
     def action_answer(self, answer: bool) -> None:
+        if answer and self.confirm is None:
+            return  # nothing may be done: only closing is offered
         self.dismiss(answer)

@@ -13,21 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TextIO
 
-
-def safe(value: object, width: int | None = None) -> str:
-    """Plain text for a terminal: control characters made visible, long text cut with '…'."""
-    if isinstance(value, datetime):
-        text = value.strftime("%Y-%m-%d %H:%M")
-    elif isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif value is None:
-        text = "-"
-    else:
-        text = str(value)
-    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    if width is not None and len(text) > width:
-        text = text[: max(0, width - 1)] + "…"
-    return text
+from ..text import safe
 
 
 def table(
@@ -43,7 +29,7 @@ def table(
         out.write("  ".join(c.ljust(s) for c, s in zip(line, sizes, strict=True)).rstrip() + "\n")
 
 
-def json_lines(items: Sequence[dict], out: TextIO | None = None) -> None:
+def json_lines(items: Sequence[dict[str, object]], out: TextIO | None = None) -> None:
     out = out or sys.stdout
     for item in items:
         out.write(json.dumps(item, default=_json_default) + "\n")

@@ -16,7 +16,6 @@ from pathlib import Path
 from types import FrameType
 
 import models
-from models import demo
 
 DEMO_CONVERSATIONS = 1000
 PREFIX = "hushdesk-demo-"
@@ -43,9 +42,9 @@ def run_demo_session(folder: Path | None, theme: str | None, seed: int = 7) -> i
     for signum in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(signum, _ending(folder))
     try:
-        models.open_database(folder / "demo.db")
-        demo.generate(DEMO_CONVERSATIONS, seed=seed)
-        from .app import make_app
+        models.open_database(folder / "demo.db", create=True)
+        models.generate_demo(DEMO_CONVERSATIONS, seed=seed)
+        from ..app import make_app
 
         make_app(agent="visitor", theme=theme).run()
         return 0

@@ -1,41 +1,46 @@
 """The inbox: Open and Archived filters, search, selection, and the conversation and contact panes.
 
-Every change goes through a `models` function; slow ones run in a thread
-worker and report back, so the screen never freezes.
+Every change, and every read that can be large (counts, every match's id, a
+deletion's summary), runs in a thread and reports back by message, so the
+screen never freezes. Small reads by primary key (a page of the list, the
+highlighted conversation and its contact) stay on the UI thread: in WAL mode
+a reader never waits for another process's lock, and the first frame after a
+key then shows them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from peewee import DatabaseError, OperationalError
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Resize
+from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
-from textual.widgets import Input, ProgressBar, Static, Tab, Tabs
+from textual.widgets import Footer, Input, ProgressBar, Static, Tab, Tabs
 
 import models
 from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
 
+from ...text import plural, safe
 from ..dialogs.attribute import AttributeDialog
 from ..dialogs.confirm import ConfirmDialog
+from ..host import host
 from ..messages import Swept
-from ..text import plain, plural
+from ..plain import plain
+from ..questions import attribute_question, delete_question, forget_question
 from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
 from ..widgets.conversation_pane import ConversationPane
-from ..widgets.keys_footer import KeysFooter
-from ..wording import attribute_question, delete_question, forget_question, social_notice
+from .operating import OperatingScreen
 
 NARROW = 110
 
 
-class InboxScreen(Screen[None]):
+class InboxScreen(OperatingScreen):
     # Bindings with a tooltip are offered in the command palette too (see HushdeskApp).
     BINDINGS = [
         Binding("1", "filter('open')", "Open", tooltip="Show the Open filter"),
@@ -58,7 +63,10 @@ class InboxScreen(Screen[None]):
         Binding("h", "hold", "Hold", tooltip="Put on legal hold, or release"),
         Binding("d", "delete", "Delete", tooltip="Delete archived conversations permanently"),
         Binding(
-            "space", "toggle", "Select", tooltip="Select or unselect the highlighted conversation"
+            "space",
+            "toggle_row",
+            "Select",
+            tooltip="Select or unselect the highlighted conversation",
         ),
         Binding(
             "asterisk",
@@ -97,14 +105,14 @@ class InboxScreen(Screen[None]):
                 yield ConversationPane(id="conversation")
                 yield ContactPane(id="contact")
         yield ProgressBar(id="progress", show_eta=False)
-        yield KeysFooter(compact=True)
+        yield Footer(compact=True)
 
     @property
-    def list(self) -> ConversationList:
+    def conversations(self) -> ConversationList:
         return self.query_one(ConversationList)
 
     def on_mount(self) -> None:
-        self.list.focus()
+        self.conversations.focus()
         self.show_search("")
         self.refresh_counts()
 
@@ -127,12 +135,12 @@ class InboxScreen(Screen[None]):
             self.notify(str(error), severity="error", markup=False)
             return False
         self.query_text = text
-        self.list.show(search, keep_cursor)
+        self.conversations.show(search, keep_cursor)
         self._list_shown()
         return True
 
     def refresh_all(self) -> None:
-        self.list.reload(keep_cursor=True)
+        self.conversations.reload(keep_cursor=True)
         self._list_shown()
         self.refresh_counts()
 
@@ -143,21 +151,27 @@ class InboxScreen(Screen[None]):
         to show; a count that arrives later updates the info line through them.
         """
         self.refresh_info()
-        row = self.list.current
+        row = self.conversations.current
         self.show_panes(row.id if row else None)
 
     @work(thread=True, exclusive=True, group="counts")
     def refresh_counts(self) -> None:
         """The two filters' counts, in a thread: each costs an index scan at scale."""
         try:
-            counts = models.counts()
-        except DatabaseError:
-            return
+            self.post_message(self.Counted(models.counts()))
+        except HushdeskError:
+            pass  # the tabs keep their last counts; the list says what is wrong
         finally:
-            models.engine.close_database()
-        self.app.call_from_thread(self._show_counts, counts)
+            models.close_database()
 
-    def _show_counts(self, counts: dict[str, int]) -> None:
+    class Counted(Message):
+        def __init__(self, counts: dict[str, int]) -> None:
+            super().__init__()
+            self.counts = counts
+
+    @on(Counted)
+    def _show_counts(self, message: Counted) -> None:
+        counts = message.counts
         for tab_id, label in (
             ("#tab-open", f"Open {counts[OPEN]:,}"),
             ("#tab-archived", f"Archived {counts[ARCHIVED]:,}"),
@@ -168,23 +182,25 @@ class InboxScreen(Screen[None]):
 
     def refresh_info(self) -> None:
         text = Text(f" {'Open' if self.status == OPEN else 'Archived'} · ", style="bold")
-        total = self.list.total
+        total = self.conversations.total
         if self.query_text:
             text.append(f"{total:,} {'match' if total == 1 else 'matches'} for ")
             text.append_text(plain(self.query_text, "italic"))
         else:
             text.append(plural(total, "conversation"))
-        if not self.list.counted:
+        if not self.conversations.counted:
             text.append(" or more, counting…", style="dim")
-        if self.list.selection:
-            text.append(f" · ● {len(self.list.selection):,} selected", style="bold yellow")
+        if self.conversations.selection:
+            text.append(
+                f" · ● {len(self.conversations.selection):,} selected", style="bold yellow"
+            )
         if text != self._info:  # an unchanged line would still cost a layout
             self._info = text
             self.query_one("#info", Static).update(text)
 
     def watch_status(self, status: str) -> None:
         self.query_one(Tabs).active = f"tab-{status}"
-        self.list.selection.clear()
+        self.conversations.selection.clear()
         self.show_search(self.query_text)
         self.refresh_bindings()
 
@@ -205,7 +221,7 @@ class InboxScreen(Screen[None]):
     @on(Input.Submitted, "#search")
     def _search(self, event: Input.Submitted) -> None:
         if self.show_search(event.value):
-            self.set_focus(self.list)
+            self.set_focus(self.conversations)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "archive":
@@ -215,12 +231,32 @@ class InboxScreen(Screen[None]):
         return True
 
     # selection ----------------------------------------------------------------
-    def action_toggle(self) -> None:
-        self.list.toggle_current()
+    def action_toggle_row(self) -> None:
+        self.conversations.toggle_current()
 
     def action_select_all(self) -> None:
-        if self.list.search is not None:
-            self.list.select(self.list.search.ids())
+        if self.conversations.search is not None:
+            self.select_matches(self.conversations.search)
+
+    @work(thread=True, exclusive=True, group="select-all")
+    def select_matches(self, search: ConversationSearch) -> None:
+        """Every match's id, read in a thread: hundreds of thousands take a moment."""
+        try:
+            self.post_message(self.Matched(search, search.ids()))
+        except HushdeskError as error:
+            self.post_message(self.Failed(str(error)))
+        finally:
+            models.close_database()
+
+    class Matched(Message):
+        def __init__(self, search: ConversationSearch, ids: list[int]) -> None:
+            super().__init__()
+            self.search, self.ids = search, ids
+
+    @on(Matched)
+    def _select_matches(self, message: Matched) -> None:
+        if message.search is self.conversations.search:  # else the search changed meanwhile
+            self.conversations.select(message.ids)
 
     @on(ConversationList.SelectionChanged)
     @on(ConversationList.TotalChanged)
@@ -232,19 +268,19 @@ class InboxScreen(Screen[None]):
         if self.focused is search_box:
             search_box.value = ""
             self.show_search("")
-            self.set_focus(self.list)
-        elif self.focused is not self.list:
-            self.set_focus(self.list)
-        elif self.list.selection:
-            self.list.clear_selection()
+            self.set_focus(self.conversations)
+        elif self.focused is not self.conversations:
+            self.set_focus(self.conversations)
+        elif self.conversations.selection:
+            self.conversations.clear_selection()
         elif self.query_text:
             search_box.value = ""
             self.show_search("")
 
     def targets(self) -> list[int]:
-        if self.list.selection:
-            return sorted(self.list.selection)
-        row = self.list.current
+        if self.conversations.selection:
+            return sorted(self.conversations.selection)
+        row = self.conversations.current
         return [row.id] if row else []
 
     # panes --------------------------------------------------------------------
@@ -257,13 +293,16 @@ class InboxScreen(Screen[None]):
     def show_panes(self, conversation_id: int | None) -> None:
         self._panes_for = conversation_id
         detail = contact = None
-        try:
+        try:  # two lookups by primary key: reads never wait for a lock in WAL mode
             if conversation_id is not None:
                 detail = models.get_conversation(conversation_id)
                 if detail.contact_id is not None:
                     contact = models.get_contact(detail.contact_id)
-        except HushdeskError:
+        except models.NotFound:
             detail = contact = None
+        except HushdeskError as error:
+            detail = contact = None
+            self.notify(safe(error), severity="error", markup=False)
         self.query_one(ConversationPane).show(detail)
         self.query_one(ContactPane).show(contact)
 
@@ -275,32 +314,37 @@ class InboxScreen(Screen[None]):
         self.query_one(ContactPane).focus_attributes()
 
     # operations ---------------------------------------------------------------
+    def after_operation(self, failed: bool) -> None:
+        """Done: the selection has served its purpose. Failed: it stays, to try again."""
+        self.query_one("#progress", ProgressBar).display = False
+        if not failed:
+            self.conversations.selection.clear()
+        self.refresh_all()
+
     def action_archive(self) -> None:
-        ids = self.targets()
-        if ids:
-            self.run_operation(
-                lambda: models.archive(ids),
-                self._done(f"Archived {plural(len(ids), 'conversation')}."),
-            )
+        self._change(models.archive, "Archived")
 
     def action_unarchive(self) -> None:
-        ids = self.targets()
-        if ids:
-            self.run_operation(
-                lambda: models.unarchive(ids),
-                self._done(f"Moved {plural(len(ids), 'conversation')} to Open."),
-            )
+        self._change(models.unarchive, "Moved to Open:")
 
     def action_hold(self) -> None:
+        current = self.conversations.current
+        if not self.conversations.selection and current is not None and current.held:
+            self._change(models.release, "Released")
+        else:
+            self._change(models.hold, "Put on legal hold:")
+
+    def _change(self, operation: Callable[[list[int]], int], verb: str) -> None:
         ids = self.targets()
         if not ids:
             return
-        current = self.list.current
-        release = not self.list.selection and current is not None and current.held
-        op, verb = (models.release, "Released") if release else (models.hold, "Put on legal hold:")
-        self.run_operation(
-            lambda: op(ids), self._done(f"{verb} {plural(len(ids), 'conversation')}.")
-        )
+        said = f"{verb} {plural(len(ids), 'conversation')}."
+
+        def run() -> OperatingScreen.Done:
+            operation(ids)
+            return self.Done(said)
+
+        self.run_operation(run)
 
     def action_delete(self) -> None:
         ids = self.targets()
@@ -312,17 +356,44 @@ class InboxScreen(Screen[None]):
                 severity="warning",
             )
             return
+        self.plan_deletion(ids)
+
+    @work(thread=True, exclusive=True, group="plan")
+    def plan_deletion(self, ids: list[int]) -> None:
+        """What policy lets go and keeps, asked before the confirmation (off the UI thread)."""
         try:
-            summary = models.summarize(ids)
-        except HushdeskError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.post_message(self.Planned(models.summarize(ids)))
+        except models.HushdeskError as error:
+            self.post_message(self.Failed(str(error)))
+        finally:
+            models.close_database()
+
+    class Planned(Message):
+        def __init__(self, summary: models.DeletionSummary) -> None:
+            super().__init__()
+            self.summary = summary
+
+    @on(Planned)
+    def _confirm_deletion(self, message: Planned) -> None:
+        summary = message.summary
+        if not summary.count:
+            self.app.push_screen(ConfirmDialog(delete_question(summary), confirm=None))
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.delete(ids)
+                self.delete(summary.deletable)
 
         self.app.push_screen(ConfirmDialog(delete_question(summary)), answered)
+
+    class Progressed(Message):
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done, self.total = done, total
+
+    @on(Progressed)
+    def _progressed(self, message: Progressed) -> None:
+        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
 
     def delete(self, ids: list[int]) -> None:
         """Delete in a worker, with a progress bar; the agent can keep reading meanwhile."""
@@ -331,95 +402,54 @@ class InboxScreen(Screen[None]):
         bar.display = True
 
         def progress(done: int, total: int) -> None:
-            self.app.call_from_thread(bar.update, total=total, progress=done)
+            self.post_message(self.Progressed(done, total))
 
-        self.run_operation(
-            lambda: models.delete_conversations(ids, self.app.agent, progress=progress),
-            self._deleted,
-        )
+        def operation() -> OperatingScreen.Done:
+            result = models.delete_conversations(ids, host(self).agent, progress=progress)
+            said = f"Deleted {plural(result.count, 'conversation')} permanently."
+            return self.Done(said, result.cleanup, result.social_channels)
 
-    def _deleted(self, result: models.DeletionResult) -> None:
-        self._done(f"Deleted {plural(result.count, 'conversation')} permanently.")(result)
-        if result.social_channels:
-            self.notify(
-                social_notice(result.social_channels), severity="warning", timeout=15, markup=False
-            )
-
-    def _failed(self, error: Exception) -> None:
-        message = (
-            str(error)
-            if isinstance(error, HushdeskError)
-            else f"database busy: {error}; try again"
-        )
-        self.query_one("#progress", ProgressBar).display = False
-        self.notify(message, severity="error", markup=False)
-        self.refresh_all()
-
-    @work(thread=True, exclusive=True, group="database")
-    def run_operation(
-        self, operation: Callable[[], object], after: Callable[[object], None]
-    ) -> None:
-        """Run a models operation in a thread; `after` gets its result on the UI thread."""
-        try:
-            result = operation()
-        except (HushdeskError, OperationalError) as error:
-            self.app.call_from_thread(self._failed, error)
-            return
-        finally:
-            models.engine.close_database()
-        self.app.call_from_thread(after, result)
-
-    def _done(self, message: str) -> Callable[[object], None]:
-        """What follows a finished operation: selection cleared, all refreshed, said."""
-
-        def after(_: object) -> None:
-            self.query_one("#progress", ProgressBar).display = False
-            self.list.selection.clear()
-            self.refresh_all()
-            self.notify(message)
-
-        return after
+        self.run_operation(operation)
 
     # contact pane ---------------------------------------------------------------
     @on(ContactPane.DeleteAttribute)
     def _delete_attribute(self, event: ContactPane.DeleteAttribute) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.apply_now(
-                    lambda: models.delete_attribute(event.contact.id, event.key, self.app.agent),
-                    "Attribute deleted.",
-                )
+        contact_id, key, agent = event.contact.id, event.key, host(self).agent
 
-        self.app.push_screen(ConfirmDialog(attribute_question(event.contact, event.key)), answered)
+        def operation() -> OperatingScreen.Done:
+            cleanup = models.delete_attribute(contact_id, key, agent)
+            return self.Done("Attribute deleted.", cleanup)
+
+        self._ask(ConfirmDialog(attribute_question(event.contact, key)), operation)
 
     @on(ContactPane.NewAttribute)
     def _new_attribute(self, event: ContactPane.NewAttribute) -> None:
         def answered(pair: tuple[str, str] | None) -> None:
             if pair:
-                self.apply_now(
-                    lambda: models.set_attribute(event.contact_id, *pair, source="manual"),
-                    "Attribute saved.",
-                )
+                key, value = pair
+                self.run_operation(lambda: self._saved(event.contact_id, key, value))
 
         self.app.push_screen(AttributeDialog(), answered)
 
+    def _saved(self, contact_id: int, key: str, value: str) -> OperatingScreen.Done:
+        models.set_attribute(contact_id, key, value, source="manual")
+        return self.Done("Attribute saved.")
+
     @on(ContactPane.Forget)
     def _forget(self, event: ContactPane.Forget) -> None:
+        contact_id, agent = event.contact.id, host(self).agent
+
+        def operation() -> OperatingScreen.Done:
+            result = models.forget_contact(contact_id, agent)
+            return self.Done(
+                "Profile deleted; its conversations now show “Someone”.", result.cleanup
+            )
+
+        self._ask(ConfirmDialog(forget_question(event.contact)), operation)
+
+    def _ask(self, dialog: ConfirmDialog, operation: Callable[[], OperatingScreen.Done]) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.apply_now(
-                    lambda: models.forget_contact(event.contact.id, self.app.agent),
-                    "Profile deleted; its conversations now show “Someone”.",
-                )
+                self.run_operation(operation)
 
-        self.app.push_screen(ConfirmDialog(forget_question(event.contact)), answered)
-
-    def apply_now(self, operation: Callable[[], object], done: str) -> None:
-        """Small, single-row operations run at once, then the panes refresh."""
-        try:
-            operation()
-        except HushdeskError as error:
-            self.notify(str(error), severity="error", markup=False)
-            return
-        self.refresh_all()  # the list's reload reloads the panes too
-        self.notify(done)
+        self.app.push_screen(dialog, answered)

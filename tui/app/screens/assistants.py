@@ -7,23 +7,26 @@ run it now (after the usual confirmation) and set the sweep interval.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.message import Message
+from textual.widgets import DataTable, Footer, Static
 
 import models
 from models import AssistantRow, HushdeskError
 from models.schedule import describe_interval, parse_interval
 
+from ...text import plural, short_when
+from ...wording import social_notice
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.prompt import PromptDialog
+from ..host import host
 from ..messages import Swept
-from ..text import plain, plural, short_when
+from ..plain import plain
+from ..questions import UNDONE
 from ..widgets.age_picture import BANDS, age_picture
-from ..widgets.keys_footer import KeysFooter
-from ..wording import UNDONE, social_notice
+from .operating import OperatingScreen
 from .preview import PreviewScreen
 
 COLUMNS = (
@@ -40,10 +43,10 @@ COLUMNS = (
 )
 
 
-class AssistantsScreen(Screen[None]):
+class AssistantsScreen(OperatingScreen):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("t,space", "toggle", "On/off"),
+        Binding("t,space", "toggle_assistant", "On/off"),
         Binding("e", "days", "Days"),
         Binding("p", "preview", "Preview"),
         Binding("r", "run", "Run now"),
@@ -59,7 +62,7 @@ class AssistantsScreen(Screen[None]):
         yield Static(id="assistants-title", markup=False)
         yield DataTable(id="assistants-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="assistants-detail", markup=False)
-        yield KeysFooter(compact=True)
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -74,15 +77,38 @@ class AssistantsScreen(Screen[None]):
         self.refresh_table()
 
     def refresh_table(self) -> None:
+        self.read_assistants()
+
+    @work(thread=True, exclusive=True, group="assistants")
+    def read_assistants(self) -> None:
+        """Every channel's assistant with the ages of its conversations (counts: in a thread)."""
+        try:
+            rows = []
+            for row in models.list_assistants():
+                span = max(row.days + 1, models.oldest_age_days(row.channel) + 1)
+                rows.append((row, span, models.ages(row.channel, BANDS, span)))
+            self.post_message(self.Read(rows))
+        except HushdeskError as error:
+            self.post_message(self.Failed(str(error)))
+        finally:
+            models.close_database()
+
+    class Read(Message):
+        def __init__(self, rows: list[tuple[AssistantRow, int, list[int]]]) -> None:
+            super().__init__()
+            self.rows = rows
+
+    @on(Read)
+    def _show_table(self, message: Read) -> None:
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
-        self.rows = {r.channel: r for r in models.list_assistants()}
-        for row in self.rows.values():
-            table.add_row(*self._cells(row), key=row.channel)
+        self.rows = {row.channel: row for row, _, _ in message.rows}
+        for row, span, ages in message.rows:
+            table.add_row(*self._cells(row, span, ages), key=row.channel)
         if self.rows:
             table.move_cursor(row=min(cursor, len(self.rows) - 1))
-        interval = describe_interval(self.app.schedule.interval)
+        interval = describe_interval(host(self).schedule.interval)
         self.query_one("#assistants-title", Static).update(
             Text(
                 f" Channel assistants: sweeps every {interval}, each channel in its own slot. "
@@ -92,11 +118,13 @@ class AssistantsScreen(Screen[None]):
         )
         self._show_detail()
 
-    def _cells(self, row: AssistantRow) -> list[object]:
-        span = max(row.days + 1, models.oldest_age_days(row.channel) + 1)
+    def after_operation(self, failed: bool) -> None:
+        self.refresh_table()
+
+    def _cells(self, row: AssistantRow, span: int, ages: list[int]) -> list[object]:
         cutoff = min(BANDS - 1, round(row.days / span * BANDS))
-        picture = age_picture(models.ages(row.channel, BANDS, span), cutoff)
-        next_run = self.app.schedule.next_run(row.channel) if row.enabled else None
+        picture = age_picture(ages, cutoff)
+        next_run = host(self).schedule.next_run(row.channel) if row.enabled else None
         last = (
             f"{short_when(row.last_run_at)} ({row.last_run_count:,})"
             if row.last_run_at
@@ -142,12 +170,10 @@ class AssistantsScreen(Screen[None]):
                 text.append("\n" + social_notice([row.channel]), style="yellow")
         self.query_one("#assistants-detail", Static).update(text)
 
-    def action_toggle(self) -> None:
+    def action_toggle_assistant(self) -> None:
         row = self.current
         if row is not None:
-            self._apply(
-                lambda: models.set_assistant(row.channel, None if row.enabled else row.days)
-            )
+            self._apply(row.channel, None if row.enabled else row.days)
 
     def action_days(self) -> None:
         row = self.current
@@ -159,28 +185,29 @@ class AssistantsScreen(Screen[None]):
 
         def answered(value: str | None) -> None:
             if value is not None:
-                self._apply(lambda: models.set_assistant(row.channel, value))
+                self._apply(row.channel, value)
 
         self.app.push_screen(PromptDialog(question, str(row.days)), answered)
 
-    def _apply(self, operation: object) -> None:
-        try:
-            operation()  # type: ignore[operator]
-        except HushdeskError as error:
-            self.notify(str(error), severity="error", markup=False)
-        self.refresh_table()
+    def _apply(self, channel: str, days: object | None) -> None:
+        def operation() -> OperatingScreen.Done:
+            row = models.set_assistant(channel, days)
+            state = f"deletes after {row.days} days" if row.enabled else "is off"
+            return self.Done(f"The {row.channel} assistant {state}.")
+
+        self.run_operation(operation)
 
     def action_interval(self) -> None:
         def answered(value: str | None) -> None:
             if value is None:
                 return
             try:
-                self.app.set_sweep_interval(parse_interval(value))
+                host(self).set_sweep_interval(parse_interval(value))
             except HushdeskError as error:
                 self.notify(str(error), severity="error", markup=False)
             self.refresh_table()
 
-        current = describe_interval(self.app.schedule.interval)
+        current = describe_interval(host(self).schedule.interval)
         self.app.push_screen(
             PromptDialog("Sweep every (e.g. 90s, 15m, 1h, 1d):", current), answered
         )
@@ -211,6 +238,6 @@ class AssistantsScreen(Screen[None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.start_sweep([row.channel])
+                host(self).start_sweep([row.channel])
 
         self.app.push_screen(ConfirmDialog(question), answered)

@@ -1,0 +1,96 @@
+"""Turning the database driver's errors into `HushdeskError`s, at the edge of `models/`.
+
+Every public operation is wrapped in `@guarded`: a locked, full, damaged or
+read-only database then reaches the command line and the screens as one line
+that says what happened and what to do, never as a driver exception (the
+user interface does not know the driver exists).
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from peewee import DatabaseError as PeeweeDatabaseError
+from peewee import InterfaceError
+
+from .errors import (
+    BadQuery,
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseUnavailable,
+    DiskFull,
+    HushdeskError,
+    InvalidInput,
+    ReadOnly,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DRIVER_ERRORS = (PeeweeDatabaseError, sqlite3.Error, InterfaceError)
+READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN")
+
+
+class _Where:
+    """What the messages name: the open database and how long a statement waits for a lock."""
+
+    path = "the database"
+    busy_seconds = 0.0
+
+
+where = _Where()
+
+
+def _code(error: BaseException) -> str:
+    """SQLite's error name (SQLITE_BUSY, SQLITE_FULL, ...) behind a Peewee or sqlite3 error."""
+    for candidate in (error, error.__context__, error.__cause__):
+        name = getattr(candidate, "sqlite_errorname", None)
+        if name:
+            return str(name)
+    return ""
+
+
+def translate(error: BaseException) -> HushdeskError:
+    """The one-line `HushdeskError` that says what a driver error means for the agent."""
+    code, text, path = _code(error), str(error), where.path
+    lowered = text.lower()
+    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in lowered:
+        return DatabaseBusy(
+            f"another hushdesk (or another program) holds {path}: waited "
+            f"{where.busy_seconds:g} s for it; nothing was changed, try again"
+        )
+    if code.startswith("SQLITE_FULL") or "full" in lowered:
+        return DiskFull(f"the disk holding {path} is full; nothing was changed")
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in lowered:
+        return DatabaseDamaged(
+            f"{path} is damaged ({text}); check it with sqlite3 {path} "
+            "'PRAGMA integrity_check' and rescue what is left with sqlite3's .recover"
+        )
+    if code.startswith(READ_ONLY) or "readonly" in lowered:
+        return ReadOnly(f"cannot write to {path} or its folder ({text})")
+    if code.startswith("SQLITE_IOERR"):
+        return DatabaseDamaged(f"cannot read or write {path} ({text}); check the disk")
+    if "fts5" in lowered:
+        return BadQuery(f"cannot search for that: {text}")
+    return DatabaseUnavailable(f"the database failed: {text}")
+
+
+def guarded(operation: Callable[P, R]) -> Callable[P, R]:
+    """Run `operation`; a driver error leaves as the matching `HushdeskError`."""
+
+    @functools.wraps(operation)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return operation(*args, **kwargs)
+        except DRIVER_ERRORS as error:
+            raise translate(error) from None
+        except UnicodeEncodeError:
+            raise InvalidInput("the text is not valid Unicode (it has a lone surrogate)") from None
+        except RecursionError:
+            raise InvalidInput("the request is too deeply nested to run") from None
+
+    run.__guarded__ = True  # type: ignore[attr-defined]
+    return run

@@ -1,0 +1,106 @@
+"""Reading messages out of an mbox file or a Maildir folder, as bytes, one at a time.
+
+Neither is read through the standard `mailbox` module: a Maildir may hold a
+FIFO (opening it would block forever), a dangling link or a folder where a
+message should be, and an mbox message's date on its `From ` line is wanted
+when the message has no `Date:`. Each item is labelled the way a person finds
+it again: `message 7` in an mbox, `cur/1700000000.M1P2.host:2,S` in a Maildir.
+"""
+
+from __future__ import annotations
+
+import mmap
+import os
+import re
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from .mail import sane_date
+
+MAX_MESSAGE = 25 * 1024 * 1024
+SEPARATOR_RE = re.compile(rb"(?:\A|\n\r?\n)From ([^\n]*)\n")
+ESCAPED_FROM_RE = re.compile(rb"(?m)^>(>*From )")
+
+
+@dataclass(frozen=True)
+class MailItem:
+    label: str  # "message 7" or "cur/<file name>"
+    data: bytes
+    fallback_date: datetime | None = None  # the mbox From line's date, or the file's time
+    problem: str = ""  # why this cannot be a message (then data is empty)
+
+
+def read_mail(path: Path) -> Iterator[MailItem]:
+    """Every message of a Maildir folder (new/ then cur/) or an mbox file, in order."""
+    if path.is_dir():
+        yield from _maildir(path)
+    else:
+        yield from _mbox(path)
+
+
+def _maildir(folder: Path) -> Iterator[MailItem]:
+    for sub in ("new", "cur"):
+        names = sorted(entry.name for entry in os.scandir(folder / sub))
+        for name in names:
+            if not name.startswith("."):
+                yield _maildir_file(folder / sub / name, f"{sub}/{name}")
+
+
+def _maildir_file(path: Path, label: str) -> MailItem:
+    """One file's bytes, opened without blocking and checked to be a regular file."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return MailItem(label, b"", problem="a link to nothing")
+    except OSError as error:
+        return MailItem(label, b"", problem=f"cannot be read ({error.strerror})")
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return MailItem(label, b"", problem="not a regular file")
+        if info.st_size > MAX_MESSAGE:
+            return MailItem(label, b"", problem=f"larger than {MAX_MESSAGE >> 20} MB")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_MESSAGE + 1)
+    finally:
+        os.close(fd)
+    when = sane_date(datetime.fromtimestamp(info.st_mtime, UTC))
+    return MailItem(label, data, when)
+
+
+def _mbox(path: Path) -> Iterator[MailItem]:
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            yield from _mbox_messages(data)
+
+
+def _mbox_messages(data: mmap.mmap) -> Iterator[MailItem]:
+    """Split at `From ` lines that start the file or follow a blank line; unescape `>From `."""
+    marks = list(SEPARATOR_RE.finditer(data))
+    for number, mark in enumerate(marks, start=1):
+        start = mark.end()
+        end = marks[number].start() if number < len(marks) else len(data)
+        label = f"message {number}"
+        if end - start > MAX_MESSAGE:
+            yield MailItem(label, b"", problem=f"larger than {MAX_MESSAGE >> 20} MB")
+            continue
+        body = ESCAPED_FROM_RE.sub(rb"\1", data[start:end])
+        yield MailItem(label, body, _from_line_date(mark.group(1)))
+
+
+def _from_line_date(line: bytes) -> datetime | None:
+    """The date on an mbox `From sender date` line (asctime format), if sane."""
+    parts = line.decode("ascii", "replace").split(None, 1)
+    if len(parts) < 2:
+        return None
+    try:
+        when = parsedate_to_datetime(parts[1].strip())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return sane_date(when)

@@ -1,0 +1,183 @@
+"""The Textual app: opens the inbox, knows the other screens, and keeps house in the background.
+
+Every second a tick starts, in a thread, what the app does without being asked:
+the assistants whose slot has come sweep, and a deletion's clean-up that
+another program held up is finished. Results come back as messages; a failure
+is a notification, never an exit.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+from functools import partial
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+
+import models
+from models import clock
+from models.schedule import DEFAULT_INTERVAL, SweepSchedule
+
+from ..text import plural, safe
+from ..wording import cleanup_note, social_notice
+from .messages import CleanupFinished, SweepsDone, Swept
+from .screens.assistants import AssistantsScreen
+from .screens.deletion_log import DeletionLogScreen
+from .screens.inbox import InboxScreen
+from .widgets.contact_pane import ContactPane
+
+logger = logging.getLogger("hushdesk")
+TICK_SECONDS = 1.0
+
+
+class HushdeskApp(App[None]):
+    TITLE = "hushdesk"
+    CSS_PATH = "app.tcss"
+
+    def __init__(
+        self, agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL, theme: str | None = None
+    ) -> None:
+        super().__init__()
+        self.agent = agent
+        if theme:
+            self.theme = theme
+        self.schedule = SweepSchedule(sweep_interval, clock.now())
+        self.sweeping = False
+
+    def on_mount(self) -> None:
+        self.schedule.set_interval(self.schedule.interval, clock.now())
+        self.set_interval(TICK_SECONDS, self.sweep_tick)
+        self.push_screen(InboxScreen())
+
+    # the background tick -------------------------------------------------------
+    def set_sweep_interval(self, interval: timedelta) -> None:
+        self.schedule.set_interval(interval, clock.now())
+
+    def sweep_tick(self) -> None:
+        """Sweep the channels whose slots have come, and finish owed clean-ups (in a thread)."""
+        if not self.sweeping:
+            self.sweeping = True
+            self.housekeeping(None)
+
+    def start_sweep(self, channels: list[str]) -> None:
+        """Run these channels' assistants now (the assistants screen's "run now")."""
+        if self.sweeping:
+            self.notify("An assistant sweep is already running.", severity="warning")
+            return
+        self.sweeping = True
+        self.housekeeping(channels)
+
+    @work(thread=True, group="sweep")
+    def housekeeping(self, channels: list[str] | None) -> None:
+        """Sweep `channels` (None: those whose slot has come), then finish owed clean-ups."""
+        results: list[models.SweepResult] = []
+        try:
+            if channels is None:
+                channels = self.schedule.due(models.enabled_channels(), clock.now())
+            for channel in channels:
+                results.append(self._sweep_one(channel))
+            finished = models.finish_cleanup()
+        except models.HushdeskError as error:
+            logger.warning("housekeeping skipped: %s", safe(error))
+            finished = None
+        finally:
+            models.close_database()
+        self.post_message(SweepsDone(results))
+        if finished is not None:
+            self.post_message(CleanupFinished(finished))
+
+    def _sweep_one(self, channel: str) -> models.SweepResult:
+        try:
+            return models.sweep_channel(channel)
+        except models.HushdeskError as error:
+            logger.warning("assistant:%s sweep failed: %s", safe(channel), safe(error))
+            return models.SweepResult(channel, 0, 0, False, str(error))
+
+    @on(SweepsDone)
+    def _swept(self, message: SweepsDone) -> None:
+        self.sweeping = False
+        results = message.results
+        for result in results:
+            self._report_sweep(result)
+        social = [r.channel for r in results if r.social and r.deleted]
+        if social:
+            self.notify(social_notice(social), severity="warning", timeout=15, markup=False)
+        if any(r.deleted for r in results):
+            for screen in self.screen_stack:
+                screen.post_message(Swept(results))
+
+    def _report_sweep(self, result: models.SweepResult) -> None:
+        if result.deleted:
+            self.notify(
+                f"The {safe(result.channel)} assistant deleted "
+                f"{plural(result.deleted, 'conversation')} ({models.rule(result.days)}).",
+                markup=False,
+            )
+        if result.stopped:
+            self.notify(
+                f"The {safe(result.channel)} assistant's sweep failed: {safe(result.stopped)}; "
+                "it retries at its next slot.",
+                severity="error",
+                markup=False,
+            )
+        if not result.cleanup.done:
+            self.notify(cleanup_note(result.cleanup), severity="warning", markup=False)
+
+    @on(CleanupFinished)
+    def _cleanup_finished(self, message: CleanupFinished) -> None:
+        if message.cleanup.done:
+            self.notify("An earlier deletion is now gone from every byte of the database.")
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Not offered: a screenshot would copy customer data into a file outside hushdesk."""
+        self.notify("hushdesk takes no screenshots: they would copy customer data to a file.")
+
+    # screens ------------------------------------------------------------------
+    def action_assistants(self) -> None:
+        if not isinstance(self.screen, AssistantsScreen):
+            self.push_screen(AssistantsScreen())
+
+    def action_log(self) -> None:
+        if not isinstance(self.screen, DeletionLogScreen):
+            self.push_screen(DeletionLogScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        for command in super().get_system_commands(screen):
+            if command.title in SAFE_SYSTEM_COMMANDS:
+                yield command
+        if isinstance(screen, InboxScreen):
+            for target in (screen, screen.conversations, screen.query_one(ContactPane)):
+                yield from self._palette(target)
+        yield SystemCommand(
+            "Channel assistants", "Retention per channel (A)", self.action_assistants
+        )
+        yield SystemCommand(
+            "Deletion log", "What was deleted, by whom and why (L)", self.action_log
+        )
+
+    def _palette(self, target: Widget) -> Iterable[SystemCommand]:
+        """Every binding of `target` that has a tooltip, as a palette command."""
+        for binding in target.BINDINGS:
+            if isinstance(binding, Binding) and binding.tooltip:
+                key = self.get_key_display(Binding(binding.key.split(",")[0], binding.action))
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.tooltip} ({key})",
+                    partial(target.run_action, binding.action),
+                )
+
+
+# Textual's own palette commands that write nothing to disk (its "Screenshot" does).
+SAFE_SYSTEM_COMMANDS = frozenset({"Theme", "Quit", "Keys", "Maximize", "Minimize"})
+
+
+def make_app(
+    agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL, theme: str | None = None
+) -> HushdeskApp:
+    """Build the app for the command line and for tests alike."""
+    return HushdeskApp(agent=agent, sweep_interval=sweep_interval, theme=theme)

@@ -1,0 +1,24 @@
+"""What screens may ask of the app, typed without importing it (the app imports the screens)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Protocol, cast
+
+from textual.dom import DOMNode
+
+from models.schedule import SweepSchedule
+
+
+class Host(Protocol):
+    agent: str
+    schedule: SweepSchedule
+
+    def start_sweep(self, channels: list[str]) -> None: ...
+
+    def set_sweep_interval(self, interval: timedelta) -> None: ...
+
+
+def host(node: DOMNode) -> Host:
+    """The running hushdesk app, as the screens know it."""
+    return cast(Host, node.app)

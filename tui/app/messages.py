@@ -1,0 +1,31 @@
+"""Messages shared between the app and several screens: what a background job found or did."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+from models import Cleanup, SweepResult
+
+
+class Swept(Message):
+    """Assistants deleted conversations: lists, counts and tables should refresh."""
+
+    def __init__(self, results: list[SweepResult]) -> None:
+        super().__init__()
+        self.results = results
+
+
+class SweepsDone(Message):
+    """The background tick's sweeps are over (possibly none ran)."""
+
+    def __init__(self, results: list[SweepResult]) -> None:
+        super().__init__()
+        self.results = results
+
+
+class CleanupFinished(Message):
+    """The tick tried to finish a clean-up an earlier deletion owed; `cleanup` says how far."""
+
+    def __init__(self, cleanup: Cleanup) -> None:
+        super().__init__()
+        self.cleanup = cleanup

@@ -1,0 +1,112 @@
+"""`hushdesk`: parse arguments, open the database, run a sub-command or the app.
+
+Exit codes: 0 done; 1 refused or failed, with one line on stderr and nothing
+changed; 3 done, but a deletion's text is not yet gone from every byte (the
+line says what is pending; hushdesk finishes it later by itself). Never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import models
+
+from ..places import default_db
+from ..text import safe
+from .parser import build_parser
+
+CREATES_DATABASE = (None, "demo", "import")
+NO_DATABASE = ("verify-gone", "demo-session", "ssh-demo", "serve")
+USES_THEME = (None, "demo-session", "ssh-demo", "serve")
+
+
+def check_arguments(argv: Sequence[str]) -> None:
+    """Every argument must be text: invalid UTF-8 and NUL bytes are refused, by any command."""
+    for number, arg in enumerate(argv, start=1):
+        if "\x00" in arg:
+            raise models.InvalidInput(f"argument {number} contains a NUL byte")
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            raise models.InvalidInput(f"argument {number} is not valid UTF-8 ({safe(arg, 40)})")
+
+
+def resolve_db(args: argparse.Namespace) -> Path:
+    given = getattr(args, "db", None)
+    if given is None:
+        given = os.environ.get("HUSHDESK_DB")
+        if given is not None and not given.strip():
+            raise models.InvalidInput("HUSHDESK_DB is set but empty; give a database file")
+    return Path(given) if given else default_db()
+
+
+def resolve_theme(args: argparse.Namespace) -> str | None:
+    theme = getattr(args, "theme", None) or os.environ.get("HUSHDESK_THEME") or None
+    if theme is None or args.command not in USES_THEME:
+        return None
+    from textual.theme import BUILTIN_THEMES
+
+    if theme not in BUILTIN_THEMES:
+        raise models.InvalidInput(
+            f"unknown theme {safe(theme, 40)!r}; choose from {', '.join(sorted(BUILTIN_THEMES))}"
+        )
+    return theme
+
+
+def resolve_agent(args: argparse.Namespace) -> str:
+    agent = getattr(args, "agent", None) or os.environ.get("HUSHDESK_AGENT")
+    if not agent:
+        try:
+            agent = getpass.getuser()
+        except (KeyError, OSError):
+            agent = "agent"
+    return agent
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    check_arguments(argv)
+    args = build_parser().parse_args(argv)
+    args.agent = resolve_agent(args)
+    args.db = resolve_db(args)
+    args.theme = resolve_theme(args)
+    if args.command in NO_DATABASE:
+        return int(args.func(args) or 0)
+    models.open_database(args.db, create=args.command in CREATES_DATABASE)
+    try:
+        if args.command is None:
+            from ..app import make_app
+
+            make_app(agent=args.agent, sweep_interval=args.sweep_interval, theme=args.theme).run()
+            return 0
+        return int(args.func(args) or 0)
+    finally:
+        models.close_database()
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        code = run(argv)
+    except models.HushdeskError as error:
+        print(f"hushdesk: {safe(error, 500)}", file=sys.stderr)
+        code = 1
+    except KeyboardInterrupt:
+        code = 130
+    except BrokenPipeError:
+        sys.stderr.close()
+        code = 0
+    except Exception as error:  # a bug: still one line, and the way to see more
+        if os.environ.get("HUSHDESK_DEBUG"):
+            raise
+        name = type(error).__name__
+        print(
+            f"hushdesk: unexpected {name}: {safe(error, 300)} "
+            "(a bug; HUSHDESK_DEBUG=1 shows where)",
+            file=sys.stderr,
+        )
+        code = 1
+    sys.exit(code)
