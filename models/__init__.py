@@ -46,7 +46,7 @@ from .conversations import (
 )
 from .demo import DemoResult
 from .demo import generate as generate_demo
-from .engine import Cleanup, close_database, finish_cleanup, open_database
+from .engine import BUSY_TIMEOUT_S, Cleanup, close_database, finish_cleanup, open_database
 from .errors import (
     BadQuery,
     DatabaseBusy,
@@ -69,6 +69,7 @@ from .search import ConversationRow, ConversationSearch
 
 __all__ = [
     "ARCHIVED",
+    "BUSY_TIMEOUT_S",
     "OPEN",
     "SOMEONE",
     "AssistantRow",

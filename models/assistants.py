@@ -20,7 +20,7 @@ from . import clock, engine, log
 from .channels import get_channel, list_channels
 from .conversations import remove
 from .errors import HushdeskError, InvalidInput, Refused
-from .guard import DRIVER_ERRORS, guarded, translate
+from .guard import DRIVER_ERRORS, cause, guarded
 from .schema import Assistant, Channel, Conversation, DeletionLog
 from .search import ConversationSearch
 
@@ -59,7 +59,8 @@ class SweepResult:
 
 def check_days(value: object) -> int:
     text = str(value).strip()
-    if not (text.isascii() and text.isdigit()) or not MIN_DAYS <= int(text) <= MAX_DAYS:
+    whole = text.isascii() and text.isdigit() and len(text) < 7
+    if not whole or not MIN_DAYS <= int(text) <= MAX_DAYS:
         raise InvalidInput(
             f"days must be a whole number from {MIN_DAYS} to {MAX_DAYS:,}, not {text[:20]!r}"
         )
@@ -214,7 +215,7 @@ def sweep_channel(
     except DRIVER_ERRORS as error:
         if not sweep.deleted:
             raise  # nothing changed: a plain refusal
-        stopped = str(translate(error))
+        stopped = cause(error)
     else:
         stopped = ""
     cleanup = engine.scrub() if sweep.deleted else engine.Cleanup()
@@ -248,7 +249,7 @@ def sweep(
         if name not in enabled:
             raise Refused(f"the {name} assistant is off; turn it on with a number of days first")
         names = [name]
-    results = []
+    results: list[SweepResult] = []
     for name in names:
         if dry_run:
             row = assistant_row(name, now)
@@ -256,8 +257,13 @@ def sweep(
             continue
         try:
             results.append(sweep_channel(name, now))
-        except HushdeskError as error:  # this channel changed nothing; the others still run
+        except HushdeskError as error:
+            if not any(r.deleted for r in results):
+                raise  # nothing was deleted: one refusal, not one per channel
             results.append(SweepResult(name, 0, 0, False, str(error)))
+            break  # the database failed: the channels after it would fail alike
+        if results[-1].stopped:
+            break
     return results
 
 

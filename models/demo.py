@@ -17,7 +17,7 @@ from . import clock, engine
 from .assistants import set_assistant
 from .channels import ensure_channel
 from .errors import InvalidInput, Refused
-from .guard import DRIVER_ERRORS, guarded, translate
+from .guard import DRIVER_ERRORS, cause, guarded
 from .schema import TIME_FORMAT
 
 MAX_CONVERSATIONS = 10_000_000
@@ -215,7 +215,7 @@ def generate(
         engine.after_bulk_load()
     except DRIVER_ERRORS as error:  # the rows are committed: say so, and what is left
         note = (
-            f"the search index was not merged ({translate(error)}); "
+            f"the search index was not merged ({cause(error)}); "
             "searches stay correct, only slower, until the next demo or import"
         )
     return DemoResult(counts["contact"], counts["conversation"], counts["message"], note)

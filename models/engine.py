@@ -56,7 +56,7 @@ from .errors import (
     InvalidInput,
     Refused,
 )
-from .guard import DRIVER_ERRORS, guarded, translate, where
+from .guard import DRIVER_ERRORS, cause, guarded, translate, where
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 CHUNK = 500
@@ -106,6 +106,7 @@ class SearchIndex(FTS5Model):  # type: ignore[misc]  # playhouse.sqlite_ext is u
         options = {"tokenize": TOKENIZE}
 
 
+@guarded
 def open_database(
     path: str | Path, busy_timeout: float = BUSY_TIMEOUT_S, create: bool = False
 ) -> SqliteDatabase:
@@ -117,6 +118,7 @@ def open_database(
     still owed by an earlier deletion is finished if it can be without waiting.
     """
     path = _checked_path(path, create)
+    where.path, where.busy_seconds = str(path), busy_timeout
     if path.exists():
         _check_ours(path)
     pragmas = [(k, v) for k, v in PRAGMAS if k != "busy_timeout"]
@@ -125,7 +127,6 @@ def open_database(
         str(path), pragmas=pragmas, timeout=busy_timeout, lock_type="IMMEDIATE"
     )
     db.initialize(database)
-    where.path, where.busy_seconds = str(path), busy_timeout
     try:
         database.connect(reuse_if_open=True)
         migrate(database)
@@ -188,6 +189,7 @@ def _check_ours(path: Path) -> None:
         )
 
 
+@guarded
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
         db.close()
@@ -200,14 +202,17 @@ def _utc_now() -> datetime:
 def migrate(database: SqliteDatabase) -> list[str]:
     """Apply pending migrations; refuse a database that has migrations this hushdesk lacks."""
     runner = Runner(database, directory=str(MIGRATIONS_DIR), table_name="schema_migration")
-    runner.History._meta.defaults[runner.History.applied] = _utc_now  # UTC, like every time
     unknown = [m.name for m in runner.status() if m.path is None]
     if unknown:
         raise DatabaseTooNew(
             f"this database was written by a newer hushdesk (migration {unknown[-1]}); "
             "upgrade hushdesk to open it"
         )
-    return [str(name) for name in runner.up()]
+    applied = [str(name) for name in runner.up()]
+    if applied:  # the runner records local time; every time hushdesk keeps is UTC
+        history = runner.History
+        history.update(applied=_utc_now()).where(history.name.in_(applied)).execute()
+    return applied
 
 
 def schema_migrations() -> list[str]:
@@ -344,12 +349,14 @@ def scrub(wait: float = SCRUB_WAIT_S) -> Cleanup:
     """
     previous = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
     db.execute_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+    waited, where.busy_seconds = where.busy_seconds, wait
     try:
         return _scrub()
     except DRIVER_ERRORS as error:
         left = [s for s in _pending_or_all() if s != WAL_OWED]
-        return Cleanup(len(left), True, f"{translate(error)}")
+        return Cleanup(len(left), True, cause(error))
     finally:
+        where.busy_seconds = waited
         db.execute_sql(f"PRAGMA busy_timeout = {previous}")
 
 

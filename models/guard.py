@@ -9,8 +9,10 @@ user interface does not know the driver exists).
 from __future__ import annotations
 
 import functools
+import shutil
 import sqlite3
 from collections.abc import Callable
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from peewee import DatabaseError as PeeweeDatabaseError
@@ -53,29 +55,65 @@ def _code(error: BaseException) -> str:
     return ""
 
 
+def _no_space(path: str) -> bool:
+    """True when the folder of `path` has (almost) no free space: an I/O error's likely cause."""
+    try:
+        folder = Path(path).resolve().parent
+        return folder.is_dir() and shutil.disk_usage(folder).free < 65536
+    except OSError:
+        return False
+
+
+def _root(error: BaseException) -> BaseException:
+    """The failure itself, not a rollback that failed after it.
+
+    After SQLITE_FULL (and some I/O errors) SQLite has already rolled the
+    transaction back, so Peewee's own rollback then fails with "no transaction
+    is active"; the exception that caused it is the one to report.
+    """
+    seen = 0
+    while "no transaction is active" in str(error) and error.__context__ and seen < 5:
+        error, seen = error.__context__, seen + 1
+    return error
+
+
 def translate(error: BaseException) -> HushdeskError:
     """The one-line `HushdeskError` that says what a driver error means for the agent."""
+    kind, what = diagnose(error)
+    if kind in (DatabaseBusy, DiskFull):
+        what += "; nothing was changed"
+    if kind is DatabaseBusy:
+        what += ", try again"
+    return kind(what)
+
+
+def cause(error: BaseException) -> str:
+    """What went wrong, without a claim about what changed (for work that was partly done)."""
+    return diagnose(error)[1]
+
+
+def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
+    """The kind of failure behind a driver error, and what happened, in a few words."""
+    error = _root(error)
     code, text, path = _code(error), str(error), where.path
     lowered = text.lower()
     if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in lowered:
-        return DatabaseBusy(
-            f"another hushdesk (or another program) holds {path}: waited "
-            f"{where.busy_seconds:g} s for it; nothing was changed, try again"
-        )
-    if code.startswith("SQLITE_FULL") or "full" in lowered:
-        return DiskFull(f"the disk holding {path} is full; nothing was changed")
+        waited = f"{where.busy_seconds:g} s"
+        return DatabaseBusy, f"another hushdesk (or another program) held {path} for over {waited}"
+    if code.startswith("SQLITE_FULL") or "full" in lowered or _no_space(path):
+        return DiskFull, f"the disk holding {path} is full"
     if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in lowered:
-        return DatabaseDamaged(
+        return DatabaseDamaged, (
             f"{path} is damaged ({text}); check it with sqlite3 {path} "
             "'PRAGMA integrity_check' and rescue what is left with sqlite3's .recover"
         )
     if code.startswith(READ_ONLY) or "readonly" in lowered:
-        return ReadOnly(f"cannot write to {path} or its folder ({text})")
+        return ReadOnly, f"cannot write to {path} or its folder ({text})"
     if code.startswith("SQLITE_IOERR"):
-        return DatabaseDamaged(f"cannot read or write {path} ({text}); check the disk")
+        return DatabaseDamaged, f"cannot read or write {path} ({text}); check the disk"
     if "fts5" in lowered:
-        return BadQuery(f"cannot search for that: {text}")
-    return DatabaseUnavailable(f"the database failed: {text}")
+        return BadQuery, f"cannot search for that: {text}"
+    return DatabaseUnavailable, f"the database failed: {text}"
 
 
 def guarded(operation: Callable[P, R]) -> Callable[P, R]:

@@ -20,7 +20,7 @@ from dateutil import parser as date_parser
 from . import engine, mail
 from .contacts import create_contact, resolve_contact, set_attribute
 from .errors import HushdeskError, InvalidInput
-from .guard import DRIVER_ERRORS, guarded, translate
+from .guard import DRIVER_ERRORS, cause, guarded
 from .intake import NewMessage, add_message, create_conversation
 from .mailbox_files import MailItem, read_mail
 from .schema import Contact
@@ -49,7 +49,7 @@ def import_path(path: str | Path) -> ImportResult:
             engine.after_bulk_load()
         except DRIVER_ERRORS as error:  # the import is committed: say so, and what is left
             result.note = (
-                f"the search index was not merged ({translate(error)}); "
+                f"the search index was not merged ({cause(error)}); "
                 "searches stay correct, only slower, until the next import or demo"
             )
     return result

@@ -149,7 +149,9 @@ def _date(key: str, value: str, now: datetime) -> datetime:
     try:
         when = date_parser.parse(value, default=default)
         when = when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
-    except (ValueError, OverflowError, TypeError):
+    except OverflowError:
+        raise BadQuery(f"{key}:{value} is out of range; try {_EXAMPLES[key]}") from None
+    except (ValueError, TypeError):
         raise BadQuery(f"{key}:{value} is not a date; try {_EXAMPLES[key]}") from None
     return min(LATEST, max(EARLIEST, when))
 

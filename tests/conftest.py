@@ -9,6 +9,8 @@ import pytest
 import models
 from models.clock import FixedClock, set_clock
 
+from . import helpers
+
 NOW = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 
 
@@ -31,3 +33,16 @@ def db(db_path: Path, clock: FixedClock) -> Iterator[Path]:
     models.open_database(db_path, create=True)
     yield db_path
     models.close_database()
+
+
+@pytest.fixture
+def bystanders(db):
+    """Other customers' data that must stay, so pages are reused rather than simply freed."""
+    for i in range(40):
+        helpers.conversation(
+            name=f"Keep Person{i}",
+            email=f"keep{i}@example.com",
+            subject=f"keep {i}",
+            body="unrelated words " * 20,
+            status="archived",
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime
 
 import models
@@ -33,3 +34,24 @@ def conversation(
         held=held,
         kind=kind,
     )
+
+
+def gated_search() -> type[models.ConversationSearch]:
+    """A real search class whose count and id list wait until the test opens its gate.
+
+    At scale a count or a list of every match takes that long; the gate lets a test
+    look at the screen while that work is still under way.
+    """
+    gate = threading.Event()
+
+    class Gated(models.ConversationSearch):
+        def count(self) -> int:
+            assert gate.wait(10)
+            return super().count()
+
+        def ids(self) -> list[int]:
+            assert gate.wait(10)
+            return super().ids()
+
+    Gated.gate = gate  # type: ignore[attr-defined]
+    return Gated

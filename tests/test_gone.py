@@ -3,31 +3,15 @@
 import uuid
 from datetime import timedelta
 
-import pytest
-
 import models
 from models import engine
 from models.forensics import scan
 
 from .conftest import NOW
-from .helpers import conversation
 
 
 def marker(kind: str) -> str:
     return f"Zq{kind}{uuid.uuid4().hex[:12]}"
-
-
-@pytest.fixture
-def bystanders(db):
-    """Other customers' data that must stay, so pages are reused rather than simply freed."""
-    for i in range(40):
-        conversation(
-            name=f"Keep Person{i}",
-            email=f"keep{i}@example.com",
-            subject=f"keep {i}",
-            body="unrelated words " * 20,
-            status="archived",
-        )
 
 
 def secret_conversation(status="archived", channel="Email", kind="email", days_old=0):

@@ -1,13 +1,66 @@
+"""What each layer may import: models/ below everything, three faces in tui/ that stay apart."""
+
+import inspect
 import subprocess
 import sys
 
+import pytest
+
+import models
+
+
+def loaded_after(statement: str) -> list[str]:
+    code = f"import sys\n{statement}\nprint('\\n'.join(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def roots(modules: list[str], *names: str) -> list[str]:
+    return [m for m in modules if m.split(".")[0] in names]
+
 
 def test_models_never_import_textual_or_tui():
-    code = (
-        "import sys, models, models.demo, models.importer\n"
-        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'tui', 'rich'))\n"
-        "print(bad)\n"
-        "sys.exit(1 if bad else 0)\n"
+    modules = loaded_after("import models, models.demo, models.importer")
+    assert roots(modules, "textual", "tui", "rich") == []
+
+
+def test_the_command_line_never_imports_textual():
+    modules = loaded_after("import tui.cli")
+    assert roots(modules, "textual", "rich") == []
+    assert not [m for m in modules if m.startswith(("tui.app", "tui.hosting"))]
+
+
+def test_the_app_never_imports_the_command_line_or_the_hosting():
+    modules = loaded_after("import tui.app")
+    assert not [m for m in modules if m.startswith(("tui.cli", "tui.hosting"))]
+
+
+def test_the_interface_never_imports_the_driver():
+    modules = loaded_after("import tui.app, tui.cli, tui.hosting.demo_session")
+    imported = subprocess.run(
+        ["grep", "-rlE", r"^\s*(from|import) (peewee|playhouse|sqlite3)", "tui"],
+        capture_output=True,
+        text=True,
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
+    assert imported.stdout == "", "tui/ imports the database driver"
+    assert "tui.app" in modules
+
+
+def public_operations():
+    for name in models.__all__:
+        value = getattr(models, name)
+        if inspect.isfunction(value):
+            yield name, value
+        elif inspect.isclass(value) and name == "ConversationSearch":
+            for method in ("__init__", "count", "page", "page_from_end", "ids"):
+                yield f"{name}.{method}", getattr(value, method)
+
+
+PLAIN = {"check_days", "check_texts", "owed", "rule"}  # no database behind them
+
+
+@pytest.mark.parametrize("name, operation", list(public_operations()))
+def test_every_public_operation_turns_driver_errors_into_hushdesk_errors(name, operation):
+    if name not in PLAIN:
+        assert getattr(operation, "__guarded__", False), f"{name} is not @guarded"

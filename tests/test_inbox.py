@@ -1,6 +1,5 @@
 """Pilot tests: the real app on a real database file, driven by keys and clicks."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -15,7 +14,7 @@ from tui.app.widgets.contact_pane import AttributeItem
 from tui.app.widgets.conversation_list import ConversationList
 
 from .conftest import NOW
-from .helpers import conversation
+from .helpers import conversation, gated_search
 
 SIZE = (120, 40)
 
@@ -447,16 +446,6 @@ async def test_command_palette_offers_contact_actions(db):
         assert models.list_attributes(contact_id) == []
 
 
-class GatedCount(models.ConversationSearch):
-    """A real search whose count waits for the test: a count at scale takes that long."""
-
-    gate = threading.Event()
-
-    def count(self) -> int:
-        assert self.gate.wait(10)
-        return super().count()
-
-
 async def test_first_page_shows_before_the_count_and_end_waits_for_it(db):
     demo.generate(400, seed=2)
     app = make_app("sam")
@@ -465,14 +454,15 @@ async def test_first_page_shows_before_the_count_and_end_waits_for_it(db):
         view, info = listing(app), app.screen.query_one("#info")
         exact = view.total
         assert exact > 100 and view.counted
-        view.show(GatedCount("", status="open"))
+        gated = gated_search()
+        view.show(gated("", status="open"))
         await pilot.pause()
         assert (view.total, view.counted) == (100, False)
         assert view.current is not None
         assert "100 conversations or more, counting" in str(info.render())
         await pilot.press("end")
         assert view.cursor == 99
-        GatedCount.gate.set()
+        gated.gate.set()
         await settle(pilot)
         assert (view.total, view.counted) == (exact, True)
         assert view.cursor == exact - 1 and view.current is not None

@@ -173,3 +173,34 @@ def test_a_refreshed_search_finds_contacts_added_since_it_ran(db):
     search.refresh()
     assert search.count() == 2
     assert {row.contact for row in search.page()} == {"Augusta Ada King", "Augusta Byron"}
+
+
+def test_negated_filters_keep_what_they_do_not_match(desk):
+    everyone = {desk["ada"], desk["grace"], desk["alan"]}
+    assert ids("-is:held") == everyone - {desk["alan"]}
+    assert ids("-is:open") == {desk["grace"]}
+    assert ids("-is:archived") == {desk["ada"], desk["alan"]}
+    assert ids("-channel:sms") == everyone - {desk["grace"]}
+    assert ids("-name:ada") == everyone - {desk["ada"]}
+    assert ids("-email:navy") == everyone - {desk["grace"]}
+    assert ids("-phone:555") == {desk["grace"]}
+    assert ids("-older:30d") == ids("newer:30d") == {desk["grace"]}
+    assert ids("-before:2026-05-01") == ids("after:2026-05-01")
+    assert ids("refund -is:held") == {desk["ada"]}
+    forgotten = models.get_conversation(desk["ada"]).contact_id
+    models.forget_contact(forgotten, "sam")
+    assert desk["ada"] in ids("-name:grace"), "Someone matches no name"
+
+
+@pytest.mark.parametrize("text", ["is:held OR refund", "refund OR is:held", "a OR -is:held"])
+def test_or_beside_a_filter_is_refused(desk, text):
+    with pytest.raises(models.BadQuery, match="OR joins words"):
+        models.ConversationSearch(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["before:0001-01-01T00:00:00+05:00", "after:9999-12-31T23:00:00-05:00"]
+)
+def test_dates_that_overflow_are_refused_in_one_line(desk, text):
+    with pytest.raises(models.BadQuery, match="out of range"):
+        models.ConversationSearch(text)

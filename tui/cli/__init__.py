@@ -19,7 +19,7 @@ import models
 
 from ..places import default_db
 from ..text import safe
-from .parser import build_parser
+from .parser import build_parser, seconds
 
 CREATES_DATABASE = (None, "demo", "import")
 NO_DATABASE = ("verify-gone", "demo-session", "ssh-demo", "serve")
@@ -42,6 +42,19 @@ def resolve_db(args: argparse.Namespace) -> Path:
         if given is not None and not given.strip():
             raise models.InvalidInput("HUSHDESK_DB is set but empty; give a database file")
     return Path(given) if given else default_db()
+
+
+def resolve_wait(args: argparse.Namespace) -> float:
+    given = getattr(args, "wait", None)
+    if given is not None:
+        return float(given)
+    text = os.environ.get("HUSHDESK_WAIT")
+    if text is None:
+        return models.BUSY_TIMEOUT_S
+    try:
+        return seconds(text)
+    except argparse.ArgumentTypeError as error:
+        raise models.InvalidInput(f"HUSHDESK_WAIT: {error}") from None
 
 
 def resolve_theme(args: argparse.Namespace) -> str | None:
@@ -76,7 +89,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     args.theme = resolve_theme(args)
     if args.command in NO_DATABASE:
         return int(args.func(args) or 0)
-    models.open_database(args.db, create=args.command in CREATES_DATABASE)
+    wait = resolve_wait(args)
+    models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
     try:
         if args.command is None:
             from ..app import make_app

@@ -179,7 +179,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         name, count = safe(r.channel), plural(r.deleted, "conversation")
         print(f"{name}: {verb} {count} ({models.rule(r.days)}).")
         if r.stopped:
-            print(f"{name}: stopped early, the rest waits for the next run: {safe(r.stopped)}")
+            stopped = f"{name}: stopped early, the rest waits for the next run: {safe(r.stopped)}"
+            print(f"hushdesk: {stopped}", file=sys.stderr)
             failed = True
     social = [r.channel for r in results if r.social and r.deleted]
     if social and not args.dry_run:

@@ -32,6 +32,17 @@ def value(text: str) -> str:
     return text
 
 
+def seconds(text: str) -> float:
+    """A wait in seconds, 0 to an hour."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 3600:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of seconds (0 to 3600)")
+    return number
+
+
 def _count(text: str) -> int:
     if not (text.isascii() and text.isdigit()) or len(text) > 12:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a whole number")
@@ -74,6 +85,13 @@ def _common() -> Parser:
         type=value,
         default=argparse.SUPPRESS,
         help="your name in the deletion log (default: $HUSHDESK_AGENT or login)",
+    )
+    common.add_argument(
+        "--wait",
+        type=seconds,
+        default=argparse.SUPPRESS,
+        metavar="SECONDS",
+        help="how long to wait for another hushdesk's write lock (default: $HUSHDESK_WAIT or 15)",
     )
     common.add_argument(
         "--theme",

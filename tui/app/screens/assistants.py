@@ -17,7 +17,7 @@ import models
 from models import AssistantRow, HushdeskError
 from models.schedule import describe_interval, parse_interval
 
-from ...text import plural, short_when
+from ...text import plural, safe, short_when
 from ...wording import social_notice
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.prompt import PromptDialog
@@ -204,7 +204,7 @@ class AssistantsScreen(OperatingScreen):
             try:
                 host(self).set_sweep_interval(parse_interval(value))
             except HushdeskError as error:
-                self.notify(str(error), severity="error", markup=False)
+                self.notify(safe(error), severity="error", markup=False)
             self.refresh_table()
 
         current = describe_interval(host(self).schedule.interval)

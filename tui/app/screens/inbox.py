@@ -132,7 +132,7 @@ class InboxScreen(OperatingScreen):
         try:
             search = ConversationSearch(text, status=self.status)
         except HushdeskError as error:
-            self.notify(str(error), severity="error", markup=False)
+            self.notify(safe(error), severity="error", markup=False)
             return False
         self.query_text = text
         self.conversations.show(search, keep_cursor)

@@ -1,0 +1,175 @@
+"""Mail that breaks the rules, or is written to exploit a reader: taken, skipped or refused.
+
+Each case is taken (the parts that can be), skipped with its file or number
+named, or refused in one line; never a hang, a traceback or a wrong contact.
+"""
+
+import json
+import os
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+import models
+from models import importer
+from models.schema import Contact, Conversation
+
+from .conftest import NOW
+from .test_cli import HUSHDESK
+
+
+def mbox(path, *messages: bytes):
+    path.write_bytes(
+        b"".join(b"From sender Mon May  4 10:00:00 2026\n" + m + b"\n" for m in messages)
+    )
+    return path
+
+
+def mail(sender: str, subject: str = "hello", body: str = "body text", extra: str = "") -> bytes:
+    head = f"From: {sender}\nSubject: {subject}\nDate: Mon, 04 May 2026 10:00:00 +0000\n{extra}"
+    return f"{head}\n{body}\n".encode()
+
+
+def maildir(tmp_path):
+    folder = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (folder / sub).mkdir(parents=True)
+    return folder
+
+
+def test_an_encoded_display_name_never_supplies_the_address(db, tmp_path):
+    victim = models.create_contact("Victim", "victim@example.com")
+    spoof = "=?utf-8?q?x_=3Cvictim=40example.com=3E?= <attacker@evil.test>"
+    importer.import_path(mbox(tmp_path / "in.mbox", mail(spoof)))
+    assert models.get_contact(victim).conversations == 0
+    [attacker] = Contact.select().where(Contact.email == "attacker@evil.test")
+    assert attacker.name == "x <victim@example.com>", "shown as written, but only as a name"
+
+
+@pytest.mark.parametrize(
+    "sender, name",
+    [
+        ("Smith, John <j@example.com>", "Smith, John"),
+        ("John [Sales] <j@example.com>", "John [Sales]"),
+        ("Mal [ops] Lory <j@example.com>", "Mal [ops] Lory"),
+        ('"Doe, Jane" <j@example.com>', "Doe, Jane"),
+        ("j@example.com (John)", ""),
+    ],
+)
+def test_messy_but_real_senders_are_taken(db, tmp_path, sender, name):
+    messages = [mail(sender, f"subject {i}") for i in range(20)]
+    result = importer.import_path(mbox(tmp_path / "in.mbox", *messages))
+    assert result.conversations == 20 and not result.skipped
+    [contact] = Contact.select()
+    assert contact.email == "j@example.com"
+    assert contact.name == name or (not name and contact.name in ("", "John"))
+
+
+def test_a_fifo_and_a_dangling_link_in_a_maildir_are_skipped_not_waited_for(tmp_path, clock):
+    folder = maildir(tmp_path)
+    (folder / "cur" / "1.good:2,S").write_bytes(mail("ada@example.com"))
+    os.mkfifo(folder / "new" / "2.fifo")
+    os.symlink(folder / "nowhere", folder / "new" / "3.link")
+    (folder / "cur" / "4.folder").mkdir()
+    db_path = tmp_path / "h.db"
+    done = subprocess.run(
+        [HUSHDESK, "--db", str(db_path), "import", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported 1 contacts, 1 conversations" in done.stdout
+    assert "Skipped 3 items" in done.stdout
+    assert "new/2.fifo: not a regular file" in done.stdout
+    assert "new/3.link: a link to nothing" in done.stdout
+
+
+@pytest.mark.parametrize("charset", ["idna", "punycode", "x-unknown", "base64", "utf-7"])
+def test_odd_charsets_are_read_as_text(db, tmp_path, charset):
+    extra = f'Content-Type: text/plain; charset="{charset}"\n'
+    subject = f"=?{charset}?q?caf=E9?="
+    box = mbox(tmp_path / "in.mbox", mail("ada@example.com", subject, "na\xefve", extra))
+    result = importer.import_path(box)
+    assert result.conversations == 1
+    [conversation] = Conversation.select()
+    assert conversation.subject
+
+
+def test_dates_beyond_reason_are_never_stored(db, tmp_path):
+    far = [
+        mail("a@example.com", "far future", extra="").replace(
+            b"Mon, 04 May 2026 10:00:00 +0000", date
+        )
+        for date in (b"Fri, 31 Dec 9999 23:59:59 -1200", b"Thu, 01 Jan 10000 00:00:00 +0000")
+    ]
+    past = mail("b@example.com", "long ago").replace(b"Mon, 04 May 2026", b"Mon, 01 Jan 1900")
+    importer.import_path(mbox(tmp_path / "in.mbox", *far, past))
+    for conversation in Conversation.select():
+        assert conversation.last_activity <= NOW + timedelta(days=1)
+        assert conversation.created_at.year >= 1970
+    lines = tmp_path / "in.jsonl"
+    lines.write_text(
+        json.dumps({"type": "conversation", "subject": "x", "created": "9999-12-31T00:00:00Z"})
+    )
+    with pytest.raises(models.InvalidInput, match="in.jsonl:1: .*between 1970 and tomorrow"):
+        importer.import_path(lines)
+
+
+def test_lone_surrogates_in_jsonl_are_refused_with_the_line(db, tmp_path):
+    lines = tmp_path / "in.jsonl"
+    good = json.dumps({"type": "contact", "name": "Ada", "email": "ada@example.com"})
+    lines.write_text(good + '\n{"type": "contact", "name": "Bad \\ud800 name"}\n')
+    with pytest.raises(models.InvalidInput, match="in.jsonl:2: .*surrogate"):
+        importer.import_path(lines)
+    assert Contact.select().count() == 0
+
+
+def nested(depth: int) -> bytes:
+    parts = [f"--b{i}\nContent-Type: multipart/mixed; boundary=b{i + 1}\n\n" for i in range(depth)]
+    closing = "".join(f"--b{i}--\n" for i in range(depth, -1, -1))
+    body = "".join(parts) + f"--b{depth}\nContent-Type: text/plain\n\ndeep\n" + closing
+    head = "From: deep@example.com\nSubject: deep\nContent-Type: multipart/mixed; boundary=b0\n"
+    return f"{head}\n{body}".encode()
+
+
+def test_thousands_of_nested_parts_are_skipped_by_number(db, tmp_path):
+    box = mbox(tmp_path / "in.mbox", mail("ada@example.com"), nested(3000), nested(30))
+    result = importer.import_path(box)
+    assert result.conversations == 2
+    assert result.skipped == ["message 2: its MIME parts are nested too deeply"]
+
+
+def test_random_bytes_after_a_from_line(db, tmp_path):
+    import random
+
+    rng = random.Random(4)
+    junk = [
+        rng.randbytes(rng.randint(0, 3000)).replace(b"\nFrom ", b"\n>rom ") + b"\n"
+        for _ in range(30)
+    ]
+    result = importer.import_path(mbox(tmp_path / "in.mbox", mail("ada@example.com"), *junk))
+    assert result.conversations >= 1
+    assert result.conversations + len(result.skipped) == 31
+    assert all(s.startswith("message ") for s in result.skipped)
+
+
+def test_an_html_only_message_and_an_attached_message(db, tmp_path):
+    html = mail(
+        "ada@example.com",
+        "html",
+        '<p>Hello <b>there</b></p><a href="https://example.com/x">the link</a>',
+        "Content-Type: text/html\n",
+    )
+    attached = (
+        b"From: grace@example.com\nSubject: fwd\nContent-Type: multipart/mixed; boundary=z\n\n"
+        b"--z\nContent-Type: message/rfc822\n\nFrom: x@example.com\nSubject: inner\n\ninner body\n"
+        b"--z--\n"
+    )
+    importer.import_path(mbox(tmp_path / "in.mbox", html, attached))
+    bodies = {
+        c.subject: models.get_conversation(c.id).messages[0].body for c in Conversation.select()
+    }
+    assert "Hello there" in bodies["html"] and "the link (https://example.com/x)" in bodies["html"]
+    assert "inner body" not in bodies["fwd"]
