@@ -18,6 +18,9 @@ from models import demo  # noqa: E402
 from models.clock import FixedClock, set_clock  # noqa: E402
 from tui.app import make_app  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import browser  # noqa: E402
+
 HERE = Path(__file__).resolve().parent
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
 SIZE = (120, 36)
@@ -65,6 +68,7 @@ def main() -> None:
         models.sweep("Facebook")
         asyncio.run(shoot())
         models.close_database()
+    browser.main()
 
 
 if __name__ == "__main__":

@@ -130,3 +130,19 @@ def test_serve_answers_on_localhost(tmp_path):
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+async def test_no_palette_command_writes_a_file(db, tmp_path, monkeypatch):
+    from tui.app import make_app
+
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    app = make_app("visitor", demo_folder=tmp_path / "session")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        assert "Theme" in titles and "Channel assistants" in titles
+        assert not {"Screenshot", "Save", "Export"} & titles
+        app.action_screenshot()
+        await pilot.pause()
+        assert any("no screenshots" in n.message for n in app._notifications)
+    assert not (tmp_path / "home").exists()

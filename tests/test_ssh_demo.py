@@ -92,6 +92,17 @@ class Terminal(asyncssh.SSHClientSession):
         except TimeoutError:
             raise AssertionError(f"{needle!r} never appeared:\n{self.text()}") from None
 
+    async def wait_until(self, check, timeout=30):
+        async def until():
+            while not check(self.text()):
+                self.changed.clear()
+                await self.changed.wait()
+
+        try:
+            await asyncio.wait_for(until(), timeout)
+        except TimeoutError:
+            raise AssertionError(f"never true:\n{self.text()}") from None
+
     def resize(self, cols, rows):
         self.screen.resize(rows, cols)
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import partial
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -40,10 +41,15 @@ class HushdeskApp(App[None]):
     CSS_PATH = "app.tcss"
 
     def __init__(
-        self, agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL, theme: str | None = None
+        self,
+        agent: str,
+        sweep_interval: timedelta = DEFAULT_INTERVAL,
+        theme: str | None = None,
+        demo_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.agent = agent
+        self.demo_folder = demo_folder  # a visitor's session: nothing is written outside it
         if theme:
             self.theme = theme
         self.schedule = SweepSchedule(sweep_interval, clock.now())
@@ -177,7 +183,10 @@ SAFE_SYSTEM_COMMANDS = frozenset({"Theme", "Quit", "Keys", "Maximize", "Minimize
 
 
 def make_app(
-    agent: str, sweep_interval: timedelta = DEFAULT_INTERVAL, theme: str | None = None
+    agent: str,
+    sweep_interval: timedelta = DEFAULT_INTERVAL,
+    theme: str | None = None,
+    demo_folder: Path | None = None,
 ) -> HushdeskApp:
-    """Build the app for the command line and for tests alike."""
-    return HushdeskApp(agent=agent, sweep_interval=sweep_interval, theme=theme)
+    """Build the app for the command line, the demo sessions and the tests alike."""
+    return HushdeskApp(agent, sweep_interval, theme, demo_folder)

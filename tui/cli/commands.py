@@ -254,7 +254,7 @@ def cmd_verify_gone(args: argparse.Namespace) -> int:
 def cmd_demo_session(args: argparse.Namespace) -> int:
     from ..hosting.demo_session import run_demo_session
 
-    return run_demo_session(args.dir, args.theme, args.seed)
+    return run_demo_session(args.dir, args.theme, args.seed, args.error_log)
 
 
 def _extra(module: str, extra: str) -> None:
@@ -277,6 +277,7 @@ def cmd_ssh_demo(args: argparse.Namespace) -> int:
         args.idle_minutes,
         args.theme,
         args.authorized_keys,
+        args.login_seconds,
     )
     host_key = args.host_key or data_folder() / "ssh_host_ed25519_key"
     try:
@@ -290,12 +291,15 @@ def cmd_ssh_demo(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     _extra("textual_serve", "web")
-    import shlex
+    from ..hosting.serve import ServeSettings, serve
 
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "tui", "demo-session"]
-    if args.theme:
-        command += ["--theme", args.theme]
-    Server(shlex.join(command), host=args.host, port=args.port, title="hushdesk demo").serve()
+    settings = ServeSettings(
+        args.max_sessions, args.session_minutes, args.idle_minutes, args.theme
+    )
+    try:
+        serve(args.host, args.port, settings)
+    except OSError as error:
+        raise models.InvalidInput(
+            f"cannot listen on {args.host}:{args.port}: {error.strerror or error}"
+        ) from None
     return 0

@@ -49,6 +49,13 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _positive(text: str) -> int:
+    number = _count(text)
+    if not 1 <= number <= 10_000:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not from 1 to 10,000")
+    return number
+
+
 def _interval(text: str) -> timedelta:
     try:
         return parse_interval(text)
@@ -185,18 +192,24 @@ def _demo_parsers(add: _Adder) -> None:
         "the app on a throwaway demo database, removed on exit (for ForceCommand)",
     )
     p.add_argument("--dir", type=Path, help="folder for the demo database (default: a new one)")
+    p.add_argument("--error-log", type=Path, help="where the app's errors go (default: --dir)")
     p.add_argument("--seed", type=_count, default=7)
     p = add("ssh-demo", commands.cmd_ssh_demo, "an SSH server giving each visitor a demo inbox")
-    p.add_argument("--host", type=value, default="127.0.0.1")
-    p.add_argument("--port", type=_port, default=2222)
-    p.add_argument("--max-sessions", type=_count, default=10)
-    p.add_argument("--session-minutes", type=_minutes, default=30.0)
-    p.add_argument("--idle-minutes", type=_minutes, default=10.0)
+    _limits(p, 2222)
+    p.add_argument("--login-seconds", type=seconds, default=30.0, help="to open a session")
     p.add_argument("--host-key", type=Path, help="kept between starts (default: user data folder)")
     p.add_argument("--authorized-keys", type=value, help="only these public keys may log in")
     p = add("serve", commands.cmd_serve, "the demo inbox in a browser, one database per session")
+    _limits(p, 8000)
+
+
+def _limits(p: Parser, port: int) -> None:
+    """Where a demo host listens and what one visitor may take."""
     p.add_argument("--host", type=value, default="127.0.0.1")
-    p.add_argument("--port", type=_port, default=8000)
+    p.add_argument("--port", type=_port, default=port)
+    p.add_argument("--max-sessions", type=_positive, default=10)
+    p.add_argument("--session-minutes", type=_minutes, default=30.0)
+    p.add_argument("--idle-minutes", type=_minutes, default=10.0)
 
 
 def _attr_parser(p: argparse.ArgumentParser) -> None:

@@ -1,10 +1,16 @@
 """`hushdesk ssh-demo`: an SSH server that gives each visitor a throwaway demo inbox.
 
-Each connection that asks for a terminal gets `hushdesk demo-session` in its
-own process on its own pseudo-terminal, with its own demo database in a
-temporary folder that is removed when the session ends, however it ends.
-Nothing else is offered: no shell, no command execution, no SFTP or SCP, no
-port, X11 or agent forwarding. Needs the optional extra: `pip install 'hushdesk[ssh]'`.
+Anyone may connect and nobody is trusted. Each connection that asks for a
+terminal gets `hushdesk demo-session` in its own process (see `children`) on a
+pseudo-terminal of its own, with a demo database in a temporary folder that
+goes when the session ends, however it ends. Nothing else is offered: no
+shell, no command execution, no SFTP or SCP, no port, X11 or agent forwarding.
+
+Everything a client sends is checked before anything starts: the terminal
+type must look like one, sizes are kept to a sane range, and the client's
+environment is ignored but for COLORTERM. Every connection counts against a
+limit, and one that opens no session soon is closed. The operator's log has
+one clean line per session start and end. Needs `pip install 'hushdesk[ssh]'`.
 """
 
 from __future__ import annotations
@@ -12,25 +18,28 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import os
-import pty
-import shutil
+import re
 import signal
 import struct
-import sys
-import tempfile
 import termios
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import asyncssh
 
-from .demo_session import PREFIX
+from . import children
+from .oplog import clean, log
 
 NO_TERMINAL = b"hushdesk's demo needs a terminal: connect with ssh -t.\r\n"
 FULL = b"The hushdesk demo is full right now; please come back in a few minutes.\r\n"
 TIME_UP = b"\r\nThis demo session has reached its time limit. Thank you for trying hushdesk!\r\n"
 IDLE = b"\r\nThis demo session was idle too long and has ended.\r\n"
+BAD_TERMINAL = b"hushdesk's demo cannot use this terminal type.\r\n"
+TERM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
+COLS, ROWS = (20, 500), (5, 200)
+READ_SIZE = 65536
 
 
 @dataclass
@@ -40,33 +49,40 @@ class DemoSettings:
     idle_minutes: float = 10.0
     theme: str | None = None
     authorized_keys: str | None = None
+    login_seconds: float = 30.0  # a connection that opens no session by then is closed
     active: set[DemoSession] = field(default_factory=set)
+    connections: set[DemoServer] = field(default_factory=set)
+    endings: set[asyncio.Task[None]] = field(default_factory=set)
     started: int = 0
 
-
-def log(line: str) -> None:
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S")
-    print(f"{stamp} {line}", file=sys.stderr, flush=True)
+    @property
+    def max_connections(self) -> int:
+        """Room for every session, and as many connections again still logging in."""
+        return 2 * self.max_sessions
 
 
 def set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
 
+def clamp(value: int, limits: tuple[int, int], default: int) -> int:
+    return default if not value else max(limits[0], min(limits[1], value))
+
+
 class DemoSession(asyncssh.SSHServerSession[bytes]):
-    def __init__(self, settings: DemoSettings, peer: str) -> None:
-        self.settings = settings
-        self.peer = peer
+    def __init__(self, settings: DemoSettings, owner: DemoServer) -> None:
+        self.settings, self.owner, self.peer = settings, owner, owner.peer
         self.term: str | None = None
         self.size = (80, 24)
-        self.pid = 0
+        self.process: asyncio.subprocess.Process | None = None
         self.master = -1
         self.folder: Path | None = None
         self.number = 0
-        self.began = time.monotonic()
-        self.last_input = time.monotonic()
+        self.began = self.last_input = time.monotonic()
         self.ended = False
         self.timers: list[asyncio.TimerHandle] = []
+        self.tasks: set[asyncio.Task[None]] = set()
+        self.logged_start = False
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
@@ -74,8 +90,12 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
     def pty_requested(
         self, term_type: str, term_size: tuple[int, int, int, int], term_modes: object
     ) -> bool:
-        self.term = term_type or "xterm-256color"
-        self.size = (term_size[0] or 80, term_size[1] or 24)
+        term = term_type or "xterm-256color"
+        if not TERM_RE.fullmatch(term):
+            log(f"refused a terminal from {self.peer}: terminal type {clean(term, 40)!r}")
+            return False
+        self.term = term
+        self.size = (clamp(term_size[0], COLS, 80), clamp(term_size[1], ROWS, 24))
         return True
 
     def shell_requested(self) -> bool:
@@ -88,42 +108,75 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def session_started(self) -> None:
+        self.owner.opened_session()
         if self.term is None:
             self._refuse(NO_TERMINAL)
         elif len(self.settings.active) >= self.settings.max_sessions:
+            log(f"turned away {self.peer}: {len(self.settings.active)} sessions running")
             self._refuse(FULL)
         else:
-            self._start()
+            self.settings.started += 1
+            self.number = self.settings.started
+            self.settings.active.add(self)
+            self.folder = children.new_folder()
+            self._track(self._start(self.folder))
+
+    def _track(self, work: Coroutine[object, object, None]) -> None:
+        task = asyncio.ensure_future(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
 
     def _refuse(self, message: bytes) -> None:
         self.chan.write(message)
         self.chan.exit(1)
 
-    def _start(self) -> None:
-        self.settings.started += 1
-        self.number = self.settings.started
-        self.settings.active.add(self)
-        self.folder = Path(tempfile.mkdtemp(prefix=PREFIX))
-        args = [sys.executable, "-m", "tui", "demo-session", "--dir", str(self.folder)]
-        if self.settings.theme:
-            args += ["--theme", self.settings.theme]
-        env = {**os.environ, "TERM": self.term or "xterm-256color"}
-        env.pop("HUSHDESK_DB", None)
-        cols, rows = self.size
-        self.pid, self.master = pty.fork()
-        if self.pid == 0:  # the child: the pty is its controlling terminal
-            set_size(0, cols, rows)
-            os.execvpe(args[0], args, env)
-        set_size(self.master, cols, rows)
+    def _colorterm(self) -> dict[str, str]:
+        sent = self.chan.get_environment().get("COLORTERM", "")
+        return {"COLORTERM": sent} if sent in ("truecolor", "24bit") else {}
+
+    async def _start(self, folder: Path) -> None:
+        env = children.environment(folder, {"TERM": self.term or "xterm", **self._colorterm()})
+        master, slave = os.openpty()
+        set_size(slave, *self.size)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *children.command(folder, self.settings.theme),
+                stdin=slave,
+                stdout=slave,
+                stderr=slave,
+                env=env,
+                start_new_session=True,
+            )
+        except OSError as error:
+            os.close(master)
+            log(f"session {self.number} could not start: {clean(error)}")
+            self.end("could not start")
+            return
+        finally:
+            os.close(slave)
+        if self.ended:  # the visitor left while it started
+            await children.stop(process)
+            os.close(master)
+            children.remove(folder)
+            return
+        self.process, self.master = process, master
+        os.set_blocking(master, False)
+        self._begin_timers()
+        cols, rows, term = *self.size, clean(self.term, 40)
+        log(f"session {self.number} start from {self.peer} ({cols}x{rows}, {term})")
+        self.logged_start = True
+
+    def _begin_timers(self) -> None:
         loop = asyncio.get_running_loop()
         loop.add_reader(self.master, self._pty_readable)
         self.timers.append(loop.call_later(self.settings.session_minutes * 60, self._time_up))
         self.timers.append(loop.call_later(30, self._check_idle))
-        log(f"session {self.number} start from {self.peer} ({cols}x{rows}, {self.term})")
 
     def _pty_readable(self) -> None:
         try:
-            data = os.read(self.master, 65536)
+            data = os.read(self.master, READ_SIZE)
+        except BlockingIOError:
+            return
         except OSError:
             data = b""
         if data:
@@ -133,24 +186,30 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
 
     def data_received(self, data: bytes, datatype: object) -> None:
         self.last_input = time.monotonic()
-        if self.master >= 0:
-            try:
-                os.write(self.master, data)
-            except OSError:
-                self.end("quit")
+        if self.master < 0:
+            return
+        try:
+            os.write(self.master, data)
+        except BlockingIOError:
+            pass  # the app is behind: keys beyond what its terminal holds are dropped
+        except OSError:
+            self.end("quit")
 
     def terminal_size_changed(self, width: int, height: int, pw: int, ph: int) -> None:
-        self.size = (width, height)
-        if self.master >= 0:
-            set_size(self.master, width, height)
+        self.size = (clamp(width, COLS, self.size[0]), clamp(height, ROWS, self.size[1]))
+        if self.master >= 0 and self.process is not None:
+            set_size(self.master, *self.size)
+            try:  # the app has no controlling terminal: tell it itself
+                os.kill(self.process.pid, signal.SIGWINCH)
+            except ProcessLookupError:
+                pass
 
     def _time_up(self) -> None:
         self.chan.write(TIME_UP)
         self.end("time limit")
 
     def _check_idle(self) -> None:
-        idle = time.monotonic() - self.last_input
-        if idle >= self.settings.idle_minutes * 60:
+        if time.monotonic() - self.last_input >= self.settings.idle_minutes * 60:
             self.chan.write(IDLE)
             self.end("idle")
         else:
@@ -170,48 +229,69 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         self.ended = True
         for timer in self.timers:
             timer.cancel()
-        loop = asyncio.get_running_loop()
-        loop.remove_reader(self.master)
-        _stop_child(self.pid)
-        os.close(self.master)
-        self.master = -1
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-        self.settings.active.discard(self)
-        seconds = int(time.monotonic() - self.began)
-        log(f"session {self.number} end after {seconds}s ({why})")
+        if self.master >= 0:
+            asyncio.get_running_loop().remove_reader(self.master)
+        task = asyncio.ensure_future(self._finish(why))
+        self.settings.endings.add(task)
+        task.add_done_callback(self.settings.endings.discard)
         try:
             self.chan.exit(0)
         except OSError:
             pass
 
-
-def _stop_child(pid: int) -> None:
-    """SIGHUP the session's app (it cleans up itself), then make sure it is gone."""
-    for signum in (signal.SIGHUP, signal.SIGKILL):
-        try:
-            os.kill(pid, signum)
-        except ProcessLookupError:
-            break
-        for _ in range(50):
-            done, _ = os.waitpid(pid, os.WNOHANG)
-            if done:
-                return
-            time.sleep(0.02)
-    try:
-        os.waitpid(pid, 0)
-    except ChildProcessError:
-        pass
+    async def _finish(self, why: str) -> None:
+        if self.process is not None:
+            await children.stop(self.process)
+        for task in list(self.tasks):
+            task.cancel()
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
+        said = ""
+        if self.folder is not None:
+            said = children.last_error(self.folder)
+            children.remove(self.folder)
+        self.settings.active.discard(self)
+        if self.logged_start:
+            seconds = int(time.monotonic() - self.began)
+            note = f"; the app said: {clean(said, 160)}" if said else ""
+            log(f"session {self.number} end after {seconds}s ({why}){note}")
 
 
 class DemoServer(asyncssh.SSHServer):
+    """One connection: counted, and closed if it opens no session in time."""
+
     def __init__(self, settings: DemoSettings) -> None:
         self.settings = settings
         self.peer = "?"
+        self.sessions = 0
+        self.timer: asyncio.TimerHandle | None = None
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
+        self.conn = conn
         host, port = conn.get_extra_info("peername")[:2]
-        self.peer = f"{host}:{port}"
+        self.peer = f"{clean(host, 60)}:{clean(port, 10)}"
+        if len(self.settings.connections) >= self.settings.max_connections:
+            log(f"refused a connection from {self.peer}: {self.settings.max_connections} open")
+            conn.close()
+            return
+        self.settings.connections.add(self)
+        wait = self.settings.login_seconds
+        self.timer = asyncio.get_running_loop().call_later(wait, self._no_session)
+
+    def opened_session(self) -> None:
+        self.sessions += 1
+
+    def _no_session(self) -> None:
+        if not self.sessions:
+            wait = self.settings.login_seconds
+            log(f"closed a connection from {self.peer}: no session within {wait:g}s")
+            self.conn.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.settings.connections.discard(self)
+        if self.timer is not None:
+            self.timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
         return self.settings.authorized_keys is not None
@@ -220,7 +300,7 @@ class DemoServer(asyncssh.SSHServer):
         return True
 
     def session_requested(self) -> DemoSession:
-        return DemoSession(self.settings, self.peer)
+        return DemoSession(self.settings, self)
 
     def connection_requested(self, *args: object) -> bool:
         return False
@@ -267,8 +347,10 @@ async def serve(host: str, port: int, host_key: Path, settings: DemoSettings) ->
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     await stop.wait()
+    server.close()
     for session in list(settings.active):
         session.end("server stopped")
-    server.close()
+    if settings.endings:
+        await asyncio.wait(list(settings.endings))
     await server.wait_closed()
     log("hushdesk ssh-demo stopped")
