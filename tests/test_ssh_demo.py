@@ -82,17 +82,12 @@ class Terminal(asyncssh.SSHClientSession):
         return int(pattern.search(self.screen.display[0]).group(1).replace(",", ""))
 
     async def wait_for(self, needle, timeout=30):
-        async def until():
-            while needle not in self.text() and needle.encode() not in self.raw:
-                self.changed.clear()
-                await self.changed.wait()
+        def shown(text):
+            return needle in text or needle.encode() in self.raw
 
-        try:
-            await asyncio.wait_for(until(), timeout)
-        except TimeoutError:
-            raise AssertionError(f"{needle!r} never appeared:\n{self.text()}") from None
+        await self.wait_until(shown, timeout, f"{needle!r} never appeared")
 
-    async def wait_until(self, check, timeout=30):
+    async def wait_until(self, check, timeout=30, failure="never true"):
         async def until():
             while not check(self.text()):
                 self.changed.clear()
@@ -101,7 +96,7 @@ class Terminal(asyncssh.SSHClientSession):
         try:
             await asyncio.wait_for(until(), timeout)
         except TimeoutError:
-            raise AssertionError(f"never true:\n{self.text()}") from None
+            raise AssertionError(f"{failure}:\n{self.text()}") from None
 
     def resize(self, cols, rows):
         self.screen.resize(rows, cols)
