@@ -4,6 +4,7 @@ The screens and the command line call these functions and never build a
 query of their own. Nothing here imports Textual.
 """
 
+from .access import ExportSummary, export_person
 from .assistants import (
     AssistantRow,
     SweepResult,
@@ -36,6 +37,7 @@ from .conversations import (
     DeletionResult,
     DeletionSummary,
     archive,
+    check_ids,
     counts,
     delete_conversations,
     get_conversation,
@@ -46,7 +48,18 @@ from .conversations import (
 )
 from .demo import DemoResult
 from .demo import generate as generate_demo
+from .detect import Suggestion, suggestions
 from .engine import BUSY_TIMEOUT_S, Cleanup, close_database, finish_cleanup, open_database
+from .erasure import (
+    Counts,
+    ErasurePlan,
+    Receipt,
+    erase,
+    plan_erasure,
+    receipt_dict,
+    redact,
+    write_new,
+)
 from .errors import (
     BadQuery,
     DatabaseBusy,
@@ -64,6 +77,7 @@ from .forensics import Finding, Owed, check_texts, owed, scan
 from .importer import ImportResult, import_path
 from .intake import NewMessage, add_message, create_conversation
 from .log import LogCheck, LogEntry, list_log, verify_log
+from .people import ConversationBrief, Mention, Person, find_person
 from .schema import ARCHIVED, OPEN, SOMEONE
 from .search import ConversationRow, ConversationSearch
 
@@ -77,6 +91,8 @@ __all__ = [
     "BadQuery",
     "ChannelInfo",
     "Cleanup",
+    "ConversationBrief",
+    "Counts",
     "ContactInfo",
     "ConversationDetail",
     "ConversationRow",
@@ -89,6 +105,8 @@ __all__ = [
     "DeletionSummary",
     "DemoResult",
     "DiskFull",
+    "ErasurePlan",
+    "ExportSummary",
     "Finding",
     "ForgetResult",
     "HushdeskError",
@@ -96,13 +114,26 @@ __all__ = [
     "InvalidInput",
     "LogCheck",
     "LogEntry",
+    "Mention",
     "NewMessage",
     "NotFound",
     "Owed",
+    "Person",
+    "Receipt",
     "ReadOnly",
     "Refused",
+    "Suggestion",
     "SweepResult",
     "check_texts",
+    "erase",
+    "export_person",
+    "find_person",
+    "plan_erasure",
+    "receipt_dict",
+    "redact",
+    "suggestions",
+    "write_new",
+    "check_ids",
     "finish_cleanup",
     "generate_demo",
     "import_path",

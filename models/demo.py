@@ -16,11 +16,13 @@ from datetime import datetime, timedelta
 from . import clock, engine
 from .assistants import set_assistant
 from .channels import ensure_channel
+from .demo_cases import CASE_CONTACTS, CASES, add_cases
 from .errors import InvalidInput, Refused
 from .guard import DRIVER_ERRORS, cause, guarded
 from .schema import TIME_FORMAT
 
 MAX_CONVERSATIONS = 10_000_000
+MIN_FOR_CASES = 100  # a demo this large includes the hand-written request cases
 SPAN_DAYS = 548
 CHANNELS = (
     ("Email", "email", 0.34, None),
@@ -64,6 +66,7 @@ LINES = (
     "We have issued a refund; it shows in 3-5 days.",
     "Can you send a photo of the label?",
     "I'd like all my personal data deleted.",
+    "My card 4242 4242 4242 4242 was charged twice.",
     "The tracking number is TRK{n}.",
     "Sorry for the trouble, a replacement is on its way.",
     "Great, that solved it!",
@@ -197,19 +200,30 @@ def generate(
         raise InvalidInput(f"--conversations must be from 1 to {MAX_CONVERSATIONS:,}")
     counts = {"contact": 0, "conversation": 0, "message": 0}
     with engine.db.atomic():
-        if not add and (engine.max_id("conversation") or engine.max_id("contact")):
+        empty = not (engine.max_id("conversation") or engine.max_id("contact"))
+        if not add and not empty:
             raise Refused(
                 "this database already holds conversations; the demo would mix with them "
                 "(give --add to add it anyway)"
             )
         channels = demo_channels()
         first = engine.max_id("conversation") + 1
+        cases = CASES if empty and conversations >= MIN_FOR_CASES else 0
         for table, columns, rows in batches(
-            conversations, seed, channels, engine.max_id("contact") + 1, first, clock.now(), batch
+            conversations - cases,
+            seed,
+            channels,
+            engine.max_id("contact") + 1,
+            first,
+            clock.now(),
+            batch,
         ):
             engine.insert_rows(table, columns, rows)
             counts[table] = counts.get(table, 0) + len(rows)
         engine.index_from(first)
+        if cases:  # the hand-written cases, once per help desk
+            counts["conversation"] += add_cases(clock.now())
+            counts["contact"] += CASE_CONTACTS
     note = ""
     try:
         engine.after_bulk_load()

@@ -35,7 +35,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from peewee import (
     SQL,
@@ -63,6 +63,7 @@ CHUNK = 500
 BUSY_TIMEOUT_S = 15
 
 db = DatabaseProxy()
+T = TypeVar("T")
 
 PRAGMAS = (
     ("journal_mode", "wal"),
@@ -220,9 +221,9 @@ def schema_migrations() -> list[str]:
     return [p.stem for p in sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))]
 
 
-def chunked(ids: Iterable[int], size: int = CHUNK) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for item in ids:
+def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
         batch.append(item)
         if len(batch) == size:
             yield batch

@@ -2,7 +2,7 @@
 
     refund "credit card"        words and phrases in name, email, phone, subject, bodies
     name:ada  email:example.org  phone:555 0142
-    channel:sms  is:open  is:archived  is:held
+    channel:sms  is:open  is:archived  is:held  id:1042
     before:2026-01-31  after:march  older:30d  newer:2w   (d, w, m, y)
     -is:held  -channel:sms  -name:ada      a filter with "-" keeps what it does not match
 
@@ -24,7 +24,18 @@ from dateutil.relativedelta import relativedelta
 from .errors import BadQuery
 
 MAX_QUERY = 500
-FILTER_KEYS = ("name", "email", "phone", "channel", "is", "before", "after", "older", "newer")
+FILTER_KEYS = (
+    "name",
+    "email",
+    "phone",
+    "channel",
+    "is",
+    "id",
+    "before",
+    "after",
+    "older",
+    "newer",
+)
 FILTER_RE = re.compile(r"(?i)(?<!\S)(-?)(" + "|".join(FILTER_KEYS) + r'):("[^"]*"?|\S*)')
 PHONE_PART_RE = re.compile(r"\s+([0-9()+\-.]+)(?=\s|$)")
 AGE_RE = re.compile(r"^([0-9]{1,6})([dwmy])$")
@@ -50,6 +61,8 @@ class ParsedQuery:
     not_phones: list[str] = field(default_factory=list)
     not_channels: list[str] = field(default_factory=list)
     not_statuses: set[str] = field(default_factory=set)
+    ids: list[int] = field(default_factory=list)
+    not_ids: list[int] = field(default_factory=list)
 
 
 def digits(text: str) -> str:
@@ -98,6 +111,10 @@ def _apply(parsed: ParsedQuery, key: str, value: str, now: datetime, negated: bo
         raise BadQuery(f"{key}: needs a value, e.g. {_EXAMPLES[key]}")
     if key in ("name", "email", "phone", "channel"):
         _apply_text(parsed, key, value, negated)
+    elif key == "id":
+        if not (value.isascii() and value.isdigit() and len(value) < 19):
+            raise BadQuery(f"id:{value[:20]} is not a conversation id; try {_EXAMPLES['id']}")
+        (parsed.not_ids if negated else parsed.ids).append(int(value))
     elif key == "is":
         _apply_is(parsed, value.lower(), negated)
     else:
@@ -177,6 +194,7 @@ _EXAMPLES = {
     "phone": "phone:555 0142",
     "channel": "channel:sms",
     "is": "is:archived",
+    "id": "id:1042",
     "before": "before:2026-01-31",
     "after": "after:2026-01-31",
     "older": "older:30d",

@@ -100,6 +100,10 @@ class ConversationSearch:
             where.append(c.status.not_in(sorted(p.not_statuses)))
         if p.held is not None:
             where.append(c.held if p.held else ~c.held)
+        if p.ids:
+            where.append(c.id.in_(p.ids))
+        if p.not_ids:
+            where.append(c.id.not_in(p.not_ids))
         if self.channel_id is not None:
             where.append(c.channel == self.channel_id)
         if self.older_than is not None:

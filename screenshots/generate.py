@@ -58,6 +58,23 @@ async def shoot() -> None:
         await pilot.press("escape", "A")
         await settle()
         save("assistants")
+        await pilot.press("escape", "escape", "slash", *"email:ines.moreau", "enter")
+        await settle()
+        await pilot.press("P")
+        await settle()
+        save("person")
+        await pilot.press("E")
+        await settle()
+        await pilot.press(*"GDPR-2026-0142")
+        await settle()
+        save("erase-confirmation")
+        await pilot.press("escape", "escape", "1", "slash", *"channel:whatsapp name:omar", "enter")
+        await settle()
+        await pilot.press("R")
+        await settle()
+        await pilot.press("space")
+        await settle()
+        save("redaction-picker")
 
 
 def main() -> None:

@@ -96,6 +96,12 @@ COMMANDS = [
     ["verify-gone"],
     ["search", "--limit"],
     ["demo", "--conversations"],
+    ["person"],
+    ["person", "--json"],
+    ["export", "--out"],
+    ["erase", "--reference", "R-1"],
+    ["erase", "--dry-run", "--reference"],
+    ["redact"],
 ]
 
 
@@ -122,6 +128,11 @@ VALID = [
     (["search", "refund", "--limit", "5", "--json"], 1),
     (["log", "--limit", "3", "--json"], 1),
     (["import", "/nonexistent/in.jsonl"], 1),
+    (["person", "ines.moreau@example.org", "+1 415 555 0199", "--json"], 1),
+    (["export", "ines.moreau@example.org", "--out", "/nonexistent/out.json"], 1),
+    (["erase", "ines.moreau@example.org", "--reference", "R-1", "--dry-run"], 1),
+    (["erase", "415.555.0199", "--reference", "R-2", "--keep-held"], 1),
+    (["redact", "3", "order", "refund"], 1),
 ]
 
 

@@ -57,7 +57,14 @@ def public_operations():
                 yield f"{name}.{method}", getattr(value, method)
 
 
-PLAIN = {"check_days", "check_texts", "owed", "rule"}  # no database behind them
+PLAIN = {
+    "check_days",
+    "check_ids",
+    "check_texts",
+    "owed",
+    "receipt_dict",
+    "rule",
+}  # no database behind them
 
 
 @pytest.mark.parametrize("name, operation", list(public_operations()))

@@ -17,7 +17,7 @@ def analyzed(table: str) -> bool:
 def test_demo_leaves_statistics_that_hold_only_counts(db):
     demo.generate(300, seed=3)
     assert analyzed("conversation") and analyzed("contact")
-    emails = [c.email for c in Contact.select()]
+    emails = [c.email for c in Contact.select() if c.email]
     stored = " ".join(str(row) for row in statistics())
     assert not any(email in stored for email in emails)
     if engine.db.table_exists("sqlite_stat4"):

@@ -204,3 +204,10 @@ def test_or_beside_a_filter_is_refused(desk, text):
 def test_dates_that_overflow_are_refused_in_one_line(desk, text):
     with pytest.raises(models.BadQuery, match="out of range"):
         models.ConversationSearch(text)
+
+
+def test_id_filter(desk):
+    assert ids(f"id:{desk['ada']}") == {desk["ada"]}
+    assert ids(f"-id:{desk['ada']}") == {desk["grace"], desk["alan"]}
+    with pytest.raises(models.BadQuery, match="not a conversation id"):
+        models.ConversationSearch("id:abc")

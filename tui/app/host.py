@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Protocol, cast
 
 from textual.dom import DOMNode
@@ -13,6 +14,7 @@ from models.schedule import SweepSchedule
 class Host(Protocol):
     agent: str
     schedule: SweepSchedule
+    demo_folder: Path | None  # a visitor's session: nothing may be written outside it
 
     def start_sweep(self, channels: list[str]) -> None: ...
 

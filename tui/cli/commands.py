@@ -19,7 +19,7 @@ from .output import json_lines, table
 EXIT_PENDING = 3
 
 
-def _finished(cleanup: models.Cleanup) -> int:
+def finished(cleanup: models.Cleanup) -> int:
     """0 when every byte is gone; else say what is pending and return EXIT_PENDING."""
     if cleanup.done:
         return 0
@@ -100,7 +100,7 @@ def cmd_delete(args: argparse.Namespace) -> int:
     print(f"Deleted {plural(result.count, 'conversation')} permanently.")
     if result.social_channels:
         print(social_notice(result.social_channels))
-    return _finished(result.cleanup)
+    return finished(result.cleanup)
 
 
 def cmd_forget(args: argparse.Namespace) -> int:
@@ -110,7 +110,7 @@ def cmd_forget(args: argparse.Namespace) -> int:
         f"Deleted contact #{contact_id}'s profile; its {plural(result.kept, 'conversation')} "
         f'stay and show "{models.SOMEONE}".'
     )
-    return _finished(result.cleanup)
+    return finished(result.cleanup)
 
 
 def cmd_attr(args: argparse.Namespace) -> int:
@@ -132,7 +132,7 @@ def cmd_attr(args: argparse.Namespace) -> int:
         return 0
     cleanup = models.delete_attribute(contact_id, args.key, args.agent)
     print(f"Deleted {safe(args.key, 60)} from contact #{contact_id}.")
-    return _finished(cleanup)
+    return finished(cleanup)
 
 
 def cmd_assistant(args: argparse.Namespace) -> None:
@@ -188,7 +188,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     pending = [r.cleanup for r in results if not r.cleanup.done]
     if failed:
         return 1
-    return _finished(pending[0]) if pending else 0
+    return finished(pending[0]) if pending else 0
 
 
 def cmd_log(args: argparse.Namespace) -> int:

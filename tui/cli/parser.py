@@ -15,7 +15,7 @@ import models
 from models.schedule import DEFAULT_INTERVAL, parse_interval
 
 from ..text import safe
-from . import commands
+from . import commands, requests
 
 Command = Callable[[argparse.Namespace], int | None]
 
@@ -166,6 +166,29 @@ def _data_parsers(add: _Adder) -> None:
         "forget", commands.cmd_forget, "delete a contact's profile, keeping the conversations"
     ).add_argument("contact", metavar="CONTACT", type=value, help="id, email or phone")
     _attr_parser(add("attr", commands.cmd_attr, "list, set or delete a contact's attributes"))
+    _request_parsers(add)
+
+
+def _request_parsers(add: _Adder) -> None:
+    """Access and erasure requests: a person named by one or more identifiers."""
+    who = "a contact id, an email or a phone number (any punctuation)"
+    p = add(
+        "person", requests.cmd_person, "everything held about a person, and where others name them"
+    )
+    p.add_argument("identifiers", nargs="+", metavar="IDENTIFIER", type=value, help=who)
+    p.add_argument("--json", action="store_true")
+    p = add("export", requests.cmd_export, "an access request: everything about a person, as JSON")
+    p.add_argument("identifiers", nargs="+", metavar="IDENTIFIER", type=value, help=who)
+    p.add_argument("--out", type=value, required=True, metavar="FILE", help="a new file")
+    p = add("erase", requests.cmd_erase, "an erasure request: delete a person everywhere")
+    p.add_argument("identifiers", nargs="+", metavar="IDENTIFIER", type=value, help=who)
+    p.add_argument("--reference", type=value, required=True, metavar="REF", help="the request's")
+    p.add_argument("--keep-held", action="store_true", help="keep conversations on legal hold")
+    p.add_argument("--dry-run", action="store_true", help="print what would go; change nothing")
+    p.add_argument("--receipt", type=value, metavar="FILE", help="write the receipt (JSON)")
+    p = add("redact", requests.cmd_redact, "replace texts in one conversation with [redacted]")
+    p.add_argument("conversation", metavar="CONVERSATION", type=value)
+    p.add_argument("texts", nargs="+", metavar="TEXT", type=value)
 
 
 def _policy_parsers(add: _Adder) -> None:

@@ -234,10 +234,6 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         task = asyncio.ensure_future(self._finish(why))
         self.settings.endings.add(task)
         task.add_done_callback(self.settings.endings.discard)
-        try:
-            self.chan.exit(0)
-        except OSError:
-            pass
 
     async def _finish(self, why: str) -> None:
         if self.process is not None:
@@ -256,6 +252,10 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
             seconds = int(time.monotonic() - self.began)
             note = f"; the app said: {clean(said, 160)}" if said else ""
             log(f"session {self.number} end after {seconds}s ({why}){note}")
+        try:  # the visitor's channel closes once nothing of the session is left
+            self.chan.exit(0)
+        except OSError:
+            pass
 
 
 class DemoServer(asyncssh.SSHServer):

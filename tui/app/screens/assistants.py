@@ -7,7 +7,7 @@ run it now (after the usual confirmation) and set the sweep interval.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -43,7 +43,7 @@ COLUMNS = (
 )
 
 
-class AssistantsScreen(OperatingScreen):
+class AssistantsScreen(OperatingScreen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("t,space", "toggle_assistant", "On/off"),
@@ -77,21 +77,15 @@ class AssistantsScreen(OperatingScreen):
         self.refresh_table()
 
     def refresh_table(self) -> None:
-        self.read_assistants()
+        self.run_read(self._read)
 
-    @work(thread=True, exclusive=True, group="assistants")
-    def read_assistants(self) -> None:
+    def _read(self) -> Read:
         """Every channel's assistant with the ages of its conversations (counts: in a thread)."""
-        try:
-            rows = []
-            for row in models.list_assistants():
-                span = max(row.days + 1, models.oldest_age_days(row.channel) + 1)
-                rows.append((row, span, models.ages(row.channel, BANDS, span)))
-            self.post_message(self.Read(rows))
-        except HushdeskError as error:
-            self.post_message(self.Failed(str(error)))
-        finally:
-            models.close_database()
+        rows = []
+        for row in models.list_assistants():
+            span = max(row.days + 1, models.oldest_age_days(row.channel) + 1)
+            rows.append((row, span, models.ages(row.channel, BANDS, span)))
+        return self.Read(rows)
 
     class Read(Message):
         def __init__(self, rows: list[tuple[AssistantRow, int, list[int]]]) -> None:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 import models
 
 from ...text import safe
+from .operating import OperatingScreen
 
 LIMIT = 1000
 
 
-class DeletionLogScreen(Screen[None]):
+class DeletionLogScreen(OperatingScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
 
     class Read(Message):
@@ -33,16 +33,7 @@ class DeletionLogScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.add_columns("when (UTC)", "who", "what", "how many", "why")
         table.focus()
-        self.read_log()
-
-    @work(thread=True, group="log")
-    def read_log(self) -> None:
-        try:
-            self.post_message(self.Read(models.list_log(LIMIT)))
-        except models.HushdeskError as error:
-            self.app.notify(safe(error), severity="error", markup=False)
-        finally:
-            models.close_database()
+        self.run_read(lambda: self.Read(models.list_log(LIMIT)))
 
     @on(Read)
     def _show(self, message: Read) -> None:

@@ -10,8 +10,6 @@ key then shows them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -26,21 +24,17 @@ import models
 from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
 
 from ...text import plural, safe
-from ..dialogs.attribute import AttributeDialog
-from ..dialogs.confirm import ConfirmDialog
-from ..host import host
 from ..messages import Swept
 from ..plain import plain
-from ..questions import attribute_question, delete_question, forget_question
 from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
 from ..widgets.conversation_pane import ConversationPane
-from .operating import OperatingScreen
+from .inbox_changes import InboxChanges
 
 NARROW = 110
 
 
-class InboxScreen(OperatingScreen):
+class InboxScreen(InboxChanges):
     # Bindings with a tooltip are offered in the command palette too (see HushdeskApp).
     BINDINGS = [
         Binding("1", "filter('open')", "Open", tooltip="Show the Open filter"),
@@ -78,6 +72,13 @@ class InboxScreen(OperatingScreen):
             "escape", "clear", "Clear", show=False, tooltip="Clear the selection, then the search"
         ),
         Binding("c", "contact", "Contact", tooltip="Go to the contact's attributes"),
+        Binding(
+            "P",
+            "person",
+            "Person",
+            tooltip="Everything held about this contact: export it, or erase them everywhere",
+        ),
+        Binding("R", "redact", "Redact", tooltip="Redact personal data in this conversation"),
         Binding("A", "app.assistants", "Assistants"),
         Binding("L", "app.log", "Log"),
         Binding("q", "app.quit", "Quit"),
@@ -106,10 +107,6 @@ class InboxScreen(OperatingScreen):
                 yield ContactPane(id="contact")
         yield ProgressBar(id="progress", show_eta=False)
         yield Footer(compact=True)
-
-    @property
-    def conversations(self) -> ConversationList:
-        return self.query_one(ConversationList)
 
     def on_mount(self) -> None:
         self.conversations.focus()
@@ -235,18 +232,10 @@ class InboxScreen(OperatingScreen):
         self.conversations.toggle_current()
 
     def action_select_all(self) -> None:
-        if self.conversations.search is not None:
-            self.select_matches(self.conversations.search)
-
-    @work(thread=True, exclusive=True, group="select-all")
-    def select_matches(self, search: ConversationSearch) -> None:
         """Every match's id, read in a thread: hundreds of thousands take a moment."""
-        try:
-            self.post_message(self.Matched(search, search.ids()))
-        except HushdeskError as error:
-            self.post_message(self.Failed(str(error)))
-        finally:
-            models.close_database()
+        search = self.conversations.search
+        if search is not None:
+            self.run_read(lambda: self.Matched(search, search.ids()))
 
     class Matched(Message):
         def __init__(self, search: ConversationSearch, ids: list[int]) -> None:
@@ -313,143 +302,20 @@ class InboxScreen(OperatingScreen):
     def action_contact(self) -> None:
         self.query_one(ContactPane).focus_attributes()
 
-    # operations ---------------------------------------------------------------
-    def after_operation(self, failed: bool) -> None:
-        """Done: the selection has served its purpose. Failed: it stays, to try again."""
-        self.query_one("#progress", ProgressBar).display = False
-        if not failed:
-            self.conversations.selection.clear()
-        self.refresh_all()
-
-    def action_archive(self) -> None:
-        self._change(models.archive, "Archived")
-
-    def action_unarchive(self) -> None:
-        self._change(models.unarchive, "Moved to Open:")
-
-    def action_hold(self) -> None:
-        current = self.conversations.current
-        if not self.conversations.selection and current is not None and current.held:
-            self._change(models.release, "Released")
-        else:
-            self._change(models.hold, "Put on legal hold:")
-
-    def _change(self, operation: Callable[[list[int]], int], verb: str) -> None:
-        ids = self.targets()
-        if not ids:
-            return
-        said = f"{verb} {plural(len(ids), 'conversation')}."
-
-        def run() -> OperatingScreen.Done:
-            operation(ids)
-            return self.Done(said)
-
-        self.run_operation(run)
-
-    def action_delete(self) -> None:
-        ids = self.targets()
-        if not ids:
-            return
-        if self.status == OPEN:
-            self.notify(
-                "Archive first: only archived conversations can be deleted. Nothing was deleted.",
-                severity="warning",
-            )
-            return
-        self.plan_deletion(ids)
-
-    @work(thread=True, exclusive=True, group="plan")
-    def plan_deletion(self, ids: list[int]) -> None:
-        """What policy lets go and keeps, asked before the confirmation (off the UI thread)."""
+    def show_conversation(self, conversation_id: int) -> None:
+        """Go to one conversation: its filter, searched by id."""
         try:
-            self.post_message(self.Planned(models.summarize(ids)))
-        except models.HushdeskError as error:
-            self.post_message(self.Failed(str(error)))
-        finally:
-            models.close_database()
-
-    class Planned(Message):
-        def __init__(self, summary: models.DeletionSummary) -> None:
-            super().__init__()
-            self.summary = summary
-
-    @on(Planned)
-    def _confirm_deletion(self, message: Planned) -> None:
-        summary = message.summary
-        if not summary.count:
-            self.app.push_screen(ConfirmDialog(delete_question(summary), confirm=None))
+            status = models.get_conversation(conversation_id).status  # one row, by key
+        except HushdeskError as error:
+            self.notify(safe(error), severity="error", markup=False)
             return
+        text = f"id:{conversation_id}"
+        self.query_one("#search", Input).value = text
+        self.query_text = text
+        if status != self.status:
+            self.status = status  # shows the search in the other filter
+        else:
+            self.show_search(text)
 
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.delete(summary.deletable)
-
-        self.app.push_screen(ConfirmDialog(delete_question(summary)), answered)
-
-    class Progressed(Message):
-        def __init__(self, done: int, total: int) -> None:
-            super().__init__()
-            self.done, self.total = done, total
-
-    @on(Progressed)
-    def _progressed(self, message: Progressed) -> None:
-        self.query_one("#progress", ProgressBar).update(total=message.total, progress=message.done)
-
-    def delete(self, ids: list[int]) -> None:
-        """Delete in a worker, with a progress bar; the agent can keep reading meanwhile."""
-        bar = self.query_one("#progress", ProgressBar)
-        bar.update(total=len(ids), progress=0)
-        bar.display = True
-
-        def progress(done: int, total: int) -> None:
-            self.post_message(self.Progressed(done, total))
-
-        def operation() -> OperatingScreen.Done:
-            result = models.delete_conversations(ids, host(self).agent, progress=progress)
-            said = f"Deleted {plural(result.count, 'conversation')} permanently."
-            return self.Done(said, result.cleanup, result.social_channels)
-
-        self.run_operation(operation)
-
-    # contact pane ---------------------------------------------------------------
-    @on(ContactPane.DeleteAttribute)
-    def _delete_attribute(self, event: ContactPane.DeleteAttribute) -> None:
-        contact_id, key, agent = event.contact.id, event.key, host(self).agent
-
-        def operation() -> OperatingScreen.Done:
-            cleanup = models.delete_attribute(contact_id, key, agent)
-            return self.Done("Attribute deleted.", cleanup)
-
-        self._ask(ConfirmDialog(attribute_question(event.contact, key)), operation)
-
-    @on(ContactPane.NewAttribute)
-    def _new_attribute(self, event: ContactPane.NewAttribute) -> None:
-        def answered(pair: tuple[str, str] | None) -> None:
-            if pair:
-                key, value = pair
-                self.run_operation(lambda: self._saved(event.contact_id, key, value))
-
-        self.app.push_screen(AttributeDialog(), answered)
-
-    def _saved(self, contact_id: int, key: str, value: str) -> OperatingScreen.Done:
-        models.set_attribute(contact_id, key, value, source="manual")
-        return self.Done("Attribute saved.")
-
-    @on(ContactPane.Forget)
-    def _forget(self, event: ContactPane.Forget) -> None:
-        contact_id, agent = event.contact.id, host(self).agent
-
-        def operation() -> OperatingScreen.Done:
-            result = models.forget_contact(contact_id, agent)
-            return self.Done(
-                "Profile deleted; its conversations now show “Someone”.", result.cleanup
-            )
-
-        self._ask(ConfirmDialog(forget_question(event.contact)), operation)
-
-    def _ask(self, dialog: ConfirmDialog, operation: Callable[[], OperatingScreen.Done]) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.run_operation(operation)
-
-        self.app.push_screen(dialog, answered)
+    def in_open_filter(self) -> bool:
+        return self.status == OPEN

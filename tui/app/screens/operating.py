@@ -10,6 +10,7 @@ handled here, in one place, and the screen then refreshes what it shows.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from textual import on, work
 from textual.message import Message
@@ -20,8 +21,10 @@ import models
 from ...text import safe
 from ...wording import cleanup_note, social_notice
 
+R = TypeVar("R")
 
-class OperatingScreen(Screen[None]):
+
+class OperatingScreen(Screen[R], Generic[R]):
     class Done(Message):
         """An operation finished: what to say, and what a deletion still owes, if anything."""
 
@@ -53,6 +56,28 @@ class OperatingScreen(Screen[None]):
         finally:
             models.close_database()
         self.post_message(outcome)
+
+    class Unreadable(Message):
+        """A read in a thread failed; the screen keeps what it showed."""
+
+        def __init__(self, said: str) -> None:
+            super().__init__()
+            self.said = said
+
+    @work(thread=True, group="read")
+    def run_read(self, read: Callable[[], Message]) -> None:
+        """Read in a thread; the message `read` builds comes back, or Unreadable."""
+        try:
+            outcome = read()
+        except models.HushdeskError as error:
+            outcome = self.Unreadable(str(error))
+        finally:
+            models.close_database()
+        self.post_message(outcome)
+
+    @on(Unreadable)
+    def _unreadable(self, message: Unreadable) -> None:
+        self.notify(safe(message.said), severity="error", markup=False)
 
     @on(Done)
     def _done(self, message: Done) -> None:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 import models
@@ -15,9 +14,10 @@ from models import AssistantRow
 
 from ...text import plural, safe
 from ..widgets.conversation_list import ConversationList
+from .operating import OperatingScreen
 
 
-class PreviewScreen(Screen[None]):
+class PreviewScreen(OperatingScreen[None]):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back"), Binding("q", "app.quit", "Quit")]
 
     class Found(Message):
@@ -36,16 +36,7 @@ class PreviewScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ConversationList).focus()
-        self.find_due()
-
-    @work(thread=True, group="preview")
-    def find_due(self) -> None:
-        try:
-            self.post_message(self.Found(models.due_search(self.row.channel, self.row.days)))
-        except models.HushdeskError as error:
-            self.app.notify(safe(error), severity="error", markup=False)
-        finally:
-            models.close_database()
+        self.run_read(lambda: self.Found(models.due_search(self.row.channel, self.row.days)))
 
     @on(Found)
     def _show(self, message: Found) -> None:

@@ -1,0 +1,112 @@
+"""Access requests (GDPR articles 15 and 20): everything held about a person, as one JSON file.
+
+The document's shape (`"format": "hushdesk-access-export/1"`):
+
+    exported_at      when, in UTC (ISO 8601)
+    identifiers      the identifiers the request named, as given
+    contacts         [{id, name, email, phone, attributes: [{key, value, source, set_at}]}]
+    conversations    [{id, contact, channel, status, held, subject, created_at,
+                       last_activity, messages: [{author, sent_at, body}]}]
+    mentions         [{conversation, message, field, identifier}]: where other
+                     people's conversations name them; never those people's text
+
+It holds nothing of any other person: their conversations appear only as an
+id in `mentions`. The file is written new; an existing one is never replaced.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from . import clock
+from .conversations import get_conversation
+from .erasure import write_new
+from .guard import guarded
+from .people import Person, find_person
+
+FORMAT = "hushdesk-access-export/1"
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    contacts: int
+    conversations: int
+    messages: int
+    mentions: int
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def document(person: Person) -> dict[str, object]:
+    """The export as a JSON-ready dict."""
+    contacts = [
+        {
+            "id": c.id,
+            "name": c.name,
+            "email": c.email,
+            "phone": c.phone,
+            "attributes": [
+                {"key": a.key, "value": a.value, "source": a.source, "set_at": _when(a.set_at)}
+                for a in c.attributes
+            ],
+        }
+        for c in person.contacts
+    ]
+    conversations = []
+    for brief in person.conversations:
+        detail = get_conversation(brief.id)
+        conversations.append(
+            {
+                "id": detail.id,
+                "contact": detail.contact_id,
+                "channel": detail.channel,
+                "status": detail.status,
+                "held": detail.held,
+                "subject": detail.subject,
+                "created_at": _when(detail.created_at),
+                "last_activity": _when(detail.last_activity),
+                "messages": [
+                    {"author": m.author, "sent_at": _when(m.sent_at), "body": m.body}
+                    for m in detail.messages
+                ],
+            }
+        )
+    mentions = [
+        {
+            "conversation": m.conversation,
+            "message": m.message,
+            "field": m.field,
+            "identifier": m.identifier,
+        }
+        for m in person.mentions
+    ]
+    return {
+        "format": FORMAT,
+        "exported_at": _when(clock.now()),
+        "identifiers": [i.given for i in person.identifiers],
+        "contacts": contacts,
+        "conversations": conversations,
+        "mentions": mentions,
+    }
+
+
+@guarded
+def export_person(texts: Sequence[str], out: str | Path) -> ExportSummary:
+    """Write everything held about the person to a new JSON file."""
+    person = find_person(texts)
+    data = document(person)
+    path = write_new(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    return ExportSummary(
+        path,
+        len(person.contacts),
+        len(person.conversations),
+        sum(c.messages for c in person.conversations),
+        len(person.mentions),
+    )
