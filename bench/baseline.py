@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from models import engine
+from models.engines import sqlite as lite
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -27,13 +27,13 @@ def insert_rows(path: Path, tables: dict[str, tuple[tuple[str, ...], list[tuple]
     for table, (columns, rows) in tables.items():
         marks = ",".join("?" * len(columns))
         con.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", rows)
-    for shard in range(engine.SHARDS):
+    for shard in range(lite.SHARDS):
         con.execute(
-            f"INSERT INTO {engine.shard_table(shard)}(rowid, name, email, phone, subject, body) "
-            f"{engine._DOCUMENT_SELECT} WHERE c.id % {engine.SHARDS} = {shard}"
+            f"INSERT INTO {lite.shard_table(shard)}(rowid, name, email, phone, subject, body) "
+            f"{lite._DOCUMENT_SELECT} WHERE c.id % {lite.SHARDS} = {shard}"
         )
     con.execute("COMMIT")
-    _optimize(con, range(engine.SHARDS))
+    _optimize(con, range(lite.SHARDS))
     con.execute("ANALYZE")
     elapsed = time.perf_counter() - start
     con.close()
@@ -61,7 +61,7 @@ def delete(path: Path, ids: list[int], chunk: int | None = None) -> float:
 def _optimize(con: sqlite3.Connection, shards: Iterable[int]) -> None:
     """Rewrite each shard's index into one segment (the purge)."""
     for shard in shards:
-        table = engine.shard_table(shard)
+        table = lite.shard_table(shard)
         con.execute(f"INSERT INTO {table}({table}) VALUES('optimize')")
 
 
@@ -69,14 +69,14 @@ def _delete_chunk(con: sqlite3.Connection, ids: list[int]) -> set[int]:
     con.execute("BEGIN IMMEDIATE")
     shards: dict[int, list[int]] = {}
     for cid in ids:
-        shards.setdefault(cid % engine.SHARDS, []).append(cid)
+        shards.setdefault(cid % lite.SHARDS, []).append(cid)
     for batch_start in range(0, len(ids), 500):
         batch = ids[batch_start : batch_start + 500]
         marks = ",".join("?" * len(batch))
         con.execute(f"DELETE FROM message WHERE conversation_id IN ({marks})", batch)
         con.execute(f"DELETE FROM conversation WHERE id IN ({marks})", batch)
     for shard, members in shards.items():
-        table = engine.shard_table(shard)
+        table = lite.shard_table(shard)
         for batch_start in range(0, len(members), 500):
             batch = members[batch_start : batch_start + 500]
             marks = ",".join("?" * len(batch))

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import models  # noqa: E402
 from models import demo, engine  # noqa: E402
 from models.clock import FixedClock, set_clock  # noqa: E402
+from models.engines import sqlite as lite  # noqa: E402
 from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list fetches at a time)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -323,7 +324,7 @@ def bench_delete(path: Path, count: int) -> Row:
     shards back into the page cache, and the other would find it done.
     """
     models.open_database(path)
-    engine.purge(range(engine.SHARDS))
+    engine.backend().purge(range(lite.SHARDS))
     ids = deletable("archived", count * 2)
     _read_through(path)
     ours = timed(lambda: models.delete_conversations(ids[:count], "bench"), 1)[0]

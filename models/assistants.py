@@ -136,9 +136,7 @@ def ages(channel: str, buckets: int, span_days: int, now: datetime | None = None
     info = get_channel(channel)
     now = now or clock.now()
     width = max(1, span_days // buckets)
-    age = fn.julianday(now.strftime("%Y-%m-%d %H:%M:%S")) - fn.julianday(
-        Conversation.last_activity
-    )
+    age = engine.days_since(now.strftime("%Y-%m-%d %H:%M:%S"), Conversation.last_activity)
     band = fn.min(buckets - 1, fn.max(0, (age / width).cast("INTEGER")))
     query = (
         Conversation.select(band.alias("band"), fn.COUNT(Conversation.id))
@@ -179,13 +177,15 @@ class _Sweep:
     deleted: int = 0
     entry: DeletionLog | None = None
 
-    def take(self, shard: int) -> int:
-        """Delete up to one chunk of due conversations of one index shard: one transaction."""
+    def take(self, shard: int | None) -> int:
+        """Delete up to one chunk of due conversations of one partition: one transaction."""
         c = Conversation
         with engine.db.atomic():
             due = (c.channel == self.channel_id) & c.due(self.limit)
-            query = c.select(c.id).where(due & (engine.shard_column(c.id) == shard))
-            ids = [int(cid) for (cid,) in engine.rows(query.limit(self.chunk))]
+            part = engine.partition_filter(c.id, shard)
+            query = c.select(c.id).where(due if part is None else due & part)
+            query = engine.lock_rows(query.order_by(c.id).limit(self.chunk))
+            ids = [int(cid) for (cid,) in engine.rows(query)]
             if ids:
                 remove(ids)
                 self.entry = _log_chunk(self.entry, self.name, len(ids), self.days)
@@ -223,12 +223,12 @@ def sweep_channel(
 
 
 def _sweep_shards(sweep: _Sweep, chunk: int) -> None:
-    for shard in range(engine.SHARDS):
+    for part in engine.partitions():
         before = sweep.deleted
-        while sweep.take(shard) == chunk:
+        while sweep.take(part) == chunk:
             pass
         if sweep.deleted > before:
-            engine.purge([shard])
+            engine.purge_partition(part)
 
 
 def _log_chunk(entry: DeletionLog | None, channel: str, count: int, days: int) -> DeletionLog:

@@ -109,7 +109,7 @@ def _fetch(ids: Sequence[int]) -> list[tuple[int, str, bool, int]]:
         query = Conversation.select(
             Conversation.id, Conversation.status, Conversation.held, Conversation.channel
         ).where(Conversation.id.in_(batch))
-        rows.extend(engine.rows(query))
+        rows.extend(engine.rows(engine.lock_rows(query.order_by(Conversation.id))))
     if len(rows) != len(ids):
         missing = sorted(set(ids) - {r[0] for r in rows})
         more = f" and {len(missing) - 1:,} more" if len(missing) > 1 else ""

@@ -134,7 +134,7 @@ def _conversation(
         last if archived else None,
         _stamp(created),
         last,
-        int(rng.random() < 0.01),
+        rng.random() < 0.01,
     )
     return row, messages
 

@@ -235,7 +235,7 @@ def redact(conversation_id: int, texts: Sequence[str], actor: str) -> tuple[int,
     if any(len(t) > 1000 or not t.isprintable() for t in wanted):
         raise InvalidInput("a text to redact is at most 1,000 printable characters")
     patterns = [("text", re.compile(re.escape(t), re.IGNORECASE)) for t in wanted]
-    needles = Needles(patterns, "")
+    needles = Needles(patterns, None)
     with engine.db.atomic():
         conversation = Conversation.get_or_none(Conversation.id == conversation_id)
         if conversation is None:

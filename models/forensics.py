@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import WAL_OWED
+from .engines.sqlite import WAL_OWED
 from .errors import InvalidInput
 from .guard import guarded
 

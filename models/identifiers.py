@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidInput
 from .query import digits
+from .textquery import Node, phrase
 
 MIN_PHONE = 7
 SEPARATORS = r"[\s().\-/]{0,2}"
@@ -108,13 +109,7 @@ def name_pattern(name: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, parts)) + r"(?!\w)", re.IGNORECASE)
 
 
-def fts_phrase(text: str) -> str:
-    """An FTS5 phrase matching the words of `text` in order (the tokenizer drops punctuation)."""
-    words = re.findall(r"\w+", text)
-    return '"' + " ".join(words) + '"' if words else ""
-
-
-def phone_prefixes(core: str, country: str) -> list[str]:
+def phone_prefixes(core: str, country: str) -> list[Node | None]:
     """FTS5 prefix terms that every way of writing the number matches.
 
     The search index splits a number at its separators. However it is
@@ -126,4 +121,4 @@ def phone_prefixes(core: str, country: str) -> list[str]:
     terms = {core[:2], "0" + core[:1]}
     if country:
         terms.add(country + core[:2])
-    return [f"{term}*" for term in sorted(terms)]
+    return [phrase(term, prefix=True) for term in sorted(terms)]

@@ -123,7 +123,8 @@ def verify_log() -> LogCheck:
         "SELECT id, at, actor, action, count, reason, prev_hash, hash "
         "FROM deletion_log ORDER BY id"
     )
-    for entry_id, at, actor, action, number, reason, prev_hash, stored in rows:
+    for entry_id, when, actor, action, number, reason, prev_hash, stored in rows:
+        at = when.strftime(TIME_FORMAT) if isinstance(when, datetime) else str(when)
         expected = digest(previous, entry_id, at, actor, action, number, reason)
         if prev_hash != previous or stored != expected:
             return LogCheck(count, entry_id, previous)

@@ -21,6 +21,7 @@ from .guard import guarded
 from .identifiers import Identifier
 from .query import digits
 from .schema import Channel, Contact, Conversation, Message
+from .textquery import Node, any_of, phrase
 
 LINE_WINDOW = 120  # characters of a mention's line kept on each side of it
 
@@ -55,7 +56,7 @@ class Needles:
     """What the person's identifiers look like in text, as patterns by kind."""
 
     patterns: list[tuple[str, re.Pattern[str]]]
-    fts: str
+    text: Node | None  # what the search index is asked for the candidates
 
     def find(self, text: str) -> Iterator[tuple[str, re.Match[str]]]:
         for kind, pattern in self.patterns:
@@ -161,10 +162,10 @@ def _needles(given: list[Identifier], contacts: list[ContactInfo]) -> Needles:
     countries = frozenset(c for core in phones if (c := _country(core, contacts)))
     patterns += [("phone", identifiers.phone_pattern(p, countries)) for p in sorted(phones)]
     patterns += [("name", p) for n in sorted(names) if (p := identifiers.name_pattern(n))]
-    terms = [identifiers.fts_phrase(text) for text in sorted(emails | names)]
+    terms: list[Node | None] = [phrase(text) for text in sorted(emails | names)]
     for core in sorted(phones):
         terms += identifiers.phone_prefixes(core, _country(core, contacts))
-    return Needles(patterns, " OR ".join(t for t in terms if t))
+    return Needles(patterns, any_of(terms))
 
 
 def _country(core: str, contacts: list[ContactInfo]) -> str:
@@ -178,10 +179,10 @@ def _country(core: str, contacts: list[ContactInfo]) -> str:
 
 def _mentions(needles: Needles, own: set[int]) -> Iterator[Mention]:
     """Every mention in conversations other than `own`, in conversation order."""
-    if not needles.fts:
+    if needles.text is None:
         return
     c = Conversation
-    query = c.select(c.id, c.subject, c.held).where(c.id.in_(engine.match_ids(needles.fts)))
+    query = c.select(c.id, c.subject, c.held).where(c.id.in_(engine.text_ids(needles.text)))
     candidates = [row for row in engine.rows(query.order_by(c.id)) if int(row[0]) not in own]
     for batch in engine.chunked(candidates):
         bodies = _bodies([int(row[0]) for row in batch])

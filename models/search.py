@@ -13,7 +13,7 @@ from typing import Any
 
 from peewee import JOIN, SQL, ColumnBase, ModelSelect, fn
 
-from . import clock, engine
+from . import clock, engine, textquery
 from .guard import guarded
 from .query import ParsedQuery, parse
 from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation, shown_name
@@ -77,9 +77,8 @@ class ConversationSearch:
         self.status = status
         self.channel_id = channel_id
         self.older_than = older_than
+        self._text = textquery.parse(self.parsed.text) if self.parsed.text else None
         self._where = self._build()
-        fts = engine.web_query(self.parsed.text) if self.parsed.text else ""
-        self._fts = fts if fts.strip() else ""
         self._contacts = _contact_filter(self.parsed)
         self._estimate: _Estimate | None = None
         self._version = 0
@@ -91,7 +90,8 @@ class ConversationSearch:
 
     def _build(self) -> ColumnBase:
         p, c = self.parsed, Conversation
-        where: list[ColumnBase] = [c.id > 0]
+        # words with nothing searchable in them ("!!!") match nothing, as a search box would
+        where: list[ColumnBase] = [c.id > 0 if self._text or not p.text else c.id < 0]
         if self.status:
             where.append(c.status == self.status)
         if p.statuses and p.statuses != {OPEN, ARCHIVED}:
@@ -120,7 +120,7 @@ class ConversationSearch:
         """The estimate, made once per version of the data (a count may ask from a thread)."""
         estimate, version = self._estimate, self._version
         if estimate is None:
-            matches, share = _text_size(self._fts)
+            matches, share = _text_size(self._text)
             contacts = None
             if self._contacts is not None:
                 few = min(FEW_CONTACTS, max(1, int(FEW_SHARE * engine.max_id("contact"))))
@@ -134,14 +134,14 @@ class ConversationSearch:
 
     def _filters(self, page_end: int | None = None) -> ColumnBase:
         """The whole WHERE; `page_end` (for pages) allows testing rows one by one."""
-        if not self._fts and self._contacts is None:
+        if self._text is None and self._contacts is None:
             return self._where
         estimate = self._estimated()
-        narrow_text = bool(self._fts) and estimate.matches < SMALL
+        narrow_text = self._text is not None and estimate.matches < SMALL
         narrow_contacts = estimate.contacts is not None
         top = None if narrow_text or narrow_contacts else page_end
         where = [self._where]
-        if self._fts:
+        if self._text is not None:
             where.append(self._text_filter(estimate, top, narrow_text or not narrow_contacts))
         if self._contacts is not None:
             lead = narrow_contacts or (top is None and not narrow_text)
@@ -150,12 +150,13 @@ class ConversationSearch:
 
     def _text_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> ColumnBase:
         """Index matches: looked up (`lead`), tested row by row near the top, or applied."""
-        c, ids = Conversation, engine.match_ids(self._fts)
+        assert self._text is not None
+        c, ids = Conversation, engine.text_ids(self._text)
         if top is None:
             return c.id.in_(ids) if lead else (c.id + 0).in_(ids)  # "+ 0": applied only
         tested = top / max(estimate.share, 1e-9)  # rows walked to fill the page
         if tested * PROBE_COST < estimate.matches:
-            return engine.match_probe(self._fts, c.id)
+            return engine.text_probe(self._text, c.id)
         return (c.id + 0).in_(ids)
 
     def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> ColumnBase:
@@ -273,12 +274,12 @@ def _contact_probe(p: ParsedQuery, contact_id: ColumnBase) -> ModelSelect[Any]:
     return Contact.select(SQL("1")).where(_all([Contact.id == contact_id, *_contact_parts(p)]))
 
 
-def _text_size(fts: str) -> tuple[int, float]:
-    """Estimated index matches of `fts` and their share of all conversations (none: 0, 0)."""
-    if not fts:
+def _text_size(node: textquery.Node | None) -> tuple[int, float]:
+    """Estimated index matches of the words and their share of all conversations."""
+    if node is None:
         return 0, 0.0
-    matches, rows = engine.sample_matches(fts)
-    return matches * engine.SHARDS, matches / max(rows, 1)
+    matches, rows = engine.sample_matches(node)
+    return matches * engine.sample_share(), matches / max(rows, 1)
 
 
 _ROW_COLUMNS = (  # ConversationRow's fields, with the contact's name, email and phone

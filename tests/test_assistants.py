@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 import models
-from models import engine
+from models.engines import sqlite as lite
 
 from .conftest import NOW
 from .helpers import conversation
@@ -76,7 +76,7 @@ def test_each_sweep_transaction_deletes_within_one_index_shard(db, monkeypatch):
     models.set_assistant("Chat", 30)
     assert models.sweep_channel("Chat", chunk=2).deleted == len(ids)
     assert sorted(i for batch in batches for i in batch) == sorted(ids)
-    assert all(len({i % engine.SHARDS for i in batch}) == 1 for batch in batches)
+    assert all(len({i % lite.SHARDS for i in batch}) == 1 for batch in batches)
 
 
 def test_only_enabled_assistants_sweep(db):

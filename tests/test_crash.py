@@ -11,6 +11,7 @@ import pytest
 
 import models
 from models import engine
+from models.engines import sqlite as lite
 
 from .conftest import NOW
 
@@ -47,17 +48,17 @@ def state(db_path, ids):
     raw = sqlite3.connect(db_path)
     try:
         assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        for shard in range(engine.SHARDS):
-            table = engine.shard_table(shard)
+        for shard in range(lite.SHARDS):
+            table = lite.shard_table(shard)
             raw.execute(f"INSERT INTO {table}({table}) VALUES('integrity-check')")
         present = {i for (i,) in raw.execute("SELECT id FROM conversation")}
         messages = dict(
             raw.execute("SELECT conversation_id, count(*) FROM message GROUP BY conversation_id")
         )
         indexed = set()
-        for shard in range(engine.SHARDS):
+        for shard in range(lite.SHARDS):
             indexed |= {
-                i for (i,) in raw.execute(f"SELECT rowid FROM {engine.shard_table(shard)}")
+                i for (i,) in raw.execute(f"SELECT rowid FROM {lite.shard_table(shard)}")
             }
         logged = raw.execute("SELECT coalesce(sum(count), 0) FROM deletion_log").fetchone()[0]
     finally:

@@ -106,7 +106,7 @@ def test_verify_gone_command(db, bystanders):
     from .test_cli import cli
 
     cid, contact, texts, _ = secret_conversation()
-    engine.checkpoint()
+    engine.backend().checkpoint()
     code, out, _ = cli(db, "verify-gone", texts[3])
     assert code == 1 and "FOUND" in out
     assert "(page" in out and ("message" in out or "search_" in out)

@@ -3,6 +3,7 @@
 import json
 
 from models import demo, engine, importer
+from models.engines import sqlite as lite
 from models.schema import Contact
 
 
@@ -42,7 +43,7 @@ def test_a_large_import_refreshes_statistics(db, tmp_path, monkeypatch):
 
 
 def segments(shard: int) -> int:
-    table = engine.shard_table(shard)
+    table = lite.shard_table(shard)
     (count,) = engine.db.execute_sql(f"SELECT count(DISTINCT segid) FROM {table}_idx").fetchone()
     return int(count)
 
@@ -53,10 +54,10 @@ def test_a_large_import_merges_every_index_shard(db, tmp_path, monkeypatch):
     importer.import_path(_jsonl(tmp_path / "b.jsonl", 70))
     assert segments(1) > 1  # a small import adds segments to the shards it touches
     importer.import_path(_jsonl(tmp_path / "c.jsonl", 100))
-    assert {segments(shard) for shard in range(engine.SHARDS)} == {1}
+    assert {segments(shard) for shard in range(lite.SHARDS)} == {1}
 
 
 def test_a_demo_merges_every_index_shard(db):
     demo.generate(100, seed=3)
     demo.generate(100, seed=4, add=True)
-    assert {segments(shard) for shard in range(engine.SHARDS)} == {1}
+    assert {segments(shard) for shard in range(lite.SHARDS)} == {1}

@@ -1,0 +1,178 @@
+"""What every database engine provides hushdesk, and the one database handle they share.
+
+The operations in `models/` talk to Peewee models and, for what no two engines
+do alike (the search index, bulk loads, deleting without a trace, row locks,
+watching for other writers), to the engine behind `models.engine`. Each engine
+is one class here: `sqlite.SqliteBackend`, `postgres.PostgresBackend`.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from peewee import ColumnBase, Database, DatabaseProxy, ModelSelect
+from playhouse.migrations import Runner
+
+from ..errors import DatabaseTooNew
+from ..textquery import Node
+
+db = DatabaseProxy()
+T = TypeVar("T")
+CHUNK = 500
+
+
+def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """What a deletion still owes after it committed: nothing, or index parts and old pages.
+
+    `done` means no byte of the deleted text is left where this engine can see
+    and clear it (see the engine's own notes for what that covers).
+    """
+
+    shards: int = 0
+    wal: bool = False
+    reason: str = ""
+
+    @property
+    def done(self) -> bool:
+        return not self.shards and not self.wal
+
+
+class Watcher(ABC):
+    """Tells, from its own thread, when another connection changed the data."""
+
+    @abstractmethod
+    def wait(self, timeout: float) -> bool:
+        """Block at most `timeout` seconds; True when something changed meanwhile."""
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+
+class Backend(ABC):
+    name: str
+
+    @abstractmethod
+    def open(self, target: str, busy_timeout: float, create: bool) -> Database:
+        """Connect, check the database is hushdesk's, migrate, finish owed clean-ups."""
+
+    # the search index -----------------------------------------------------------
+    @abstractmethod
+    def unindex(self, conversation_ids: Sequence[int], purge_later: bool = True) -> None: ...
+
+    @abstractmethod
+    def reindex(self, conversation_ids: Sequence[int], purge_later: bool = False) -> None: ...
+
+    @abstractmethod
+    def index_from(self, min_id: int) -> None:
+        """Index every conversation from this id on (bulk loads add at the end)."""
+
+    @abstractmethod
+    def text_ids(self, node: Node) -> ColumnBase:
+        """A subquery of the ids of conversations whose text matches."""
+
+    @abstractmethod
+    def text_probe(self, node: Node, conversation_id: ColumnBase) -> ColumnBase:
+        """True when this one conversation's text matches (tested row by row)."""
+
+    @abstractmethod
+    def sample_matches(self, node: Node) -> tuple[int, int]:
+        """(matches, rows) in a sample: how selective the text is, cheaply."""
+
+    @property
+    @abstractmethod
+    def sample_share(self) -> int:
+        """How many times larger the whole is than the sample."""
+
+    # deleting without a trace ----------------------------------------------------
+    @abstractmethod
+    def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
+        """Record, inside a deleting transaction, what must be cleaned once it commits."""
+
+    @abstractmethod
+    def pending(self) -> list[int]: ...
+
+    @abstractmethod
+    def scrub(self, wait: float) -> Cleanup:
+        """After a deletion commits: clear what it left; never raise for other processes."""
+
+    @abstractmethod
+    def partitions(self) -> list[int | None]:
+        """The parts a sweep works through one at a time (each purged when done)."""
+
+    @abstractmethod
+    def partition_filter(self, column: ColumnBase, part: int | None) -> ColumnBase | None: ...
+
+    @abstractmethod
+    def purge_partition(self, part: int | None) -> None: ...
+
+    # bulk loads and statistics ----------------------------------------------------
+    @abstractmethod
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> None: ...
+
+    @abstractmethod
+    def after_bulk_load(self) -> None: ...
+
+    # several writers -----------------------------------------------------------------
+    @abstractmethod
+    def lock_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
+        """The query, locking the rows it reads until the transaction ends (where needed)."""
+
+    @contextmanager
+    def exclusive(self, name: str) -> Iterator[bool]:
+        """Whether this process alone holds the named job (another may be doing it)."""
+        yield True
+
+    @abstractmethod
+    def one_of(self, ids: Sequence[int]) -> ColumnBase: ...
+
+    @abstractmethod
+    def days_since(self, when: str, column: ColumnBase) -> ColumnBase:
+        """Days from `column` to the moment `when` ('YYYY-MM-DD HH:MM:SS', UTC), as SQL."""
+
+    @abstractmethod
+    def watcher(self) -> Watcher: ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def migrate(database: Database, directory: Path) -> list[str]:
+    """Apply pending migrations; refuse a database that has migrations this hushdesk lacks."""
+    runner = Runner(database, directory=str(directory), table_name="schema_migration")
+    unknown = [m.name for m in runner.status() if m.path is None]
+    if unknown:
+        raise DatabaseTooNew(
+            f"this database was written by a newer hushdesk (migration {unknown[-1]}); "
+            "upgrade hushdesk to open it"
+        )
+    applied = [str(name) for name in runner.up()]
+    if applied:  # the runner records local time; every time hushdesk keeps is UTC
+        history = runner.History
+        history.update(applied=utc_now()).where(history.name.in_(applied)).execute()
+    return applied
+
+
+def rows(query: object) -> list[tuple[Any, ...]]:
+    """A query's rows as plain tuples, read straight from the driver."""
+    return list(db.execute(query).fetchall())

@@ -1,0 +1,386 @@
+"""SQLite, the embedded engine: one file, WAL mode, FTS5 search in 64 shards.
+
+The search index is FTS5, one row per conversation (rowid = conversation id)
+holding the contact's name, email and phone, the subject and every message
+body. The operations keep it in step explicitly, inside their own
+transactions, instead of with triggers: a bulk import or demo fills it with
+one INSERT ... SELECT, and a table rebuilt by a migration cannot lose it.
+
+Deleted means gone. SQLite 3.40's FTS5 keeps a deleted row's words in the
+index until the index is rewritten with 'optimize', whose cost grows with the
+index. So the index is split into SHARDS tables by conversation id, and a
+deletion optimizes only the shards it touched: a single delete at a million
+conversations rewrites one sixty-fourth of the index. The shards do not merge
+automatically ('automerge' 0): a deletion only appends a small segment, which
+the purge folds in, and a bulk load ends by merging each shard into one
+segment (`after_bulk_load`).
+
+After each deleting operation the WAL is checkpointed with TRUNCATE, since a
+passive checkpoint leaves the deleted text in the -wal file (and, while a
+reader's snapshot keeps the checkpoint from finishing, in the main file too).
+The deleting transaction records what it owes in `purge_pending` (its shards,
+and WAL_OWED for the checkpoint), so a crash, a writer holding the lock or a
+long reader only delays the clean-up: the deletion reports it as pending, and
+the next hushdesk to open the database, or the running app, finishes it.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from peewee import SQL, ColumnBase, Expression, ModelSelect, NodeList, SqliteDatabase, fn
+
+from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, InvalidInput, Refused
+from ..guard import DRIVER_ERRORS, cause, translate, where
+from ..textquery import Node, fts5
+from .base import Backend, Cleanup, Watcher, chunked, db, migrate
+
+MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
+SHARDS = 64
+TOKENIZE = "unicode61 remove_diacritics 2"
+WAL_OWED = -1  # a purge_pending row: the write-ahead log may still hold deleted text
+SAMPLE_SHARD = 0
+PRAGMAS = (
+    ("journal_mode", "wal"),
+    ("foreign_keys", 1),
+    ("secure_delete", 1),
+    ("synchronous", "normal"),
+    ("cache_size", -32000),
+)
+
+
+def shard_of(conversation_id: int) -> int:
+    return conversation_id % SHARDS
+
+
+def shard_table(shard: int) -> str:
+    return f"search_{shard:02d}"
+
+
+def shard_column(conversation_id: ColumnBase) -> ColumnBase:
+    """The shard of a conversation id column, in SQL (Peewee's `%` operator is LIKE)."""
+    return Expression(conversation_id, "%", SHARDS)
+
+
+_DOCUMENT_SELECT = (
+    "SELECT c.id, coalesce(ct.name, ''), coalesce(ct.email, ''), "
+    "coalesce(ct.phone, '') || ' ' || coalesce(ct.phone_digits, ''), c.subject, "
+    "coalesce((SELECT group_concat(m.body, ' ') FROM message m "
+    "WHERE m.conversation_id = c.id), '') "
+    "FROM conversation c LEFT JOIN contact ct ON ct.id = c.contact_id"
+)
+
+
+def _insert_sql(shard: int) -> str:
+    return f"INSERT INTO {shard_table(shard)}(rowid, name, email, phone, subject, body) "
+
+
+def _by_shard(ids: Iterable[int]) -> dict[int, list[int]]:
+    shards: dict[int, list[int]] = {}
+    for cid in ids:
+        shards.setdefault(shard_of(cid), []).append(cid)
+    return shards
+
+
+def _shard_probe(shard: int) -> str:
+    table = shard_table(shard)
+    lookup = f"SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = probe.id"
+    return f"WHEN {shard} THEN EXISTS({lookup})"
+
+
+_PROBE_CASE = f"CASE probe.id % {SHARDS} {' '.join(map(_shard_probe, range(SHARDS)))} END"
+
+
+def _each_shard_matching() -> str:
+    """One SELECT of matching rowids per shard, as a UNION ALL; one `?` (the query) each."""
+    return " UNION ALL ".join(
+        f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
+    )
+
+
+def checked_path(path: str | Path, create: bool) -> Path:
+    text = str(path)
+    if not text.strip():
+        raise InvalidInput("the database path is empty")
+    if "\x00" in text or not text.isprintable():
+        raise InvalidInput("the database path has control characters")
+    path = Path(text)
+    if path.is_dir():
+        raise DatabaseUnavailable(f"{path} is a folder, not a database file")
+    if not path.exists():
+        if not create:
+            raise DatabaseUnavailable(
+                f"no database at {path} (hushdesk demo or hushdesk import creates one)"
+            )
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise DatabaseUnavailable(f"cannot create {path.parent}: {error.strerror}") from None
+    return path
+
+
+def check_ours(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, or is another program's, reading only."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError as error:
+        raise DatabaseUnavailable(f"cannot read {path}: {error.strerror}") from None
+    if head and head != b"SQLite format 3\x00":
+        raise DatabaseDamaged(f"{path} is not an SQLite database; hushdesk leaves it alone")
+    if not head:
+        return  # an empty file is an empty database
+    try:
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            names = {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
+        finally:
+            con.close()
+    except sqlite3.Error as error:
+        raise translate(error) from None
+    if names and "schema_migration" not in names:
+        shown = ", ".join(sorted(names)[:3])
+        raise Refused(
+            f"{path} is another program's SQLite database (tables {shown}...); "
+            "hushdesk leaves it alone"
+        )
+
+
+class SqliteBackend(Backend):
+    name = "sqlite"
+
+    def open(self, target: str, busy_timeout: float, create: bool) -> SqliteDatabase:
+        path = checked_path(target, create)
+        where.path, where.busy_seconds = str(path), busy_timeout
+        if path.exists():
+            check_ours(path)
+        pragmas: list[tuple[str, object]] = list(PRAGMAS)
+        pragmas.append(("busy_timeout", int(busy_timeout * 1000)))
+        database = SqliteDatabase(
+            str(path), pragmas=pragmas, timeout=busy_timeout, lock_type="IMMEDIATE"
+        )
+        db.initialize(database)
+        try:
+            database.connect(reuse_if_open=True)
+            migrate(database, MIGRATIONS_DIR)
+        except DRIVER_ERRORS as error:
+            database.close()
+            raise translate(error) from None
+        except HushdeskError:
+            database.close()
+            raise
+        if self.pending():  # a deletion was interrupted, or could not finish its clean-up
+            self.scrub(wait=0)
+        return database
+
+    # the search index ---------------------------------------------------------------
+    def unindex(self, conversation_ids: Sequence[int], purge_later: bool = True) -> None:
+        """Remove conversations from the index (inside the caller's transaction).
+
+        With `purge_later`, the touched shards are recorded for `purge()`, which
+        removes the words themselves; without it only the rows go.
+        """
+        shards = _by_shard(conversation_ids)
+        for shard, ids in shards.items():
+            for batch in chunked(ids):
+                marks = ",".join("?" * len(batch))
+                sql = f"DELETE FROM {shard_table(shard)} WHERE rowid IN ({marks})"
+                db.execute_sql(sql, batch)
+        if purge_later and shards:
+            self.owe_cleanup(shards)
+
+    def reindex(self, conversation_ids: Sequence[int], purge_later: bool = False) -> None:
+        """Rewrite the index rows of these conversations from the tables."""
+        self.unindex(conversation_ids, purge_later)
+        for shard, ids in _by_shard(conversation_ids).items():
+            for batch in chunked(ids):
+                marks = ",".join("?" * len(batch))
+                sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id IN ({marks})"
+                db.execute_sql(sql, batch)
+
+    def index_from(self, min_id: int) -> None:
+        for shard in range(SHARDS):
+            sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id >= ? AND c.id % ? = ?"
+            db.execute_sql(sql, (min_id, SHARDS, shard))
+
+    def text_ids(self, node: Node) -> ColumnBase:
+        return SQL(f"({_each_shard_matching()})", [fts5(node)] * SHARDS)
+
+    def text_probe(self, node: Node, conversation_id: ColumnBase) -> ColumnBase:
+        """Listing every match costs as much as there are matches; when most rows match
+        and only the newest are wanted, testing rows one by one stops much sooner.
+        The id is named once (as `probe.id`), so the 64-way CASE is one fixed text."""
+        head = SQL(f"(SELECT {_PROBE_CASE} FROM (SELECT", [fts5(node)] * SHARDS)
+        return NodeList((head, conversation_id, SQL("AS id) AS probe)")))
+
+    def sample_matches(self, node: Node) -> tuple[int, int]:
+        """Matches of the text, and rows, in one shard: a sample of 1/SHARDS by id."""
+        table = shard_table(SAMPLE_SHARD)
+        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
+        (matches,) = db.execute_sql(sql, (fts5(node),)).fetchone()
+        (count,) = db.execute_sql(f"SELECT count(*) FROM {table}_docsize").fetchone()
+        return int(matches), int(count)
+
+    @property
+    def sample_share(self) -> int:
+        return SHARDS
+
+    # deleting without a trace ----------------------------------------------------------
+    def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
+        rows = sorted({*shards, WAL_OWED})
+        marks = ",".join(["(?)"] * len(rows))
+        db.execute_sql(f"INSERT OR IGNORE INTO purge_pending(shard) VALUES {marks}", rows)
+
+    def pending(self) -> list[int]:
+        """Index shards still to purge, and WAL_OWED when the WAL must still be truncated."""
+        cursor = db.execute_sql("SELECT shard FROM purge_pending ORDER BY shard")
+        return [shard for (shard,) in cursor]
+
+    def purge(self, shards: Iterable[int] | None = None) -> int:
+        """Rewrite the given (default: all pending) shards so deleted words leave the index.
+
+        Each shard is its own short transaction unless the caller holds one.
+        Returns how many shards were rewritten.
+        """
+        todo = sorted(set(shards)) if shards is not None else self.pending()
+        todo = [shard for shard in todo if shard != WAL_OWED]
+        for shard in todo:
+            with db.atomic():
+                table = shard_table(shard)
+                db.execute_sql(f"INSERT INTO {table}({table}) VALUES('optimize')")
+                db.execute_sql("DELETE FROM purge_pending WHERE shard = ?", (shard,))
+        return len(todo)
+
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it, so no old page stays in -wal.
+
+        Returns False when a reader's snapshot (or a writer) kept it from completing.
+        """
+        busy, _, _ = db.execute_sql("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return int(busy) == 0
+
+    def scrub(self, wait: float) -> Cleanup:
+        """Purge the owed shards, then truncate the WAL, waiting at most `wait` seconds.
+
+        What cannot be done now stays recorded, and the next hushdesk to open
+        the database (or the running app's timer) finishes it.
+        """
+        previous = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
+        db.execute_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
+        waited, where.busy_seconds = where.busy_seconds, wait
+        try:
+            return self._scrub()
+        except DRIVER_ERRORS as error:
+            left = [s for s in self._pending_or_all() if s != WAL_OWED]
+            return Cleanup(len(left), True, cause(error))
+        finally:
+            where.busy_seconds = waited
+            db.execute_sql(f"PRAGMA busy_timeout = {previous}")
+
+    def _scrub(self) -> Cleanup:
+        self.purge()
+        if WAL_OWED not in self.pending():
+            return Cleanup()
+        if not self.checkpoint():
+            return Cleanup(0, True, "another program is reading the database")
+        db.execute_sql("DELETE FROM purge_pending WHERE shard = ?", (WAL_OWED,))
+        self.checkpoint()  # the row just deleted was the only change since: no customer data
+        return Cleanup()
+
+    def _pending_or_all(self) -> list[int]:
+        try:
+            return self.pending()
+        except DRIVER_ERRORS:
+            return list(range(SHARDS))
+
+    def partitions(self) -> list[int | None]:
+        return list(range(SHARDS))
+
+    def partition_filter(self, column: ColumnBase, part: int | None) -> ColumnBase | None:
+        return None if part is None else shard_column(column) == part
+
+    def purge_partition(self, part: int | None) -> None:
+        if part is not None:
+            self.purge([part])
+
+    # bulk loads and statistics ------------------------------------------------------------
+    def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> None:
+        marks = ",".join("?" * len(columns))
+        sql = f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})"
+        db.connection().executemany(sql, rows)
+
+    def analyze(self) -> None:
+        """Refresh the query planner's statistics after a bulk load.
+
+        Without them SQLite walks the status index (half the table) for a search in
+        the Archived filter instead of starting from the few matching contacts.
+        sqlite_stat1 holds only row counts; sample rows (sqlite_stat4, in builds
+        that keep them) would copy customer data, so they are dropped.
+        """
+        db.execute_sql("PRAGMA analysis_limit = 0")
+        db.execute_sql("ANALYZE")
+        if db.table_exists("sqlite_stat4"):
+            db.execute_sql("DELETE FROM sqlite_stat4")
+
+    def after_bulk_load(self) -> None:
+        """Merge every index shard into one segment, then refresh the planner's statistics.
+
+        A bulk load leaves each shard in many segments ('automerge' is off): every
+        search then reads each of them, and the first deletion in a shard pays for
+        merging them. At a million conversations this takes a few seconds.
+        """
+        self.purge(range(SHARDS))
+        self.analyze()
+
+    # several writers ---------------------------------------------------------------------
+    def lock_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
+        return query  # BEGIN IMMEDIATE already holds the only write lock
+
+    def one_of(self, ids: Sequence[int]) -> ColumnBase:
+        """A subquery listing these ids, passed as one value: thousands stay cheap to send."""
+        return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
+
+    def days_since(self, when: str, column: ColumnBase) -> ColumnBase:
+        days: ColumnBase = fn.julianday(when) - fn.julianday(column)
+        return days
+
+    def watcher(self) -> Watcher:
+        return DataVersion(str(db.database))
+
+
+class DataVersion(Watcher):
+    """SQLite's data_version: it changes when another connection commits (cheap to poll)."""
+
+    POLL = 0.25
+
+    def __init__(self, path: str) -> None:
+        self.connection = sqlite3.connect(
+            f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
+        )
+        self.seen = self._version()
+        self.stopped = threading.Event()
+
+    def _version(self) -> int:
+        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float) -> bool:
+        waited = 0.0
+        while waited < timeout and not self.stopped.is_set():
+            version = self._version()
+            if version != self.seen:
+                self.seen = version
+                return True
+            self.stopped.wait(self.POLL)
+            waited += self.POLL
+        return False
+
+    def close(self) -> None:
+        self.stopped.set()
+        self.connection.close()
