@@ -1,11 +1,16 @@
-"""hushdesk at help-desk scale: every action beside a plain-sqlite3 baseline, in one run.
+"""hushdesk at help-desk scale: every action beside a plain-driver baseline, in one run.
 
-    python bench/run.py                    # 1,000,000 conversations
+    python bench/run.py                    # 1,000,000 conversations on SQLite
     python bench/run.py --quick            # 50,000
     python bench/run.py --conversations N
+    python bench/run.py --engine postgresql [--url postgresql://user@host/db]
 
-Prints one table and writes it to bench/RESULTS.md. It only reports: targets
-missed are marked, never failed on, since timings differ between machines.
+Prints one table and writes it to bench/RESULTS.md (RESULTS-postgresql.md). It
+only reports: targets missed are marked, never failed on, since timings differ
+between machines. The baseline is Python's plain sqlite3 on the same file, or
+plain psycopg on the same PostgreSQL server. On PostgreSQL the benchmark makes
+its own databases, on the server `--url` names (its role needs CREATEDB) or on
+a throwaway local cluster, and drops them at the end.
 """
 
 from __future__ import annotations
@@ -13,11 +18,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -25,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -35,7 +39,9 @@ from models.engines import sqlite as lite  # noqa: E402
 from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list fetches at a time)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import baseline  # noqa: E402
+import places  # noqa: E402
+
+PLACE: places.Files | places.Server  # where the databases are: set once, in main
 
 NOW = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 QUERIES = [
@@ -117,18 +123,18 @@ def build(path: Path, conversations: int) -> float:
     return elapsed
 
 
-def bench_generation(work: Path, n: int) -> tuple[Path, Row]:
-    path = work / "bench.db"
+def bench_generation(n: int) -> tuple[places.Target, Row]:
+    path = PLACE.new("bench")
     ours = build(path, n)
-    plain = work / "plain.db"
+    plain = PLACE.new("plain")
     models.open_database(plain, create=True)
     channels = demo.demo_channels()
     tables: dict[str, tuple[tuple[str, ...], list[tuple]]] = {}
     for table, columns, rows in demo.batches(n, 1, channels, 1, 1, NOW):
         tables.setdefault(table, (columns, []))[1].extend(rows)
     models.close_database()
-    base = baseline.insert_rows(plain, tables)
-    plain.unlink()
+    base = PLACE.baseline().insert_rows(plain, tables)
+    PLACE.remove(plain)
     ours_rate, base_rate = n / ours, n / base
     row = Row.once(
         "1 generation",
@@ -251,7 +257,7 @@ def bench_search(path: Path, repeat: int) -> list[Row]:
     The first page is what the agent waits for; the count follows in a thread.
     """
     models.open_database(path)
-    plain = baseline.connect(path)  # one warm connection, as hushdesk has
+    plain = PLACE.baseline().connect(path)  # one warm connection, as hushdesk has
     rows = []
     for text in QUERIES:
         search = models.ConversationSearch(text, status="archived")
@@ -271,7 +277,7 @@ def _first_page(text: str) -> None:
     models.ConversationSearch(text, status="archived").page(0, PAGE)
 
 
-def _fetch_all(con: sqlite3.Connection, query: object) -> None:
+def _fetch_all(con: Any, query: object) -> None:
     con.execute(*_sql(query)).fetchall()
 
 
@@ -292,7 +298,7 @@ def _statements(action: Callable[[], object]) -> list[tuple[str, list]]:
     return seen
 
 
-def _replay(con: sqlite3.Connection, statements: list[tuple[str, list]]) -> None:
+def _replay(con: Any, statements: list[tuple[str, list]]) -> None:
     for sql, params in statements:
         con.execute(sql, params).fetchall()
 
@@ -324,21 +330,15 @@ def bench_delete(path: Path, count: int) -> Row:
     shards back into the page cache, and the other would find it done.
     """
     models.open_database(path)
-    engine.backend().purge(range(lite.SHARDS))
+    if PLACE.engine == "sqlite":
+        engine.backend().purge(range(lite.SHARDS))
     ids = deletable("archived", count * 2)
-    _read_through(path)
+    PLACE.warm(path)
     ours = timed(lambda: models.delete_conversations(ids[:count], "bench"), 1)[0]
     models.close_database()
-    _read_through(path)
-    base = baseline.delete(path, ids[count:])
+    PLACE.warm(path)
+    base = PLACE.baseline().delete(path, ids[count:])
     return Row.seconds_within_2x("5 bulk delete", f"{count:,} archived conversations", ours, base)
-
-
-def _read_through(path: Path) -> None:
-    """Read the database file once, so the operating system's cache holds all of it."""
-    with path.open("rb") as file:
-        while file.read(1 << 24):
-            pass
 
 
 @contextmanager
@@ -376,15 +376,15 @@ def bench_sweep(path: Path, target: int) -> list[Row]:
     models.set_assistant(email.name, days)
     due = models.due_search(email.name).count()
     holds: list[float] = []
-    _read_through(path)
+    PLACE.warm(path)
     with transaction_timer(holds):
         ours = timed(lambda: models.sweep_channel(email.name), 1)[0]
     chat_days = _days_for("Chat", due)
     chat_ids = models.due_search("Chat", chat_days).ids()
     models.close_database()
     chunk = models.assistants.SWEEP_CHUNK
-    _read_through(path)
-    base = baseline.delete(path, chat_ids, chunk) * due / max(1, len(chat_ids))
+    PLACE.warm(path)
+    base = PLACE.baseline().delete(path, chat_ids, chunk) * due / max(1, len(chat_ids))
     ordered = sorted(hold * 1000 for hold in holds)
     p99, longest = ordered[int(len(ordered) * 0.99)], ordered[-1]
     return [
@@ -457,14 +457,19 @@ def bench_memory(path: Path, small: Path, n: int) -> Row:
 NOTES = "<!-- notes: kept when the table above is regenerated -->"
 
 
-def write(rows: list[Row], n: int, seconds: float, out: Path) -> str:
+BASELINES = {
+    "sqlite": "Python's plain sqlite3 on the same database file",
+    "postgresql": "plain psycopg on the same server",
+}
+
+
+def write(rows: list[Row], n: int, seconds: float, out: Path, version: str) -> str:
     head = ["step", "measure", "median", "worst", "baseline", "ratio", "unit", "target", "met"]
     lines = [
         f"# hushdesk benchmark: {n:,} conversations",
         "",
-        f"Run on {datetime.now(UTC):%Y-%m-%d} with {os.cpu_count()} cores, SQLite "
-        f"{engine.sqlite3.sqlite_version}, in {seconds:,.0f} s. Baselines are Python's plain "
-        "sqlite3 on the same database file in the same run.",
+        f"Run on {datetime.now(UTC):%Y-%m-%d} with {os.cpu_count()} cores, {version}, in "
+        f"{seconds:,.0f} s. Baselines are {BASELINES[PLACE.engine]} in the same run.",
         "",
         "| " + " | ".join(head) + " |",
         "|" + "---|" * len(head),
@@ -483,7 +488,11 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=1_000_000)
     parser.add_argument("--quick", action="store_true", help="50,000 conversations")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument(
+        "--url", help="PostgreSQL server to make the databases on (default: a throwaway cluster)"
+    )
+    parser.add_argument("--out", type=Path, help="default: bench/RESULTS[-quick|-postgresql].md")
     parser.add_argument("--rss", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rss:
@@ -491,11 +500,13 @@ def main() -> None:
     n = 50_000 if args.quick else args.conversations
     set_clock(FixedClock(NOW))
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="hushdesk-bench-") as folder:
-        work = Path(folder)
-        small = work / "small.db"
+    global PLACE
+    PLACE = places.Server(args.url) if args.engine == "postgresql" else places.Files()
+    try:
+        version = PLACE.version()
+        small = PLACE.new("small")
         build(small, 1000)
-        path, generation = bench_generation(work, n)
+        path, generation = bench_generation(n)
         rows = [generation]
         for step in (
             lambda: [bench_paint(path, small, n)],
@@ -511,8 +522,15 @@ def main() -> None:
                 file=sys.stderr,
                 flush=True,
             )
-    out = args.out if not args.quick else args.out.with_name("RESULTS-quick.md")
-    print(write(rows, n, time.perf_counter() - started, out))
+    finally:
+        PLACE.close()
+    print(write(rows, n, time.perf_counter() - started, args.out or _results(args), version))
+
+
+def _results(args: argparse.Namespace) -> Path:
+    name = "RESULTS" + ("-quick" if args.quick else "")
+    name += "-postgresql" if args.engine == "postgresql" else ""
+    return Path(__file__).parent / f"{name}.md"
 
 
 if __name__ == "__main__":

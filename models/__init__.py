@@ -40,6 +40,7 @@ from .conversations import (
     check_ids,
     counts,
     delete_conversations,
+    existing,
     get_conversation,
     hold,
     release,
@@ -49,7 +50,14 @@ from .conversations import (
 from .demo import DemoResult
 from .demo import generate as generate_demo
 from .detect import Suggestion, suggestions
-from .engine import BUSY_TIMEOUT_S, Cleanup, close_database, finish_cleanup, open_database
+from .engine import (
+    BUSY_TIMEOUT_S,
+    Cleanup,
+    close_database,
+    finish_cleanup,
+    open_database,
+    watch_changes,
+)
 from .erasure import (
     Counts,
     ErasurePlan,
@@ -73,7 +81,7 @@ from .errors import (
     ReadOnly,
     Refused,
 )
-from .forensics import Finding, Owed, check_texts, owed, scan
+from .forensics import Finding, Owed, Report, Trace, check_texts, owed, scan, verify
 from .importer import ImportResult, import_path
 from .intake import NewMessage, add_message, create_conversation
 from .log import LogCheck, LogEntry, list_log, verify_log
@@ -120,6 +128,8 @@ __all__ = [
     "Owed",
     "Person",
     "Receipt",
+    "Report",
+    "Trace",
     "ReadOnly",
     "Refused",
     "Suggestion",
@@ -133,6 +143,9 @@ __all__ = [
     "redact",
     "suggestions",
     "write_new",
+    "verify",
+    "watch_changes",
+    "existing",
     "check_ids",
     "finish_cleanup",
     "generate_demo",

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from peewee import fn
+from peewee import SQL, Case, fn
 
 from . import clock, engine, log
 from .channels import get_channel, list_channels
@@ -55,6 +55,7 @@ class SweepResult:
     social: bool
     stopped: str = ""
     cleanup: engine.Cleanup = field(default_factory=engine.Cleanup)
+    busy: bool = False  # another hushdesk was sweeping this channel: this one left it alone
 
 
 def check_days(value: object) -> int:
@@ -135,13 +136,13 @@ def ages(channel: str, buckets: int, span_days: int, now: datetime | None = None
     """How many conversations fall in each of `buckets` equal age bands up to `span_days`."""
     info = get_channel(channel)
     now = now or clock.now()
-    width = max(1, span_days // buckets)
-    age = engine.days_since(now.strftime("%Y-%m-%d %H:%M:%S"), Conversation.last_activity)
-    band = fn.min(buckets - 1, fn.max(0, (age / width).cast("INTEGER")))
+    width = timedelta(days=max(1, span_days // buckets))
+    newer = [(Conversation.last_activity > now - width * (k + 1), k) for k in range(buckets - 1)]
+    band = Case(None, newer, buckets - 1)  # the same SQL on every engine
     query = (
         Conversation.select(band.alias("band"), fn.COUNT(Conversation.id))
         .where(Conversation.channel == info.id)
-        .group_by(band)
+        .group_by(SQL("1"))  # by position: the CASE carries parameters
     )
     result = [0] * buckets
     for index, count in engine.rows(query):
@@ -184,7 +185,7 @@ class _Sweep:
             due = (c.channel == self.channel_id) & c.due(self.limit)
             part = engine.partition_filter(c.id, shard)
             query = c.select(c.id).where(due if part is None else due & part)
-            query = engine.lock_rows(query.order_by(c.id).limit(self.chunk))
+            query = engine.lock_free_rows(query.order_by(c.id).limit(self.chunk))
             ids = [int(cid) for (cid,) in engine.rows(query)]
             if ids:
                 remove(ids)
@@ -202,24 +203,32 @@ def sweep_channel(
 ) -> SweepResult:
     """Run one channel's assistant once, enabled or not; logs one entry if anything went.
 
-    It works one search-index shard at a time: each chunk's transaction then
-    writes to a single shard, and each shard is purged as soon as its
-    conversations are gone, so no transaction holds the write lock for long.
+    It works through the engine's partitions (SQLite: one search-index shard at
+    a time, so each chunk writes to one shard and each shard is purged as soon
+    as its conversations are gone), so no transaction holds the lock for long.
+    Where the engine can tell, a channel another hushdesk is sweeping is left alone.
     """
     info = get_channel(channel)
     days = _settings(info.id).days
     now = now or clock.now()
     sweep = _Sweep(info.id, info.name, days, cutoff(days, now), now, chunk)
+    with engine.exclusive(f"hushdesk sweep {info.id}") as alone:
+        if not alone:
+            return SweepResult(info.name, 0, days, info.social, busy=True)
+        stopped = _run_sweep(sweep, chunk)
+    cleanup = engine.scrub() if sweep.deleted else engine.Cleanup()
+    return SweepResult(info.name, sweep.deleted, days, info.social, stopped, cleanup)
+
+
+def _run_sweep(sweep: _Sweep, chunk: int) -> str:
+    """Why the sweep stopped early ('' when it ran to the end)."""
     try:
         _sweep_shards(sweep, chunk)
     except DRIVER_ERRORS as error:
         if not sweep.deleted:
             raise  # nothing changed: a plain refusal
-        stopped = cause(error)
-    else:
-        stopped = ""
-    cleanup = engine.scrub() if sweep.deleted else engine.Cleanup()
-    return SweepResult(info.name, sweep.deleted, days, info.social, stopped, cleanup)
+        return cause(error)
+    return ""
 
 
 def _sweep_shards(sweep: _Sweep, chunk: int) -> None:

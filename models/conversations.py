@@ -258,6 +258,16 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
 
 
 @guarded
+def existing(ids: Iterable[int]) -> set[int]:
+    """Which of these conversations still exist (another agent may have deleted some)."""
+    found: set[int] = set()
+    for batch in engine.chunked(list(ids)):
+        query = Conversation.select(Conversation.id).where(Conversation.id.in_(batch))
+        found.update(int(cid) for (cid,) in engine.rows(query))
+    return found
+
+
+@guarded
 def counts() -> dict[str, int]:
     """Conversations per status."""
     query = Conversation.select(Conversation.status, fn.COUNT(Conversation.id)).group_by(

@@ -76,7 +76,7 @@ def open_database(
     """
     chosen = choose(str(target))
     current.backend = chosen
-    return chosen.open(str(target), busy_timeout, create)
+    return chosen.open(str(target).strip(), busy_timeout, create)
 
 
 @guarded
@@ -167,6 +167,14 @@ def lock_rows(query: ModelSelect[Any]) -> ModelSelect[Any]:
     return current.backend.lock_rows(query)
 
 
+def lock_free_rows(query: ModelSelect[Any]) -> ModelSelect[Any]:
+    return current.backend.lock_free_rows(query)
+
+
+def one_at_a_time(name: str) -> None:
+    current.backend.one_at_a_time(name)
+
+
 @contextmanager
 def exclusive(name: str) -> Iterator[bool]:
     with current.backend.exclusive(name) as alone:
@@ -177,11 +185,9 @@ def one_of(ids: Sequence[int]) -> ColumnBase:
     return current.backend.one_of(ids)
 
 
-def days_since(when: str, column: ColumnBase) -> ColumnBase:
-    return current.backend.days_since(when, column)
-
-
-def watcher() -> Watcher:
+@guarded
+def watch_changes() -> Watcher:
+    """Something to wait on for other connections' changes (from a thread of its own)."""
     return current.backend.watcher()
 
 

@@ -20,7 +20,6 @@ from pathlib import Path
 from . import clock, engine, log
 from .conversations import remove
 from .errors import InvalidInput, NotFound, Refused
-from .forensics import scan
 from .guard import guarded
 from .identifiers import phone_core
 from .people import Mention, Needles, Person, find_person
@@ -203,12 +202,13 @@ def _verify(plan: ErasurePlan, cleanup: engine.Cleanup) -> tuple[bool, str]:
     texts = _erased_texts(plan)
     if not cleanup.done:
         return False, "the clean-up is pending (see hushdesk verify-gone); it finishes later"
-    found = scan(str(engine.db.database), texts) if texts else []
+    found = engine.backend().traces(texts) if texts else []
     if not found:
-        return True, f"{len(texts)} identifiers are in no byte of the database files"
-    if plan.retained or plan.retained_mentions:
-        return False, "conversations kept by legal hold still hold some of it"
-    return False, f"{len({f.text for f in found})} of {len(texts)} identifiers are still found"
+        where = "live row or search-index entry" if engine.is_postgres() else "byte"
+        return True, f"{len(texts)} identifiers are in no {where} of the database"
+    still = f"{len({t for t, _ in found})} of {len(texts)} identifiers are still found"
+    held = "; conversations kept by legal hold may hold some" if plan.retained else ""
+    return False, f"{still} (first: {found[0][1]}){held}"
 
 
 def _erased_texts(plan: ErasurePlan) -> list[str]:

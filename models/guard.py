@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
@@ -33,7 +34,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 DRIVER_ERRORS = (PeeweeDatabaseError, sqlite3.Error, InterfaceError)
-READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN")
+READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "25006", "42501")
 
 
 class _Where:
@@ -47,12 +48,26 @@ where = _Where()
 
 
 def _code(error: BaseException) -> str:
-    """SQLite's error name (SQLITE_BUSY, SQLITE_FULL, ...) behind a Peewee or sqlite3 error."""
+    """SQLite's error name (SQLITE_BUSY, ...) or PostgreSQL's SQLSTATE behind a driver error."""
     for candidate in (error, error.__context__, error.__cause__):
-        name = getattr(candidate, "sqlite_errorname", None)
+        name = getattr(candidate, "sqlite_errorname", None) or getattr(candidate, "sqlstate", None)
         if name:
             return str(name)
     return ""
+
+
+# PostgreSQL's SQLSTATEs, by what they mean for the agent
+PG_BUSY = ("55P03", "57014")  # lock_not_available (lock_timeout), query_canceled
+PG_RETRY = ("40001", "40P01")  # serialization_failure, deadlock_detected: try again
+PG_FULL = ("53100",)  # disk_full
+PG_DAMAGED = ("XX001", "XX002")  # data_corrupted, index_corrupted
+PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
+RETRIES = 5
+
+
+def transient(error: BaseException) -> bool:
+    """A conflict with another transaction that trying again resolves."""
+    return _code(error).startswith(PG_RETRY)
 
 
 def _no_space(path: str) -> bool:
@@ -97,12 +112,15 @@ def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
     error = _root(error)
     code, text, path = _code(error), str(error), where.path
     lowered = text.lower()
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in lowered:
+    if (
+        code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", *PG_BUSY, *PG_RETRY))
+        or "locked" in lowered
+    ):
         waited = f"{where.busy_seconds:g} s"
         return DatabaseBusy, f"another hushdesk (or another program) held {path} for over {waited}"
-    if code.startswith("SQLITE_FULL") or "full" in lowered or _no_space(path):
+    if code.startswith(("SQLITE_FULL", *PG_FULL)) or "full" in lowered or _no_space(path):
         return DiskFull, f"the disk holding {path} is full"
-    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in lowered:
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", *PG_DAMAGED)) or "malformed" in lowered:
         return DatabaseDamaged, (
             f"{path} is damaged ({text}); check it with sqlite3 {path} "
             "'PRAGMA integrity_check' and rescue what is left with sqlite3's .recover"
@@ -116,13 +134,33 @@ def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
     return DatabaseUnavailable, f"the database failed: {text}"
 
 
+def _with_retries(operation: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run it; a conflict PostgreSQL resolves by aborting one side is tried again, outermost only.
+
+    A deadlock or serialization failure rolls the whole transaction back, so
+    running the operation again is safe; inside another transaction it is not
+    ours to retry, and the error goes up to the outermost operation.
+    """
+    from .engines.base import db
+
+    for attempt in range(RETRIES):
+        try:
+            return operation(*args, **kwargs)
+        except DRIVER_ERRORS as error:
+            nested = db.obj is not None and db.in_transaction()
+            if nested or not transient(error) or attempt == RETRIES - 1:
+                raise
+            time.sleep(0.01 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def guarded(operation: Callable[P, R]) -> Callable[P, R]:
     """Run `operation`; a driver error leaves as the matching `HushdeskError`."""
 
     @functools.wraps(operation)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return operation(*args, **kwargs)
+            return _with_retries(operation, *args, **kwargs)
         except DRIVER_ERRORS as error:
             raise translate(error) from None
         except UnicodeEncodeError:

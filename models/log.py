@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock
+from . import clock, engine
 from .engine import db
 from .errors import InvalidInput
 from .guard import guarded
@@ -77,7 +77,11 @@ def _last() -> DeletionLog | None:
 
 
 def record(actor: str, action: str, count: int, reason: str) -> DeletionLog:
-    """Write one entry, chained to the last; call inside the deleting transaction."""
+    """Write one entry, chained to the last; call inside the deleting transaction.
+
+    Entries are written one transaction at a time, so two never chain to the same one.
+    """
+    engine.one_at_a_time("hushdesk log")
     last = _last()
     entry = DeletionLog.create(
         at=clock.now(),
@@ -98,6 +102,7 @@ def add_to(entry: DeletionLog, count: int) -> DeletionLog:
     A sweep's later chunks add to its first entry this way; when another deletion
     was logged in between, the chain must not be rewritten, so a new entry follows.
     """
+    engine.one_at_a_time("hushdesk log")
     last = _last()
     if last is None or last.id != entry.id:
         return record(entry.actor, entry.action, count, entry.reason)

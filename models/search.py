@@ -77,7 +77,7 @@ class ConversationSearch:
         self.status = status
         self.channel_id = channel_id
         self.older_than = older_than
-        self._text = textquery.parse(self.parsed.text) if self.parsed.text else None
+        self._text, self._without = textquery.split(self.parsed.text or "")
         self._where = self._build()
         self._contacts = _contact_filter(self.parsed)
         self._estimate: _Estimate | None = None
@@ -92,6 +92,8 @@ class ConversationSearch:
         p, c = self.parsed, Conversation
         # words with nothing searchable in them ("!!!") match nothing, as a search box would
         where: list[ColumnBase] = [c.id > 0 if self._text or not p.text else c.id < 0]
+        if self._without is not None:
+            where[0] = c.id.not_in(engine.text_ids(self._without))
         if self.status:
             where.append(c.status == self.status)
         if p.statuses and p.statuses != {OPEN, ARCHIVED}:
@@ -205,6 +207,8 @@ class ConversationSearch:
     def page_from_end(self, offset: int, limit: int, total: int) -> list[ConversationRow]:
         """The same rows as `page`, read backwards from the oldest: cheaper near the end."""
         start = max(0, total - offset - limit)
+        if total - offset - start <= 0:
+            return []
         query = self._page_query(start, total - offset - start, newest_first=False)
         return _rows(query)[::-1]
 

@@ -10,7 +10,8 @@
 Anything that does not fit is read as literal text, so every input is a valid
 search: unbalanced parentheses and quotes are repaired, operators with nothing
 to act on are dropped, nesting is capped. An exclusion applies to the terms it
-is and-ed with ("a OR -b" is "a"). A phrase's words are the runs of letters and
+is and-ed with ("a OR -b" is "a"); exclusions alone ("-b -c") match everything
+that matches none of them (`split`). A phrase's words are the runs of letters and
 digits of its text, accents removed and case folded, the way both indexes store
 them; a phrase with no such word is dropped.
 """
@@ -75,7 +76,16 @@ def any_of(nodes: Sequence[Node | None]) -> Node | None:
 
 def parse(text: str) -> Node | None:
     """The search words as a tree; None when nothing in them can match."""
-    return _Parser(_balance(_scan(text))).query()
+    return split(text)[0]
+
+
+def split(text: str) -> tuple[Node | None, Node | None]:
+    """(what must match, what must not): a tree, or only exclusions ("-refund"), or neither."""
+    parser = _Parser(_balance(_scan(text)))
+    node = parser.query()
+    if node is None and parser.orphans:
+        return None, any_of(parser.orphans)
+    return node, None
 
 
 Token = tuple[str, object]
@@ -136,6 +146,7 @@ def _balance(tokens: list[Token]) -> list[Token]:
 class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens, self.pos = tokens, 0
+        self.orphans: list[Node] = []  # exclusions with nothing beside them to exclude from
 
     def peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -173,6 +184,7 @@ class _Parser:
             if node is not None:
                 (drop if negated else keep).append(node)
         if not keep:
+            self.orphans.extend(drop)
             return None
         kept = keep[0] if len(keep) == 1 else All(tuple(keep))
         return Without(kept, tuple(drop)) if drop else kept

@@ -55,3 +55,20 @@ def gated_search() -> type[models.ConversationSearch]:
 
     Gated.gate = gate  # type: ignore[attr-defined]
     return Gated
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the app finish what keys started: its workers, then one more frame.
+
+    A worker replaced by a newer one of its group (a count asked for again after
+    another agent's change) ends cancelled: that is the app working as meant.
+    """
+    from textual.worker import WorkerCancelled
+
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+            break
+        except WorkerCancelled:
+            continue
+    await pilot.pause()

@@ -5,10 +5,14 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 import models
 
 from .conftest import NOW
 from .helpers import conversation
+
+pytestmark = pytest.mark.both_engines
 
 CHILD = str(Path(__file__).parent / "agent_child.py")
 

@@ -12,14 +12,9 @@ from tui.app import make_app
 from tui.app.dialogs.confirm import ConfirmDialog
 from tui.app.widgets.conversation_list import ConversationList
 
-from .helpers import conversation, gated_search
+from .helpers import conversation, gated_search, settle
 
 SIZE = (120, 40)
-
-
-async def settle(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def said(app) -> list[str]:

@@ -8,6 +8,8 @@ from models.engines import sqlite as lite
 from .conftest import NOW
 from .helpers import conversation
 
+pytestmark = pytest.mark.both_engines
+
 
 def chat(days_old, held=False, status="open", email=None):
     return conversation(
@@ -68,6 +70,7 @@ def test_sweep_in_chunks_logs_one_entry(db):
     assert (row.last_run_count, row.due) == (7, 0)
 
 
+@pytest.mark.sqlite_only  # the shards are SQLite's
 def test_each_sweep_transaction_deletes_within_one_index_shard(db, monkeypatch):
     ids = [chat(40 + i % 5) for i in range(140)]  # more than two rounds of the shards
     batches: list[list[int]] = []
@@ -107,3 +110,27 @@ def test_ages_histogram(db):
     for age in (1, 2, 50, 200):
         chat(age)
     assert models.ages("Chat", 4, 100) == [2, 0, 1, 1]
+
+
+@pytest.mark.postgres_only
+def test_a_channel_another_hushdesk_is_sweeping_is_left_alone(db, capsys):
+    """PostgreSQL: an advisory lock per channel; a second sweep says so and deletes nothing."""
+    import psycopg
+
+    from tui.cli import main
+
+    old = [chat(100 + i) for i in range(5)]
+    models.set_assistant("Chat", 30)
+    channel = models.get_channel("Chat").id
+    with psycopg.connect(str(db), autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(hashtext(%s))", (f"hushdesk sweep {channel}",))
+        with pytest.raises(SystemExit) as done:
+            main(["--db", str(db), "sweep", "--channel", "Chat"])
+        assert done.value.code == 0
+        assert (
+            "Chat: skipped, another hushdesk is sweeping it right now." in capsys.readouterr().out
+        )
+        assert set(old) <= set(models.ConversationSearch("").ids())
+    [result] = models.sweep()
+    assert (result.deleted, result.busy) == (5, False)
+    assert [e.count for e in models.list_log()] == [5]

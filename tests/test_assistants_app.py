@@ -16,15 +16,10 @@ from tui.app.screens.preview import PreviewScreen
 from tui.app.widgets.conversation_list import ConversationList
 
 from .conftest import NOW
-from .helpers import conversation
+from .helpers import conversation, settle
 
 SIZE = (150, 40)
 HUSHDESK = str(Path(sys.executable).parent / "hushdesk")
-
-
-async def settle(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def chat(days_old, now=NOW, **kw):

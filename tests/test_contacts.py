@@ -5,6 +5,8 @@ from models.schema import Attribute, Contact
 
 from .helpers import conversation
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_forget_contact_keeps_conversations_as_someone(db):
     cid = conversation(name="Grace Hopper", email="grace@example.com")

@@ -7,6 +7,8 @@ from models.schema import Conversation, Message
 
 from .helpers import conversation
 
+pytestmark = pytest.mark.both_engines
+
 
 def test_archive_and_unarchive(db, clock):
     cid = conversation()

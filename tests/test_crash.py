@@ -57,9 +57,7 @@ def state(db_path, ids):
         )
         indexed = set()
         for shard in range(lite.SHARDS):
-            indexed |= {
-                i for (i,) in raw.execute(f"SELECT rowid FROM {lite.shard_table(shard)}")
-            }
+            indexed |= {i for (i,) in raw.execute(f"SELECT rowid FROM {lite.shard_table(shard)}")}
         logged = raw.execute("SELECT coalesce(sum(count), 0) FROM deletion_log").fetchone()[0]
     finally:
         raw.close()

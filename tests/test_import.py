@@ -8,6 +8,8 @@ import models
 from models import importer
 from models.schema import Contact, Conversation
 
+pytestmark = pytest.mark.both_engines
+
 
 def write_lines(path, records):
     path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n")

@@ -18,6 +18,8 @@ from models.schema import Contact, Conversation
 from .conftest import NOW
 from .test_cli import HUSHDESK
 
+pytestmark = pytest.mark.both_engines
+
 
 def mbox(path, *messages: bytes):
     path.write_bytes(

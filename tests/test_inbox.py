@@ -14,14 +14,10 @@ from tui.app.widgets.contact_pane import AttributeItem
 from tui.app.widgets.conversation_list import ConversationList
 
 from .conftest import NOW
-from .helpers import conversation, gated_search
+from .helpers import conversation, gated_search, settle
 
+pytestmark = pytest.mark.both_engines
 SIZE = (120, 40)
-
-
-async def settle(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def inbox(app) -> InboxScreen:

@@ -1,9 +1,11 @@
-import sqlite3
+import pytest
 
 import models
 from models import engine
 
 from .helpers import conversation
+
+pytestmark = pytest.mark.both_engines
 
 
 def three_deletions():
@@ -21,12 +23,8 @@ def test_chain_verifies_and_links(db):
 
 
 def tamper(db_path, sql):
-    models.close_database()
-    raw = sqlite3.connect(db_path)
-    raw.execute(sql)
-    raw.commit()
-    raw.close()
-    models.open_database(db_path)
+    """Someone with the database's password edits the log behind hushdesk's back."""
+    engine.db.execute_sql(sql)
 
 
 def test_changed_count_is_named(db):
@@ -67,9 +65,8 @@ def test_cli_log_verify(db_path, clock):
     models.close_database()
     code, out, _ = cli(db_path, "log", "--verify")
     assert code == 0 and "intact" in out and "3 entries" in out
-    raw = sqlite3.connect(db_path)
-    raw.execute("UPDATE deletion_log SET actor = 'mallory' WHERE id = 1")
-    raw.commit()
-    raw.close()
+    models.open_database(db_path)
+    tamper(db_path, "UPDATE deletion_log SET actor = 'mallory' WHERE id = 1")
+    models.close_database()
     code, out, err = cli(db_path, "log", "--verify")
     assert code == 1 and "#1" in err

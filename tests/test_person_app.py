@@ -13,13 +13,10 @@ from tui.app.screens.person import PersonScreen
 from tui.app.screens.redact import RedactScreen
 from tui.app.widgets.conversation_list import ConversationList
 
+from .helpers import settle
+
 SIZE = (130, 40)
 EMAIL = "ines.moreau@example.org"
-
-
-async def settle(pilot):
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_person(pilot, query="email:ines.moreau"):

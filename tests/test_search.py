@@ -9,6 +9,8 @@ import models
 from .conftest import NOW
 from .helpers import conversation
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def desk(db):
@@ -190,6 +192,17 @@ def test_negated_filters_keep_what_they_do_not_match(desk):
     forgotten = models.get_conversation(desk["ada"]).contact_id
     models.forget_contact(forgotten, "sam")
     assert desk["ada"] in ids("-name:grace"), "Someone matches no name"
+
+
+def test_excluded_words_alone_keep_everything_else(desk):
+    everyone = {desk["ada"], desk["grace"], desk["alan"]}
+    assert ids("-refund") == everyone - {desk["ada"]}
+    assert ids("-refund -login") == {desk["alan"]}
+    assert ids("-(refund OR login)") == {desk["alan"]}
+    assert ids("-refund is:open") == {desk["alan"]}
+    assert ids('-"machine that thinks" -nothingatall') == everyone - {desk["alan"]}
+    assert ids("engine OR -login") == {desk["ada"]}, "an exclusion beside OR has nothing to act on"
+    assert models.ConversationSearch("-refund").count() == 2
 
 
 @pytest.mark.parametrize("text", ["is:held OR refund", "refund OR is:held", "a OR -is:held"])

@@ -1,9 +1,13 @@
 from datetime import timedelta
 
+import pytest
+
 import models
 
 from .conftest import NOW
 from .helpers import conversation
+
+pytestmark = pytest.mark.both_engines
 
 
 def test_pages_read_from_the_end_match_pages_from_the_start(db):

@@ -137,6 +137,14 @@ class Backend(ABC):
     def lock_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
         """The query, locking the rows it reads until the transaction ends (where needed)."""
 
+    def lock_free_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
+        """The query, taking only rows no other transaction holds, and locking them."""
+        return self.lock_rows(query)
+
+    @abstractmethod
+    def one_at_a_time(self, name: str) -> None:
+        """Inside a transaction: wait until no other transaction holds `name`, then hold it."""
+
     @contextmanager
     def exclusive(self, name: str) -> Iterator[bool]:
         """Whether this process alone holds the named job (another may be doing it)."""
@@ -146,11 +154,11 @@ class Backend(ABC):
     def one_of(self, ids: Sequence[int]) -> ColumnBase: ...
 
     @abstractmethod
-    def days_since(self, when: str, column: ColumnBase) -> ColumnBase:
-        """Days from `column` to the moment `when` ('YYYY-MM-DD HH:MM:SS', UTC), as SQL."""
+    def watcher(self) -> Watcher: ...
 
     @abstractmethod
-    def watcher(self) -> Watcher: ...
+    def traces(self, texts: Sequence[str]) -> list[tuple[str, str]]:
+        """Where each text still appears, as far as this engine can look: (text, place)."""
 
 
 def utc_now() -> datetime:

@@ -33,7 +33,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from peewee import SQL, ColumnBase, Expression, ModelSelect, NodeList, SqliteDatabase, fn
+from peewee import SQL, ColumnBase, Expression, ModelSelect, NodeList, SqliteDatabase
 
 from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, InvalidInput, Refused
 from ..guard import DRIVER_ERRORS, cause, translate, where
@@ -343,16 +343,21 @@ class SqliteBackend(Backend):
     def lock_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
         return query  # BEGIN IMMEDIATE already holds the only write lock
 
+    def one_at_a_time(self, name: str) -> None:
+        """Nothing to do: a write transaction holds SQLite's only write lock."""
+
     def one_of(self, ids: Sequence[int]) -> ColumnBase:
         """A subquery listing these ids, passed as one value: thousands stay cheap to send."""
         return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
 
-    def days_since(self, when: str, column: ColumnBase) -> ColumnBase:
-        days: ColumnBase = fn.julianday(when) - fn.julianday(column)
-        return days
-
     def watcher(self) -> Watcher:
         return DataVersion(str(db.database))
+
+    def traces(self, texts: Sequence[str]) -> list[tuple[str, str]]:
+        """Every byte of the database file and its -wal, -shm and -journal files."""
+        from ..forensics import place, scan
+
+        return [(f.text, place(f)) for f in scan(str(db.database), list(texts))]
 
 
 class DataVersion(Watcher):

@@ -26,10 +26,11 @@ from models.schedule import DEFAULT_INTERVAL, SweepSchedule
 
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
-from .messages import CleanupFinished, SweepsDone, Swept
+from .messages import CleanupFinished, DataChanged, SweepsDone, Swept
 from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import InboxScreen
+from .watch import ChangeWatch
 from .widgets.contact_pane import ContactPane
 
 logger = logging.getLogger("hushdesk")
@@ -59,6 +60,19 @@ class HushdeskApp(App[None]):
         self.schedule.set_interval(self.schedule.interval, clock.now())
         self.set_interval(TICK_SECONDS, self.sweep_tick)
         self.push_screen(InboxScreen())
+        self.follower = ChangeWatch(self)
+        self.follower.start()
+
+    def on_unmount(self) -> None:
+        self.follower.stop()
+
+    @on(DataChanged)
+    def _data_changed(self, message: DataChanged) -> None:
+        """Another agent changed the database: every screen shows it (only the app hears)."""
+        if message.forwarded:
+            return
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged(forwarded=True))
 
     # the background tick -------------------------------------------------------
     def set_sweep_interval(self, interval: timedelta) -> None:

@@ -29,3 +29,11 @@ class CleanupFinished(Message):
     def __init__(self, cleanup: Cleanup) -> None:
         super().__init__()
         self.cleanup = cleanup
+
+
+class DataChanged(Message):
+    """Another agent, a sweep or a script changed the database: screens show it."""
+
+    def __init__(self, forwarded: bool = False) -> None:
+        super().__init__()
+        self.forwarded = forwarded  # the app's copy to a screen

@@ -13,7 +13,6 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 import models
 
@@ -35,13 +34,14 @@ def check_arguments(argv: Sequence[str]) -> None:
             raise models.InvalidInput(f"argument {number} is not valid UTF-8 ({safe(arg, 40)})")
 
 
-def resolve_db(args: argparse.Namespace) -> Path:
+def resolve_db(args: argparse.Namespace) -> str:
+    """A file path or a PostgreSQL URL (kept as typed: a URL is not a path)."""
     given = getattr(args, "db", None)
     if given is None:
         given = os.environ.get("HUSHDESK_DB")
         if given is not None and not given.strip():
             raise models.InvalidInput("HUSHDESK_DB is set but empty; give a database file")
-    return Path(given) if given else default_db()
+    return str(given) if given else str(default_db())
 
 
 def resolve_wait(args: argparse.Namespace) -> float:

@@ -172,6 +172,9 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     verb = "would delete" if args.dry_run else "deleted"
     failed = False
     for r in results:
+        if r.busy:
+            print(f"{safe(r.channel)}: skipped, another hushdesk is sweeping it right now.")
+            continue
         if r.stopped and not r.deleted:
             print(f"hushdesk: {safe(r.channel)}: {safe(r.stopped)}", file=sys.stderr)
             failed = True
@@ -220,35 +223,51 @@ def verify_log() -> int:
 
 
 def cmd_verify_gone(args: argparse.Namespace) -> int:
-    """Scan the files, then (read-only) what earlier deletions still owe."""
-    findings = models.scan(args.db, args.texts)
-    for f in findings:
-        where = f" (page {f.page}, {f.table})" if f.page else ""
-        print(
-            f"FOUND {safe(f.text, 60)!r} in {safe(f.file.name)} at byte {f.offset:,} "
-            f"as {f.encoding}{where}"
-        )
-    owed = models.owed(args.db)
-    if owed.shards:
-        print(
-            "PENDING the search index still holds deleted words in "
-            f"{plural(owed.shards, 'shard')}; hushdesk rewrites them at its next start, "
-            "or in the running app"
-        )
-    if owed.wal:
-        print(
-            "PENDING a deletion's old pages may still be in the write-ahead log and the main "
-            "file, kept by another program reading the database; hushdesk truncates it when "
-            "that reader finishes"
-        )
-    found = {f.text for f in findings}
+    """Look for the texts where the engine allows, and say what earlier deletions still owe."""
+    report = models.verify(args.db, args.texts)
+    for trace in report.traces:
+        print(f"FOUND {safe(trace.text, 60)!r} in {safe(trace.place)}")
+    for line in _owed(report):
+        print(f"PENDING {line}")
+    found = {t.text for t in report.traces}
+    scope = _scope(report)
     for text in models.check_texts(args.texts):
         if text not in found:
-            print(
-                f"gone: {safe(text, 60)!r} is in no byte of {safe(args.db.name)} or its -wal, "
-                "-shm and -journal files"
-            )
-    return 1 if findings or owed.shards or owed.wal else 0
+            print(f"gone: {safe(text, 60)!r} is in {scope}")
+    if report.engine == "postgresql":
+        print(
+            "Checked: every live row and search-index entry. Not checked: PostgreSQL's freed "
+            "space in its files, its WAL, replicas and backups (see the README)."
+        )
+    return 1 if report.traces or report.owed.shards or report.owed.wal else 0
+
+
+def _scope(report: models.Report) -> str:
+    if report.engine == "postgresql":
+        return f"no live row or search-index entry of {safe(report.name)}"
+    return f"no byte of {safe(report.name)} or its -wal, -shm and -journal files"
+
+
+def _owed(report: models.Report) -> list[str]:
+    lines = []
+    if report.owed.shards:
+        lines.append(
+            "the search index still holds deleted words in "
+            f"{plural(report.owed.shards, 'shard')}; hushdesk rewrites them at its next start, "
+            "or in the running app"
+        )
+    if report.owed.wal and report.engine == "postgresql":
+        lines.append(
+            "a deletion's tables are not yet vacuumed (an older transaction still saw the rows); "
+            "hushdesk vacuums them at its next start, or in the running app"
+        )
+    elif report.owed.wal:
+        lines.append(
+            "a deletion's old pages may still be in the write-ahead log and the main file, "
+            "kept by another program reading the database; hushdesk truncates it when that "
+            "reader finishes"
+        )
+    return lines
 
 
 def cmd_demo_session(args: argparse.Namespace) -> int:

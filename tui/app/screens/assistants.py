@@ -22,7 +22,7 @@ from ...wording import social_notice
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.prompt import PromptDialog
 from ..host import host
-from ..messages import Swept
+from ..messages import DataChanged, Swept
 from ..plain import plain
 from ..questions import UNDONE
 from ..widgets.age_picture import BANDS, age_picture
@@ -75,6 +75,10 @@ class AssistantsScreen(OperatingScreen[None]):
 
     def on_swept(self, _: Swept) -> None:
         self.refresh_table()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        if message.forwarded:
+            self.refresh_table()
 
     def refresh_table(self) -> None:
         self.run_read(self._read)

@@ -24,7 +24,7 @@ import models
 from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
 
 from ...text import plural, safe
-from ..messages import Swept
+from ..messages import DataChanged, Swept
 from ..plain import plain
 from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
@@ -92,6 +92,7 @@ class InboxScreen(InboxChanges):
         self.resumed = False
         self._info = Text()
         self._panes_for: int | None = -1  # the conversation the panes were last read for
+        self.own: set[int] = set()  # conversations this app is changing right now
 
     def compose(self) -> ComposeResult:
         yield Tabs(Tab("Open", id="tab-open"), Tab("Archived", id="tab-archived"), id="filters")
@@ -120,6 +121,64 @@ class InboxScreen(InboxChanges):
 
     def on_swept(self, _: Swept) -> None:
         self.refresh_all()
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        """Another agent changed something: show it, keep the cursor on its conversation."""
+        if not message.forwarded:
+            return
+        before = self.conversations.current
+        self.refresh_all()
+        if not self.is_current:
+            return  # the agent works on another screen (maybe the change is theirs): just follow
+        after = self.conversations.current
+        if before is not None and (after is None or after.id != before.id):
+            if not self.conversations.follow(before.id) and before.id not in self.own:
+                self.run_read(lambda: self._fate(before.id))
+        selected = set(self.conversations.selection) - self.own
+        if selected:
+            self.run_read(lambda: self.Pruned(selected, models.existing(selected)))
+
+    def _fate(self, conversation_id: int) -> Elsewhere:
+        try:
+            return self.Elsewhere(conversation_id, models.get_conversation(conversation_id).status)
+        except models.NotFound:
+            return self.Elsewhere(conversation_id, None)
+
+    class Elsewhere(Message):
+        """What became of the highlighted conversation that another agent changed."""
+
+        def __init__(self, conversation_id: int, status: str | None) -> None:
+            super().__init__()
+            self.conversation_id, self.status = conversation_id, status
+
+    @on(Elsewhere)
+    def _elsewhere(self, message: Elsewhere) -> None:
+        number = f"Conversation #{message.conversation_id}"
+        if message.status is None:
+            said = f"{number} was deleted elsewhere."
+        elif message.status != self.status:
+            verb = "archived" if message.status == ARCHIVED else "reopened"
+            said = f"{number} was {verb} elsewhere."
+        else:
+            said = f"{number} changed elsewhere and moved in the list."
+        self.notify(said, severity="warning")
+
+    class Pruned(Message):
+        def __init__(self, selected: set[int], still: set[int]) -> None:
+            super().__init__()
+            self.selected, self.still = selected, still
+
+    @on(Pruned)
+    def _pruned(self, message: Pruned) -> None:
+        gone = message.selected - message.still
+        if gone:
+            self.conversations.selection.difference_update(gone)
+            self.conversations.select([])  # redraw and recount
+            self.notify(
+                f"{plural(len(gone), 'selected conversation')} were deleted elsewhere; "
+                "they are no longer selected.",
+                severity="warning",
+            )
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "narrow")

@@ -70,12 +70,15 @@ class InboxChanges(OperatingScreen[None]):
             self.app.push_screen(RedactScreen(row.id), lambda _: self.refresh_all())
 
     # operations ---------------------------------------------------------------
+    own: set[int]  # conversations this app is changing (not "changed elsewhere")
+
     def after_operation(self, failed: bool) -> None:
         """Done: the selection has served its purpose. Failed: it stays, to try again."""
         self.query_one("#progress", ProgressBar).display = False
         if not failed:
             self.conversations.selection.clear()
         self.refresh_all()
+        self.own.clear()
 
     def action_archive(self) -> None:
         self._change(models.archive, "Archived")
@@ -95,6 +98,7 @@ class InboxChanges(OperatingScreen[None]):
         if not ids:
             return
         said = f"{verb} {plural(len(ids), 'conversation')}."
+        self.own.update(ids)
 
         def run() -> OperatingScreen.Done:
             operation(ids)
@@ -144,6 +148,7 @@ class InboxChanges(OperatingScreen[None]):
 
     def delete(self, ids: list[int]) -> None:
         """Delete in a worker, with a progress bar; the agent can keep reading meanwhile."""
+        self.own.update(ids)
         bar = self.query_one("#progress", ProgressBar)
         bar.update(total=len(ids), progress=0)
         bar.display = True

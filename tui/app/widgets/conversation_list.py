@@ -198,6 +198,18 @@ class ConversationList(ScrollView, can_focus=True):
             self._failure_said = self._reloads
             self.notify(safe(error), severity="error", markup=False)
 
+    def follow(self, conversation_id: int) -> bool:
+        """After a reload: put the cursor back on this conversation if it is near (True)."""
+        number = self.cursor // PAGE
+        for page in (number, number - 1, number + 1):
+            if page < 0 or page * PAGE >= max(self.total, 1):
+                continue
+            for offset, row in enumerate(self._page(page)):
+                if row.id == conversation_id:
+                    self.cursor = page * PAGE + offset
+                    return True
+        return False
+
     @property
     def current(self) -> ConversationRow | None:
         return self.row_at(self.cursor)

@@ -1,0 +1,1 @@
+"""The database engines behind models.engine: SQLite (embedded) and PostgreSQL (team mode)."""
