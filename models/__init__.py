@@ -88,6 +88,7 @@ from .log import LogCheck, LogEntry, list_log, verify_log
 from .people import ConversationBrief, Mention, Person, find_person
 from .schema import ARCHIVED, OPEN, SOMEONE
 from .search import ConversationRow, ConversationSearch
+from .settings import all_settings, ours, set_ours
 
 __all__ = [
     "ARCHIVED",
@@ -149,6 +150,9 @@ __all__ = [
     "check_ids",
     "finish_cleanup",
     "generate_demo",
+    "all_settings",
+    "ours",
+    "set_ours",
     "import_path",
     "owed",
     "scan",

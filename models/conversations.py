@@ -23,6 +23,7 @@ from .schema import (
     Channel,
     Contact,
     Conversation,
+    MailKey,
     Message,
     shown_name,
 )
@@ -179,6 +180,7 @@ def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
     done = 0
     for batch in engine.chunked(ids):
         Message.delete().where(Message.conversation.in_(batch)).execute()
+        MailKey.delete().where(MailKey.conversation.in_(batch)).execute()
         engine.unindex(batch)
         Conversation.delete().where(Conversation.id.in_(batch)).execute()
         done += len(batch)

@@ -1,33 +1,31 @@
 """Importing contacts and conversations: JSON Lines, mbox files and Maildir folders.
 
 A whole file is imported in one transaction: a malformed JSON line is refused
-with its line number and nothing of the file stays. In mail, what cannot be a
-message (no sender address, random bytes, a FIFO or a dangling link in a
-Maildir, parts nested too deeply) is skipped and reported by number or file
-name; everything else is taken. Attributes that arrive this way have source `api`.
+with its line number and nothing of the file stays. Mail is imported as the
+threads it holds (`mail_import`); what cannot be a message (no sender address,
+random bytes, a FIFO or a dangling link in a Maildir, parts nested too deeply)
+is skipped and reported by its mbox number or Maildir file and its Message-ID;
+everything else is taken. Attributes that arrive this way have source `api`.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from . import engine, mail
+from . import engine, mail, mail_import
 from .contacts import create_contact, resolve_contact, set_attribute
 from .errors import HushdeskError, InvalidInput
 from .guard import DRIVER_ERRORS, cause, guarded
-from .intake import NewMessage, add_message, create_conversation
-from .mailbox_files import MailItem, read_mail
-from .schema import Contact
+from .intake import NewMessage, create_conversation
 
 MAX_LINE = 2_000_000
 BULK_LOAD = 1000  # conversations; after an import this large the index is merged, stats refreshed
-REPLY_RE = re.compile(r"^\s*((re|fwd?|aw|wg|sv)\s*:\s*)+", re.I)
 
 
 @dataclass
@@ -38,12 +36,19 @@ class ImportResult:
     refs: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)  # "message 7: it has no sender address"
     note: str = ""  # something that did not work after the import committed
+    joined: int = 0  # mail: messages that joined conversations of an earlier import
+    duplicates: int = 0  # mail: messages already stored, not stored again
+    ours: list[str] = field(default_factory=list)  # mail: the help desk's own addresses
+    ours_from: str = ""  # "given", "setting" or "inferred"
 
 
 @guarded
-def import_path(path: str | Path) -> ImportResult:
-    """Import a .jsonl file, an mbox file or a Maildir folder, all or nothing."""
-    result = _import(Path(path))
+def import_path(path: str | Path, ours: Sequence[str] | None = None) -> ImportResult:
+    """Import a .jsonl file, an mbox file or a Maildir folder, all or nothing.
+
+    `ours` names the help desk's own mail addresses (kept as the setting).
+    """
+    result = _import(Path(path), ours)
     if result.conversations >= BULK_LOAD:
         try:
             engine.after_bulk_load()
@@ -55,19 +60,21 @@ def import_path(path: str | Path) -> ImportResult:
     return result
 
 
-def _import(path: Path) -> ImportResult:
+def _import(path: Path, ours: Sequence[str] | None) -> ImportResult:
     if not str(path).strip() or not path.exists():
         raise InvalidInput(f"{path}: no such file or folder")
     if path.is_dir():
         if not (path / "cur").is_dir() or not (path / "new").is_dir():
             raise InvalidInput(f"{path}: a folder must be a Maildir (with cur/ and new/)")
-        return _import_mail(path)
+        return _import_mail(path, ours)
     if not path.is_file():
         raise InvalidInput(f"{path}: not a regular file")
     with path.open("rb") as handle:
         head = handle.read(5)
     if head == b"From ":
-        return _import_mail(path)
+        return _import_mail(path, ours)
+    if ours:
+        raise InvalidInput("--ours is for mail (an mbox file or a Maildir folder)")
     return _import_jsonl(path)
 
 
@@ -184,52 +191,5 @@ def _import_conversation(record: dict[str, object], result: ImportResult) -> Non
     result.messages += len(messages)
 
 
-def _import_mail(path: Path) -> ImportResult:
-    result, threads = ImportResult(), dict[tuple[int, str], int]()
-    with engine.db.atomic():
-        for item in read_mail(path):
-            if item.problem:
-                result.skipped.append(f"{item.label}: {item.problem}")
-                continue
-            try:
-                _import_mail_message(item, result, threads)
-            except mail.NotAMessage as error:
-                result.skipped.append(f"{item.label}: {error}")
-            except HushdeskError as error:
-                raise InvalidInput(
-                    f"{path}: {item.label}: {error}; nothing was imported"
-                ) from None
-    return result
-
-
-def _mail_contact(name: str, address: str, result: ImportResult) -> int:
-    if address not in result.refs:
-        existing = Contact.get_or_none(Contact.email == address)
-        result.refs[address] = existing.id if existing else create_contact(name, address)
-        result.contacts += 0 if existing else 1
-    return result.refs[address]
-
-
-def _import_mail_message(
-    item: MailItem, result: ImportResult, threads: dict[tuple[int, str], int]
-) -> None:
-    message = mail.parse(item.data)
-    name, address = mail.sender(message)
-    contact_id = _mail_contact(name, address, result)
-    subject = mail.header(message, "Subject")[:1000]
-    sent = mail.sent_at(message) or item.fallback_date
-    key = (contact_id, REPLY_RE.sub("", subject).strip().lower())
-    body = mail.body(message).text
-    if key in threads:
-        add_message(threads[key], "customer", body, sent)
-    else:
-        threads[key] = create_conversation(
-            "Email",
-            contact_id,
-            subject,
-            [NewMessage("customer", body, sent)],
-            created_at=sent,
-            kind="email",
-        )
-        result.conversations += 1
-    result.messages += 1
+def _import_mail(path: Path, ours: Sequence[str] | None) -> ImportResult:
+    return ImportResult(**asdict(mail_import.import_mail(path, ours)))

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.header import decode_header
 from email.message import Message
-from email.utils import parseaddr, parsedate_to_datetime
+from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from . import clock
 
@@ -35,6 +35,10 @@ ANGLE_RE = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>")
 FOLD_RE = re.compile(r"\r?\n[ \t]*")
 ADDRESS_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.\-\[\]:]+$")
 DECODING_ERRORS = (UnicodeError, LookupError, ValueError, TypeError, AssertionError)
+MESSAGE_ID_RE = re.compile(r"<([^<>\s]{1,500})>")
+MAX_REFERENCES = 100  # a References: header longer than this keeps its newest ids
+PREFIX_RE = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|sv|antw|vs|tr|r)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
+TAG_PREFIX_RE = re.compile(r"^\s*\[[^\[\]]{1,40}\]\s*")
 
 
 class NotAMessage(ValueError):
@@ -131,6 +135,46 @@ def sender(message: Message) -> tuple[str, str]:
 
 def _display_name(raw: str) -> str:
     return decode_words(raw).strip().strip('"').strip()[:MAX_NAME]
+
+
+def message_id(message: Message) -> str:
+    """The Message-ID without its angle brackets ("" when there is none)."""
+    raw = raw_header(message, "Message-ID")
+    found = MESSAGE_ID_RE.search(raw)
+    if found:
+        return found.group(1)
+    return raw if raw and " " not in raw and len(raw) <= 500 else ""
+
+
+def references(message: Message) -> list[str]:
+    """The ids this message answers: References (oldest first), then In-Reply-To."""
+    refs = MESSAGE_ID_RE.findall(raw_header(message, "References"))[-MAX_REFERENCES:]
+    parent = MESSAGE_ID_RE.findall(raw_header(message, "In-Reply-To"))
+    return list(dict.fromkeys([*refs, *parent[:1]]))
+
+
+def recipients(message: Message) -> list[str]:
+    """The addresses in To: and Cc:, lower case, as far as they can be read."""
+    found: list[str] = []
+    for name in ("To", "Cc"):
+        raw = raw_header(message, name)
+        angled = ANGLE_RE.findall(raw)
+        plain = [a for _, a in getaddresses([raw])] if not angled else []
+        found += [a.strip().lower() for a in [*angled, *plain]]
+    return [a for a in dict.fromkeys(found) if ADDRESS_RE.match(a) and a.isascii()]
+
+
+def thread_subject(subject: str) -> str:
+    """A subject as threads compare it: no Re:/Fwd:/AW:/SV: and no list tags, one case."""
+    text, before = " ".join(subject.split()), None
+    while text != before:
+        before = text
+        text = PREFIX_RE.sub("", TAG_PREFIX_RE.sub("", text))
+    return text.strip().casefold()
+
+
+def is_reply(subject: str) -> bool:
+    return bool(PREFIX_RE.match(TAG_PREFIX_RE.sub("", subject)))
 
 
 def sent_at(message: Message) -> datetime | None:

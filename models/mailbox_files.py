@@ -3,8 +3,12 @@
 Neither is read through the standard `mailbox` module: a Maildir may hold a
 FIFO (opening it would block forever), a dangling link or a folder where a
 message should be, and an mbox message's date on its `From ` line is wanted
-when the message has no `Date:`. Each item is labelled the way a person finds
-it again: `message 7` in an mbox, `cur/1700000000.M1P2.host:2,S` in a Maildir.
+when the message has no `Date:`. A `From ` line starts a message only when it
+looks like one (`From sender date`, with a time of day), so an unescaped "From
+time to time" in a body stays in the body. A Maildir's folders that are
+Maildirs themselves (`.Sent`, `Archive/2024`) are read too. Each item is
+labelled the way a person finds it again: `message 7` in an mbox,
+`cur/1700000000.M1P2.host:2,S` in a Maildir.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from pathlib import Path
 from .mail import sane_date
 
 MAX_MESSAGE = 25 * 1024 * 1024
-SEPARATOR_RE = re.compile(rb"(?:\A|\n\r?\n)From ([^\n]*)\n")
+SEPARATOR_RE = re.compile(rb"(?:\A|\n\r?\n)From (\S+ [^\n]*\d:\d\d[^\n]*)\r?\n")
+MAX_DEPTH = 8  # Maildirs inside Maildirs
 ESCAPED_FROM_RE = re.compile(rb"(?m)^>(>*From )")
 
 
@@ -42,12 +47,27 @@ def read_mail(path: Path) -> Iterator[MailItem]:
         yield from _mbox(path)
 
 
-def _maildir(folder: Path) -> Iterator[MailItem]:
+def _maildir(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[MailItem]:
     for sub in ("new", "cur"):
         names = sorted(entry.name for entry in os.scandir(folder / sub))
         for name in names:
             if not name.startswith("."):
-                yield _maildir_file(folder / sub / name, f"{sub}/{name}")
+                yield _maildir_file(folder / sub / name, f"{prefix}{sub}/{name}")
+    if depth < MAX_DEPTH:
+        for inner in _inner_maildirs(folder):
+            yield from _maildir(folder / inner, f"{prefix}{inner}/", depth + 1)
+
+
+def _inner_maildirs(folder: Path) -> list[str]:
+    """Folders beside cur/ and new/ that are Maildirs themselves (never through links)."""
+    found = []
+    for entry in os.scandir(folder):
+        if entry.name in ("cur", "new", "tmp") or not entry.is_dir(follow_symlinks=False):
+            continue
+        inner = Path(entry.path)
+        if (inner / "cur").is_dir() and (inner / "new").is_dir():
+            found.append(entry.name)
+    return sorted(found)
 
 
 def _maildir_file(path: Path, label: str) -> MailItem:

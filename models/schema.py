@@ -117,6 +117,18 @@ class Message(BaseModel):
     sent_at = UTCDateTimeField()
 
 
+class MailKey(BaseModel):
+    """A hash of an imported message's id (or bytes), or of a thread's subject and customer."""
+
+    key = TextField(primary_key=True)
+    conversation = ForeignKeyField(Conversation, on_delete="CASCADE")
+
+
+class Setting(BaseModel):
+    key = TextField(primary_key=True)
+    value = TextField()
+
+
 class Assistant(BaseModel):
     channel = ForeignKeyField(Channel, primary_key=True, on_delete="CASCADE")
     enabled = BooleanField(default=False)

@@ -43,7 +43,7 @@ from .base import Backend, Cleanup, Watcher, chunked, db, migrate
 
 MIGRATIONS_DIR = Path(__file__).parent / "postgres_migrations"
 VACUUM_OWED = -1  # a purge_pending row: a deletion's tables still need their VACUUM
-CLEANED = ("conversation", "message", "contact", "attribute", "search_document")
+CLEANED = ("conversation", "message", "contact", "attribute", "search_document", "mail_key")
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_WORD = 500

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import sys
 
 import models
@@ -42,17 +43,49 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    result = models.import_path(args.file)
+    result = models.import_path(args.file, args.ours)
     print(
         f"Imported {result.contacts:,} contacts, {result.conversations:,} conversations "
         f"and {result.messages:,} messages."
     )
+    if result.joined:
+        print(f"{plural(result.joined, 'message')} joined conversations of earlier imports.")
+    if result.duplicates:
+        print(f"Skipped {plural(result.duplicates, 'duplicate')} (already stored once).")
+    _ours_line(result)
     if result.skipped:
         shown = "; ".join(safe(s, 120) for s in result.skipped[:5])
         more = f"; and {len(result.skipped) - 5:,} more" if len(result.skipped) > 5 else ""
         count = plural(len(result.skipped), "item")
         print(f"Skipped {count} that cannot be messages: {shown}{more}.")
     _note(result.note)
+
+
+def _ours_line(result: models.ImportResult) -> None:
+    shown = ", ".join(safe(a, 80) for a in result.ours)
+    if result.ours_from == "inferred":
+        print(
+            f"Ours (inferred: the address most messages were sent to): {shown}. "
+            "Give --ours ADDRESS... to choose, or hushdesk settings ours ADDRESS... to keep it."
+        )
+    elif result.ours:
+        print(f"Ours: {shown}.")
+
+
+def cmd_settings(args: argparse.Namespace) -> None:
+    if args.setting == "ours":
+        if args.clear == bool(args.addresses):
+            raise models.InvalidInput("give the addresses of the help desk, or --clear")
+        kept = models.set_ours(args.addresses)
+        print(f"Ours: {', '.join(safe(a, 80) for a in kept) or 'none (imports infer them)'}.")
+        return
+    found = models.all_settings()
+    if args.json:
+        print(json.dumps(found))
+        return
+    ours = found["ours"]
+    shown = ", ".join(safe(str(a), 80) for a in ours) if isinstance(ours, list) else ""
+    print(f"ours: {shown or 'not set (imports infer them)'}")
 
 
 def cmd_search(args: argparse.Namespace) -> None:

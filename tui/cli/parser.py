@@ -150,6 +150,19 @@ def _data_parsers(add: _Adder) -> None:
     p.add_argument("--add", action="store_true", help="add to a database that holds data")
     p = add("import", commands.cmd_import, "import a .jsonl file, an mbox file or a Maildir")
     p.add_argument("file", type=value)
+    p.add_argument(
+        "--ours",
+        nargs="+",
+        type=value,
+        metavar="ADDRESS",
+        help="the help desk's own mail addresses (kept as a setting)",
+    )
+    p = add("settings", commands.cmd_settings, "show or change the help desk's settings")
+    p.add_argument("--json", action="store_true")
+    q = p.add_subparsers(dest="setting", metavar="SETTING")
+    ours = q.add_parser("ours", help="set the help desk's own mail addresses")
+    ours.add_argument("addresses", nargs="*", type=value, metavar="ADDRESS")
+    ours.add_argument("--clear", action="store_true", help="forget them (imports infer them)")
     p = add("search", commands.cmd_search, "search conversations (newest activity first)")
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=_count, default=100, help="rows to print; 0 for all")

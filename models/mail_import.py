@@ -1,0 +1,361 @@
+"""Importing an mbox file or a Maildir folder as the help desk it holds: threads, ours, theirs.
+
+1. Every message is read (`mail`), once: a file with the same bytes, or a
+   message with a Message-ID seen before (in this import or an earlier one), is
+   a duplicate and is counted, not stored again.
+2. Our own addresses are the setting, or `--ours`, or else inferred: the
+   address that received the most messages (a third of them at least).
+3. Messages are grouped into threads (`threads`); a thread that names a
+   message of an earlier import joins that conversation.
+4. Each new thread becomes a conversation whose contact is its customer: the
+   first sender who is not us (or, when we wrote first, whom we wrote to).
+   Our messages are agent messages, authored by our display name.
+5. Rows are written in bulk, in one transaction, and indexed for search.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from . import clock, engine, mail, settings
+from .channels import ensure_channel
+from .contacts import create_contact
+from .demo import CONVERSATION_COLUMNS, MESSAGE_COLUMNS
+from .intake import CUSTOMER, MAX_BODY, MAX_SUBJECT
+from .mailbox_files import MailItem, read_mail
+from .schema import TIME_FORMAT, Contact, Conversation, MailKey
+from .threads import Letter, group, own_key, subject_key
+
+INFER_SHARE = 3  # an inferred address of ours received at least 1/3 of the messages
+
+
+@dataclass
+class MailResult:
+    contacts: int = 0
+    conversations: int = 0
+    messages: int = 0
+    joined: int = 0  # messages that joined conversations of an earlier import
+    duplicates: int = 0  # messages already stored (same Message-ID or same bytes)
+    ours: list[str] = field(default_factory=list)
+    ours_from: str = ""  # "setting", "given" or "inferred" ("" when none)
+    skipped: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Read:
+    """One message, read."""
+
+    label: str
+    message_id: str
+    references: tuple[str, ...]
+    name: str
+    address: str
+    recipients: list[str]
+    subject: str
+    sent: datetime
+    body: str
+    digest: str
+
+
+def import_mail(path: Path, ours: Sequence[str] | None) -> MailResult:
+    """Import a mailbox in one transaction (the caller's)."""
+    result = MailResult()
+    found = _read_all(path, result)
+    with engine.db.atomic():
+        found = _new_only(found, result)
+        _choose_ours(found, ours, result)
+        if found:
+            _write(found, set(result.ours), result)
+    return result
+
+
+# reading --------------------------------------------------------------------------------------
+def _read_all(path: Path, result: MailResult) -> list[Read]:
+    found: list[Read] = []
+    seen: set[str] = set()
+    for item in read_mail(path):
+        if item.problem:
+            result.skipped.append(f"{item.label}: {item.problem}")
+            continue
+        digest = hashlib.sha256(item.data).hexdigest()
+        if digest in seen:
+            result.duplicates += 1
+            continue
+        seen.add(digest)
+        try:
+            found.append(_read(item, digest))
+        except mail.NotAMessage as error:
+            result.skipped.append(f"{_label(item)}: {error}")
+    found.sort(key=lambda r: r.sent)
+    return found
+
+
+def _label(item: MailItem) -> str:
+    """The item's place, with its Message-ID when one can be read."""
+    try:
+        found = mail.message_id(mail.parse(item.data))
+    except mail.NotAMessage:
+        found = ""
+    return f"{item.label} <{found[:120]}>" if found else item.label
+
+
+def _read(item: MailItem, digest: str) -> Read:
+    message = mail.parse(item.data)
+    name, address = mail.sender(message)
+    body = mail.body(message)
+    return Read(
+        label=item.label,
+        message_id=mail.message_id(message),
+        references=tuple(mail.references(message)),
+        name=name,
+        address=address,
+        recipients=mail.recipients(message),
+        subject=mail.header(message, "Subject")[:MAX_SUBJECT],
+        sent=mail.sent_at(message) or item.fallback_date or clock.now(),
+        body=_body_text(body),
+        digest=digest,
+    )
+
+
+def _body_text(body: mail.MailBody) -> str:
+    text = body.text
+    if body.attachments:
+        listed = "\n".join(f"  {a.name} ({_size(a.size)})" for a in body.attachments)
+        text = f"{text}\n[attachments]\n{listed}\n" if text else f"[attachments]\n{listed}\n"
+    if len(text) > MAX_BODY:
+        text = text[: MAX_BODY - 40] + "\n[the rest of this message was not kept]\n"
+    return text
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+# duplicates and ours ---------------------------------------------------------------------------
+def hashed(key: str) -> str:
+    """What `mail_key` stores: a hash, never the id, address or subject itself."""
+    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32]
+
+
+def _identity(read: Read) -> str:
+    return f"m:{read.message_id}" if read.message_id else f"b:{read.digest}"
+
+
+def _new_only(found: list[Read], result: MailResult) -> list[Read]:
+    """Drop messages whose Message-ID came before (here or in an earlier import)."""
+    stored = _stored([hashed(_identity(r)) for r in found])
+    fresh: list[Read] = []
+    taken: set[str] = set()
+    for read in found:
+        identity = _identity(read)
+        if identity in taken or hashed(identity) in stored:
+            result.duplicates += 1
+            continue
+        taken.add(identity)
+        fresh.append(read)
+    return fresh
+
+
+def _stored(keys: Iterable[str]) -> dict[str, int]:
+    """The stored keys among `keys`, with their conversations."""
+    found: dict[str, int] = {}
+    for batch in engine.chunked(sorted(set(keys))):
+        query = MailKey.select(MailKey.key, MailKey.conversation).where(MailKey.key.in_(batch))
+        found.update((str(k), int(c)) for k, c in engine.rows(query))
+    return found
+
+
+def _choose_ours(found: list[Read], given: Sequence[str] | None, result: MailResult) -> None:
+    if given:
+        result.ours, result.ours_from = settings.set_ours(given, add=True), "given"
+        return
+    stored = settings.ours()
+    if stored:
+        result.ours, result.ours_from = stored, "setting"
+        return
+    inferred = infer_ours(found)
+    if inferred:
+        result.ours, result.ours_from = inferred, "inferred"
+
+
+def infer_ours(found: Sequence[Read]) -> list[str]:
+    """The address most messages were sent to, when it received a third of them or more."""
+    counts = Counter(a for read in found for a in set(read.recipients))
+    if not counts:
+        return []
+    address, received = counts.most_common(1)[0]
+    return [address] if received >= max(2, len(found) / INFER_SHARE) else []
+
+
+# threads --------------------------------------------------------------------------------------
+def _party(read: Read, ours: set[str]) -> str:
+    if read.address not in ours:
+        return read.address
+    return next((a for a in read.recipients if a not in ours), "")
+
+
+def _letter(read: Read, ours: set[str]) -> Letter:
+    return Letter(
+        message_id=read.message_id,
+        references=read.references,
+        subject_key=mail.thread_subject(read.subject),
+        reply=mail.is_reply(read.subject),
+        party=_party(read, ours),
+    )
+
+
+@dataclass
+class _Thread:
+    members: list[int]
+    own: list[str]  # hashed keys this thread stores
+    asks: list[str]  # hashed keys that would name an earlier conversation
+    conversation: int = 0  # an earlier import's conversation it joins (0: a new one)
+
+
+def _threads(letters: list[Letter]) -> list[_Thread]:
+    made = []
+    for members in group(letters):
+        own: list[str] = []
+        asks: list[str] = []
+        for index in members:
+            letter = letters[index]
+            if letter.message_id:
+                own.append(hashed(own_key(index, letter)))
+            asks += [hashed(f"m:{ref}") for ref in letter.references]
+            if not letter.references and letter.subject_key:
+                key = hashed(subject_key(letter))
+                (asks if letter.reply else own).append(key)
+        made.append(_Thread(members, own, asks))
+    return made
+
+
+# writing --------------------------------------------------------------------------------------
+def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
+    letters = [_letter(read, ours) for read in found]
+    threads = _threads(letters)
+    known = _stored(k for t in threads for k in (*t.asks, *t.own))
+    for thread in threads:
+        thread.conversation = next((known[k] for k in thread.asks if k in known), 0)
+    channel = ensure_channel("Email", "email").id
+    contacts = _contacts(found, [t for t in threads if not t.conversation], ours, result)
+    earlier = _customers_of(t.conversation for t in threads if t.conversation)
+    first = engine.max_id("conversation") + 1
+    conversations: list[tuple[object, ...]] = []
+    messages: list[tuple[object, ...]] = []
+    keys: dict[str, int] = {}
+    joined: dict[int, datetime] = {}
+    next_id = first
+    for thread in threads:
+        cid = thread.conversation
+        if cid:
+            last = found[thread.members[-1]].sent
+            joined[cid] = max(joined.get(cid, last), last)
+            result.joined += len(thread.members)
+            customer = earlier.get(cid, "")
+        else:
+            cid, next_id = next_id, next_id + 1
+            conversations.append(_conversation_row(cid, channel, thread, found, contacts))
+            customer = contacts.get(thread.members[0], (0, ""))[1]
+        messages += [_message_row(cid, found[i], ours, customer) for i in thread.members]
+        for key in thread.own:
+            if key not in known:
+                keys.setdefault(key, cid)
+        for index in thread.members:
+            if not found[index].message_id:
+                keys.setdefault(hashed(f"b:{found[index].digest}"), cid)
+    engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
+    engine.insert_rows("message", MESSAGE_COLUMNS, messages)
+    engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
+    _touch(joined)
+    if conversations:
+        engine.index_from(first)
+    engine.reindex(sorted(joined))
+    result.conversations += len(conversations)
+    result.messages += len(messages)
+
+
+def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, str]:
+    """The thread's customer: the first sender not ours, else whom we wrote to first."""
+    for index in thread.members:
+        if found[index].address not in ours:
+            return found[index].name, found[index].address
+    first = found[thread.members[0]]
+    return "", next((a for a in first.recipients if a not in ours), "")
+
+
+def _contacts(
+    found: list[Read], threads: list[_Thread], ours: set[str], result: MailResult
+) -> dict[int, tuple[int, str]]:
+    """Each new thread's contact (by its first member): existing by email, else created."""
+    wanted = {t.members[0]: _customer(t, found, ours) for t in threads}
+    addresses = sorted({a for _, a in wanted.values() if a})
+    existing: dict[str, int] = {}
+    for batch in engine.chunked(addresses):
+        query = Contact.select(Contact.email, Contact.id).where(Contact.email.in_(batch))
+        for email, cid in engine.rows(query.order_by(Contact.id.desc())):
+            existing[str(email)] = int(cid)
+    chosen: dict[int, tuple[int, str]] = {}
+    for first, (name, address) in wanted.items():
+        if not address:
+            continue
+        if address not in existing:
+            existing[address] = create_contact(name, address)
+            result.contacts += 1
+        chosen[first] = (existing[address], address)
+    return chosen
+
+
+def _stamp(when: datetime) -> str:
+    return when.strftime(TIME_FORMAT)
+
+
+def _conversation_row(
+    cid: int,
+    channel: int,
+    thread: _Thread,
+    found: list[Read],
+    contacts: dict[int, tuple[int, str]],
+) -> tuple[object, ...]:
+    first, last = found[thread.members[0]], found[thread.members[-1]]
+    contact = contacts.get(thread.members[0], (None, ""))[0]
+    subject = next((found[i].subject for i in thread.members if found[i].subject), "")
+    created, last_activity = _stamp(first.sent), _stamp(last.sent)
+    return (cid, channel, contact, subject, "open", None, created, last_activity, False)
+
+
+def _message_row(cid: int, read: Read, ours: set[str], customer: str) -> tuple[object, ...]:
+    if read.address == customer or (not customer and read.address not in ours):
+        author = CUSTOMER
+    else:
+        author = (read.name or read.address)[:200]
+    return (cid, author, read.body, _stamp(read.sent))
+
+
+def _touch(newest: dict[int, datetime]) -> None:
+    """Earlier conversations that got new messages: their last activity follows."""
+    for cid, when in sorted(newest.items()):
+        Conversation.update(last_activity=when).where(
+            (Conversation.id == cid) & (Conversation.last_activity < when)
+        ).execute()
+
+
+def _customers_of(conversation_ids: Iterable[int]) -> dict[int, str]:
+    """The contact's address of each earlier conversation a thread joins."""
+    found: dict[int, str] = {}
+    for batch in engine.chunked(sorted(set(conversation_ids))):
+        query = (
+            Conversation.select(Conversation.id, Contact.email)
+            .join(Contact)
+            .where(Conversation.id.in_(batch))
+        )
+        found.update((int(cid), str(email)) for cid, email in engine.rows(query))
+    return found
