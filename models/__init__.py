@@ -4,6 +4,7 @@ The screens and the command line call these functions and never build a
 query of their own. Nothing here imports Textual.
 """
 
+from . import drivers  # noqa: F401  # first: Peewee without psycopg until PostgreSQL is opened
 from .access import ExportSummary, export_person
 from .assistants import (
     AssistantRow,

@@ -36,6 +36,7 @@ from typing import Any
 
 from peewee import SQL, ColumnBase, ModelSelect, PostgresqlDatabase
 
+from ..drivers import attach_psycopg
 from ..errors import DatabaseUnavailable, HushdeskError, InvalidInput, Refused
 from ..guard import DRIVER_ERRORS, cause, translate, where
 from ..textquery import Node, phrase, tsquery, words
@@ -285,7 +286,7 @@ class Listener(Watcher):
 
 def _driver() -> None:
     try:
-        import psycopg  # noqa: F401
+        attach_psycopg()
     except ImportError:
         raise InvalidInput(
             "PostgreSQL needs the postgres extra: pip install 'hushdesk[postgres]'"

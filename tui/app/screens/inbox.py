@@ -112,7 +112,7 @@ class InboxScreen(InboxChanges):
     def on_mount(self) -> None:
         self.conversations.focus()
         self.show_search("")
-        self.refresh_counts()
+        self.call_after_refresh(self.refresh_counts)  # after the first rows are on screen
 
     def on_screen_resume(self) -> None:
         if self.resumed:  # back from another screen: its changes show here
