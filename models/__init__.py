@@ -4,8 +4,12 @@ The screens and the command line call these functions and never build a
 query of their own. Nothing here imports Textual.
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from . import drivers  # noqa: F401  # first: Peewee without psycopg until PostgreSQL is opened
-from .access import ExportSummary, export_person
 from .assistants import (
     AssistantRow,
     SweepResult,
@@ -48,9 +52,6 @@ from .conversations import (
     summarize,
     unarchive,
 )
-from .demo import DemoResult
-from .demo import generate as generate_demo
-from .detect import Suggestion, suggestions
 from .engine import (
     BUSY_TIMEOUT_S,
     Cleanup,
@@ -58,16 +59,6 @@ from .engine import (
     finish_cleanup,
     open_database,
     watch_changes,
-)
-from .erasure import (
-    Counts,
-    ErasurePlan,
-    Receipt,
-    erase,
-    plan_erasure,
-    receipt_dict,
-    redact,
-    write_new,
 )
 from .errors import (
     BadQuery,
@@ -83,13 +74,68 @@ from .errors import (
     Refused,
 )
 from .forensics import Finding, Owed, Report, Trace, check_texts, owed, scan, verify
-from .importer import ImportResult, import_path
 from .intake import NewMessage, add_message, create_conversation
 from .log import LogCheck, LogEntry, list_log, verify_log
-from .people import ConversationBrief, Mention, Person, find_person
 from .schema import ARCHIVED, OPEN, SOMEONE
 from .search import ConversationRow, ConversationSearch
-from .settings import all_settings, ours, set_ours
+
+if TYPE_CHECKING:
+    from .access import ExportSummary, export_person
+    from .demo import DemoResult
+    from .demo import generate as generate_demo
+    from .detect import Suggestion, suggestions
+    from .erasure import (
+        Counts,
+        ErasurePlan,
+        Receipt,
+        erase,
+        plan_erasure,
+        receipt_dict,
+        redact,
+        write_new,
+    )
+    from .importer import ImportResult, import_path
+    from .people import ConversationBrief, Mention, Person, find_person
+    from .settings import all_settings, ours, set_ours
+
+# Loaded on first use: what requests, imports, the demo and settings need (the mail
+# parser, the export and erasure code) costs every other command its start-up time.
+LAZY = {
+    "ExportSummary": "access",
+    "export_person": "access",
+    "DemoResult": "demo",
+    "generate_demo": "demo:generate",
+    "Suggestion": "detect",
+    "suggestions": "detect",
+    "Counts": "erasure",
+    "ErasurePlan": "erasure",
+    "Receipt": "erasure",
+    "erase": "erasure",
+    "plan_erasure": "erasure",
+    "receipt_dict": "erasure",
+    "redact": "erasure",
+    "write_new": "erasure",
+    "ImportResult": "importer",
+    "import_path": "importer",
+    "ConversationBrief": "people",
+    "Mention": "people",
+    "Person": "people",
+    "find_person": "people",
+    "all_settings": "settings",
+    "ours": "settings",
+    "set_ours": "settings",
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module 'models' has no attribute {name!r}")
+    module, _, attribute = where.partition(":")
+    value = getattr(import_module(f".{module}", __name__), attribute or name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ARCHIVED",

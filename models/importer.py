@@ -23,6 +23,7 @@ from .contacts import create_contact, resolve_contact, set_attribute
 from .errors import HushdeskError, InvalidInput
 from .guard import DRIVER_ERRORS, cause, guarded
 from .intake import NewMessage, create_conversation
+from .mail_reader import Progress
 
 MAX_LINE = 2_000_000
 BULK_LOAD = 1000  # conversations; after an import this large the index is merged, stats refreshed
@@ -43,12 +44,15 @@ class ImportResult:
 
 
 @guarded
-def import_path(path: str | Path, ours: Sequence[str] | None = None) -> ImportResult:
+def import_path(
+    path: str | Path, ours: Sequence[str] | None = None, progress: Progress | None = None
+) -> ImportResult:
     """Import a .jsonl file, an mbox file or a Maildir folder, all or nothing.
 
-    `ours` names the help desk's own mail addresses (kept as the setting).
+    `ours` names the help desk's own mail addresses (kept as the setting);
+    `progress` hears how many messages of a mailbox were read.
     """
-    result = _import(Path(path), ours)
+    result = _import(Path(path), ours, progress)
     if result.conversations >= BULK_LOAD:
         try:
             engine.after_bulk_load()
@@ -60,19 +64,19 @@ def import_path(path: str | Path, ours: Sequence[str] | None = None) -> ImportRe
     return result
 
 
-def _import(path: Path, ours: Sequence[str] | None) -> ImportResult:
+def _import(path: Path, ours: Sequence[str] | None, progress: Progress | None) -> ImportResult:
     if not str(path).strip() or not path.exists():
         raise InvalidInput(f"{path}: no such file or folder")
     if path.is_dir():
         if not (path / "cur").is_dir() or not (path / "new").is_dir():
             raise InvalidInput(f"{path}: a folder must be a Maildir (with cur/ and new/)")
-        return _import_mail(path, ours)
+        return _import_mail(path, ours, progress)
     if not path.is_file():
         raise InvalidInput(f"{path}: not a regular file")
     with path.open("rb") as handle:
         head = handle.read(5)
     if head == b"From ":
-        return _import_mail(path, ours)
+        return _import_mail(path, ours, progress)
     if ours:
         raise InvalidInput("--ours is for mail (an mbox file or a Maildir folder)")
     return _import_jsonl(path)
@@ -191,5 +195,7 @@ def _import_conversation(record: dict[str, object], result: ImportResult) -> Non
     result.messages += len(messages)
 
 
-def _import_mail(path: Path, ours: Sequence[str] | None) -> ImportResult:
-    return ImportResult(**asdict(mail_import.import_mail(path, ours)))
+def _import_mail(
+    path: Path, ours: Sequence[str] | None, progress: Progress | None
+) -> ImportResult:
+    return ImportResult(**asdict(mail_import.import_mail(path, ours, progress)))

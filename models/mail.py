@@ -26,6 +26,7 @@ from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 from . import clock
+from .fastmail import FastMessage, read_simple
 
 MAX_PARTS = 1_000
 MAX_NAME = 200
@@ -35,6 +36,7 @@ ANGLE_RE = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>")
 FOLD_RE = re.compile(r"\r?\n[ \t]*")
 ADDRESS_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.\-\[\]:]+$")
 DECODING_ERRORS = (UnicodeError, LookupError, ValueError, TypeError, AssertionError)
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MESSAGE_ID_RE = re.compile(r"<([^<>\s]{1,500})>")
 MAX_REFERENCES = 100  # a References: header longer than this keeps its newest ids
 PREFIX_RE = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|sv|antw|vs|tr|r)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
@@ -57,8 +59,14 @@ class MailBody:
     attachments: list[Attachment]
 
 
-def parse(data: bytes) -> Message:
+Mail = Message | FastMessage
+
+
+def parse(data: bytes) -> Mail:
     """A message from its bytes; raises NotAMessage for one nested too deeply to read."""
+    simple = read_simple(data)
+    if simple is not None:
+        return simple
     try:
         return email.message_from_bytes(data)
     except RecursionError:
@@ -80,7 +88,7 @@ def decode(payload: bytes, charset: str | None) -> str:
     return payload.decode("utf-8", errors="replace")
 
 
-def raw_header(message: Message, name: str) -> str:
+def raw_header(message: Mail, name: str) -> str:
     """A header as it was written (encoded words still encoded), unfolded to one line."""
     try:
         value = message.get(name)
@@ -91,7 +99,7 @@ def raw_header(message: Message, name: str) -> str:
     return FOLD_RE.sub(" ", str(value)).strip()
 
 
-def header(message: Message, name: str) -> str:
+def header(message: Mail, name: str) -> str:
     """A header as a person reads it: unfolded, encoded words decoded, control codes removed."""
     return decode_words(raw_header(message, name))
 
@@ -110,6 +118,8 @@ def decode_words(raw: str) -> str:
 
 def printable(text: str) -> str:
     """One line of plain text: control characters and lone surrogates become spaces."""
+    if text.isprintable():  # surrogates are not printable: this is the common case, fast
+        return " ".join(text.split())
     cleaned = "".join(ch if ch.isprintable() and not _surrogate(ch) else " " for ch in text)
     return " ".join(cleaned.split())
 
@@ -118,7 +128,7 @@ def _surrogate(ch: str) -> bool:
     return "\ud800" <= ch <= "\udfff"
 
 
-def sender(message: Message) -> tuple[str, str]:
+def sender(message: Mail) -> tuple[str, str]:
     """The sender's display name and address; the address only ever from the raw header."""
     raw = raw_header(message, "From")
     found = ANGLE_RE.findall(raw)
@@ -137,7 +147,7 @@ def _display_name(raw: str) -> str:
     return decode_words(raw).strip().strip('"').strip()[:MAX_NAME]
 
 
-def message_id(message: Message) -> str:
+def message_id(message: Mail) -> str:
     """The Message-ID without its angle brackets ("" when there is none)."""
     raw = raw_header(message, "Message-ID")
     found = MESSAGE_ID_RE.search(raw)
@@ -146,14 +156,14 @@ def message_id(message: Message) -> str:
     return raw if raw and " " not in raw and len(raw) <= 500 else ""
 
 
-def references(message: Message) -> list[str]:
+def references(message: Mail) -> list[str]:
     """The ids this message answers: References (oldest first), then In-Reply-To."""
     refs = MESSAGE_ID_RE.findall(raw_header(message, "References"))[-MAX_REFERENCES:]
     parent = MESSAGE_ID_RE.findall(raw_header(message, "In-Reply-To"))
     return list(dict.fromkeys([*refs, *parent[:1]]))
 
 
-def recipients(message: Message) -> list[str]:
+def recipients(message: Mail) -> list[str]:
     """The addresses in To: and Cc:, lower case, as far as they can be read."""
     found: list[str] = []
     for name in ("To", "Cc"):
@@ -177,7 +187,7 @@ def is_reply(subject: str) -> bool:
     return bool(PREFIX_RE.match(TAG_PREFIX_RE.sub("", subject)))
 
 
-def sent_at(message: Message) -> datetime | None:
+def sent_at(message: Mail) -> datetime | None:
     """The Date: header in UTC, or None when missing, unreadable or not a sane date."""
     return sane_date(_parse_date(raw_header(message, "Date")))
 
@@ -204,8 +214,12 @@ def sane_date(when: datetime | None) -> datetime | None:
     return when.replace(microsecond=0) if EARLIEST <= when <= latest else None
 
 
-def body(message: Message) -> MailBody:
+def body(message: Mail) -> MailBody:
     """The readable text of a message and its attachments, walking at most MAX_PARTS parts."""
+    if isinstance(message, FastMessage):
+        text = decode(message.payload, message.charset)
+        text = text if message.kind == "text/plain" else html_to_text(text)
+        return MailBody(normalise(text), [])
     plain: str | None = None
     html: str | None = None
     attachments: list[Attachment] = []
@@ -272,7 +286,7 @@ def _text(part: Message) -> str:
 def normalise(text: str) -> str:
     """Line endings made \\n, lone surrogates and NULs removed, trailing blank lines trimmed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    text = "".join(" " if _surrogate(ch) else ch for ch in text)
+    text = SURROGATE_RE.sub(" ", text)
     return text.rstrip() + ("\n" if text.strip() else "")
 
 

@@ -24,10 +24,9 @@ from pathlib import Path
 
 from . import clock, engine, mail, settings
 from .channels import ensure_channel
-from .contacts import create_contact
-from .demo import CONVERSATION_COLUMNS, MESSAGE_COLUMNS
-from .intake import CUSTOMER, MAX_BODY, MAX_SUBJECT
-from .mailbox_files import MailItem, read_mail
+from .demo import CONTACT_COLUMNS, CONVERSATION_COLUMNS, MESSAGE_COLUMNS
+from .intake import CUSTOMER
+from .mail_reader import Progress, Read, read_all
 from .schema import TIME_FORMAT, Contact, Conversation, MailKey
 from .threads import Letter, group, own_key, subject_key
 
@@ -46,98 +45,18 @@ class MailResult:
     skipped: list[str] = field(default_factory=list)
 
 
-@dataclass
-class Read:
-    """One message, read."""
-
-    label: str
-    message_id: str
-    references: tuple[str, ...]
-    name: str
-    address: str
-    recipients: list[str]
-    subject: str
-    sent: datetime
-    body: str
-    digest: str
-
-
-def import_mail(path: Path, ours: Sequence[str] | None) -> MailResult:
-    """Import a mailbox in one transaction (the caller's)."""
+def import_mail(
+    path: Path, ours: Sequence[str] | None, progress: Progress | None = None
+) -> MailResult:
+    """Import a mailbox in one transaction; `progress` hears of every batch read."""
     result = MailResult()
-    found = _read_all(path, result)
+    found, result.skipped, result.duplicates = read_all(path, progress)
     with engine.db.atomic():
         found = _new_only(found, result)
         _choose_ours(found, ours, result)
         if found:
             _write(found, set(result.ours), result)
     return result
-
-
-# reading --------------------------------------------------------------------------------------
-def _read_all(path: Path, result: MailResult) -> list[Read]:
-    found: list[Read] = []
-    seen: set[str] = set()
-    for item in read_mail(path):
-        if item.problem:
-            result.skipped.append(f"{item.label}: {item.problem}")
-            continue
-        digest = hashlib.sha256(item.data).hexdigest()
-        if digest in seen:
-            result.duplicates += 1
-            continue
-        seen.add(digest)
-        try:
-            found.append(_read(item, digest))
-        except mail.NotAMessage as error:
-            result.skipped.append(f"{_label(item)}: {error}")
-    found.sort(key=lambda r: r.sent)
-    return found
-
-
-def _label(item: MailItem) -> str:
-    """The item's place, with its Message-ID when one can be read."""
-    try:
-        found = mail.message_id(mail.parse(item.data))
-    except mail.NotAMessage:
-        found = ""
-    return f"{item.label} <{found[:120]}>" if found else item.label
-
-
-def _read(item: MailItem, digest: str) -> Read:
-    message = mail.parse(item.data)
-    name, address = mail.sender(message)
-    body = mail.body(message)
-    return Read(
-        label=item.label,
-        message_id=mail.message_id(message),
-        references=tuple(mail.references(message)),
-        name=name,
-        address=address,
-        recipients=mail.recipients(message),
-        subject=mail.header(message, "Subject")[:MAX_SUBJECT],
-        sent=mail.sent_at(message) or item.fallback_date or clock.now(),
-        body=_body_text(body),
-        digest=digest,
-    )
-
-
-def _body_text(body: mail.MailBody) -> str:
-    text = body.text
-    if body.attachments:
-        listed = "\n".join(f"  {a.name} ({_size(a.size)})" for a in body.attachments)
-        text = f"{text}\n[attachments]\n{listed}\n" if text else f"[attachments]\n{listed}\n"
-    if len(text) > MAX_BODY:
-        text = text[: MAX_BODY - 40] + "\n[the rest of this message was not kept]\n"
-    return text
-
-
-def _size(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
 
 
 # duplicates and ours ---------------------------------------------------------------------------
@@ -166,11 +85,15 @@ def _new_only(found: list[Read], result: MailResult) -> list[Read]:
 
 
 def _stored(keys: Iterable[str]) -> dict[str, int]:
-    """The stored keys among `keys`, with their conversations."""
+    """The stored keys among `keys`, with their conversations (none asked of an empty table)."""
     found: dict[str, int] = {}
+    if MailKey.select().limit(1).scalar() is None:
+        return found
+    mark = engine.db.obj.param  # plain statements: thousands of keys, no query objects
     for batch in engine.chunked(sorted(set(keys))):
-        query = MailKey.select(MailKey.key, MailKey.conversation).where(MailKey.key.in_(batch))
-        found.update((str(k), int(c)) for k, c in engine.rows(query))
+        marks = ",".join([mark] * len(batch))
+        sql = f"SELECT key, conversation_id FROM mail_key WHERE key IN ({marks})"
+        found.update((str(k), int(c)) for k, c in engine.db.execute_sql(sql, batch).fetchall())
     return found
 
 
@@ -304,13 +227,17 @@ def _contacts(
         for email, cid in engine.rows(query.order_by(Contact.id.desc())):
             existing[str(email)] = int(cid)
     chosen: dict[int, tuple[int, str]] = {}
+    rows: list[tuple[object, ...]] = []
+    next_id, now = engine.max_id("contact") + 1, _stamp(clock.now())
     for first, (name, address) in wanted.items():
         if not address:
             continue
         if address not in existing:
-            existing[address] = create_contact(name, address)
-            result.contacts += 1
+            existing[address], next_id = next_id, next_id + 1
+            rows.append((existing[address], name.strip()[:200], address, "", "", now))
         chosen[first] = (existing[address], address)
+    engine.insert_rows("contact", CONTACT_COLUMNS, rows)
+    result.contacts += len(rows)
     return chosen
 
 

@@ -47,15 +47,21 @@ def read_mail(path: Path) -> Iterator[MailItem]:
         yield from _mbox(path)
 
 
-def _maildir(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[MailItem]:
+def _maildir(folder: Path) -> Iterator[MailItem]:
+    for path, label in maildir_files(folder):
+        yield maildir_file(path, label)
+
+
+def maildir_files(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[tuple[Path, str]]:
+    """Every file of a Maildir (new/ then cur/, then the Maildirs inside), with its label."""
     for sub in ("new", "cur"):
         names = sorted(entry.name for entry in os.scandir(folder / sub))
         for name in names:
             if not name.startswith("."):
-                yield _maildir_file(folder / sub / name, f"{prefix}{sub}/{name}")
+                yield folder / sub / name, f"{prefix}{sub}/{name}"
     if depth < MAX_DEPTH:
         for inner in _inner_maildirs(folder):
-            yield from _maildir(folder / inner, f"{prefix}{inner}/", depth + 1)
+            yield from maildir_files(folder / inner, f"{prefix}{inner}/", depth + 1)
 
 
 def _inner_maildirs(folder: Path) -> list[str]:
@@ -70,7 +76,7 @@ def _inner_maildirs(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def _maildir_file(path: Path, label: str) -> MailItem:
+def maildir_file(path: Path, label: str) -> MailItem:
     """One file's bytes, opened without blocking and checked to be a regular file."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
@@ -84,12 +90,19 @@ def _maildir_file(path: Path, label: str) -> MailItem:
             return MailItem(label, b"", problem="not a regular file")
         if info.st_size > MAX_MESSAGE:
             return MailItem(label, b"", problem=f"larger than {MAX_MESSAGE >> 20} MB")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_MESSAGE + 1)
+        data = _read_fd(fd, info.st_size)
     finally:
         os.close(fd)
     when = sane_date(datetime.fromtimestamp(info.st_mtime, UTC))
     return MailItem(label, data, when)
+
+
+def _read_fd(fd: int, size: int) -> bytes:
+    """The whole file (it may have grown since fstat: read on to the end, within the limit)."""
+    chunks = [os.read(fd, size + 1)]
+    while chunks[-1] and sum(map(len, chunks)) <= MAX_MESSAGE:
+        chunks.append(os.read(fd, 1 << 16))
+    return b"".join(chunks)
 
 
 def _mbox(path: Path) -> Iterator[MailItem]:

@@ -15,6 +15,7 @@ import models
 
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
+from . import progress
 from .output import json_lines, table
 
 EXIT_PENDING = 3
@@ -43,7 +44,12 @@ def cmd_demo(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    result = models.import_path(args.file, args.ours)
+    bar = progress.for_terminal("messages")
+    try:
+        result = models.import_path(args.file, args.ours, bar)
+    finally:
+        if bar:
+            bar.close()
     print(
         f"Imported {result.contacts:,} contacts, {result.conversations:,} conversations "
         f"and {result.messages:,} messages."

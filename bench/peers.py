@@ -1,0 +1,256 @@
+"""hushdesk against the mail tools a terminal user already has, on the same help-desk Maildir.
+
+    python bench/peers.py                  # 100,000 messages (and a 1,000,000-conversation inbox)
+    python bench/peers.py --quick          # 10,000 messages (CI: it only reports)
+
+Generates a Maildir of support threads (`mailgen`), then times whole commands,
+each side in the same run:
+
+- take in the mail: `notmuch new` against `hushdesk import`;
+- open and show the newest mail: neomutt with a warm header cache against the
+  hushdesk app, from the shell to the first rows on a terminal (a pty);
+- one search from the shell: `notmuch search` against `hushdesk search --json`.
+
+notmuch and neomutt are Debian packages (apt-get install notmuch neomutt); a
+missing one is skipped and said, never failed on. Writes bench/RESULTS-peers.md
+(RESULTS-peers-quick.md with --quick).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from mailgen import SUPPORT, Corpus, make_maildir  # noqa: E402
+from terminal import time_to_marker  # noqa: E402
+
+HUSHDESK = str(Path(sys.executable).parent / "hushdesk")
+NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
+
+
+@dataclass
+class Row:
+    measure: str
+    ours: float | None
+    peer: float | None
+    peer_name: str
+    unit: str
+    target: str
+    met: bool | None
+    note: str = ""
+
+    def cells(self) -> list[str]:
+        ours = f"{self.ours:,.3g}" if self.ours is not None else "-"
+        peer = f"{self.peer:,.3g}" if self.peer is not None else self.note or "-"
+        ratio = "-"
+        if self.ours and self.peer:
+            better = self.ours / self.peer if self.unit == "msg/s" else self.peer / self.ours
+            ratio = f"{better:.2f}x"
+        met = {True: "yes", False: "NO", None: "-"}[self.met]
+        return [
+            self.measure,
+            ours,
+            f"{self.peer_name}: {peer}",
+            ratio,
+            self.unit,
+            self.target,
+            met,
+        ]
+
+
+def whole(args: list[str], env: dict[str, str] | None = None) -> float:
+    """Seconds for a whole command, from start to exit; it must succeed."""
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def median_of(args: list[str], repeat: int, env: dict[str, str] | None = None) -> float:
+    whole(args, env)  # warm: the first run reads the files into the cache
+    return statistics.median(whole(args, env) for _ in range(repeat))
+
+
+# take in the mail -----------------------------------------------------------------------------
+def notmuch_env(work: Path, mail: Path) -> dict[str, str]:
+    config = work / "notmuch-config"
+    config.write_text(f"[database]\npath={mail}\n[new]\ntags=\n[search]\nexclude_tags=\n")
+    return {**os.environ, "NOTMUCH_CONFIG": str(config)}
+
+
+def bench_import(work: Path, corpus: Corpus) -> tuple[list[Row], Path]:
+    db = work / "hushdesk.db"
+    ours = whole([HUSHDESK, "--db", str(db), "import", str(corpus.folder), "--ours", SUPPORT])
+    peer = None
+    if shutil.which("notmuch"):
+        peer = whole(["notmuch", "new", "--quiet"], notmuch_env(work, corpus.folder))
+    rate, peer_rate = corpus.messages / ours, (corpus.messages / peer if peer else None)
+    row = Row(
+        f"take in {corpus.messages:,} messages (whole command)",
+        rate,
+        peer_rate,
+        "notmuch new",
+        "msg/s",
+        ">= 2x notmuch",
+        None if peer_rate is None else rate >= 2 * peer_rate,
+        "" if peer else "notmuch not installed",
+    )
+    return [row], db
+
+
+# open and show the newest mail ----------------------------------------------------------------
+def hushdesk_open(db: Path, marker: str) -> float:
+    return time_to_marker([HUSHDESK, "--db", str(db)], marker, b"\x11")
+
+
+def neomutt_open(work: Path, mail: Path) -> float:
+    rc = work / "muttrc"
+    cache = work / "neomutt-cache"
+    cache.mkdir(exist_ok=True)
+    rc.write_text(
+        f"set header_cache={cache}/\nset mbox_type=Maildir\nset folder={mail.parent}\n"
+        f"set spoolfile={mail}\nset sort=date\nset mail_check_stats=no\n"
+    )
+    args = ["neomutt", "-n", "-F", str(rc), "-f", str(mail)]
+    time_to_marker(args, "Msgs:", b"q")  # the first open fills the header cache
+    return statistics.median(time_to_marker(args, "Msgs:", b"q") for _ in range(3))
+
+
+def bench_open(
+    work: Path, corpus: Corpus, db: Path, big: Path | None, big_marker: str
+) -> list[Row]:
+    marker = corpus.newest_name[:10]
+    ours = statistics.median(hushdesk_open(db, marker) for _ in range(3))
+    peer = neomutt_open(work, corpus.folder) if shutil.which("neomutt") else None
+    rows = [
+        Row(
+            f"open, newest rows on screen: {corpus.threads:,} conversations",
+            ours,
+            peer,
+            "neomutt, warm header cache",
+            "s",
+            "<= 0.25 s and >= 6x neomutt",
+            ours <= 0.25 and (peer is None or peer >= 6 * ours),
+            "" if peer else "neomutt not installed",
+        )
+    ]
+    if big is not None:
+        at_big = statistics.median(hushdesk_open(big, big_marker) for _ in range(3))
+        rows.append(
+            Row(
+                "open, newest rows on screen: 1,000,000 conversations",
+                at_big,
+                peer,
+                "neomutt (the Maildir above)",
+                "s",
+                "<= 0.25 s",
+                at_big <= 0.25,
+            )
+        )
+    return rows
+
+
+# one search from the shell --------------------------------------------------------------------
+def bench_search(work: Path, corpus: Corpus, db: Path, repeat: int) -> list[Row]:
+    query = f"email:{corpus.search_email} {corpus.search_word}"
+    ours = median_of([HUSHDESK, "--db", str(db), "search", "--json", query], repeat)
+    peer = None
+    if shutil.which("notmuch"):
+        env = notmuch_env(work, corpus.folder)
+        notmuch = ["notmuch", "search", f"from:{corpus.search_email}", corpus.search_word]
+        peer = median_of(notmuch, repeat, env)
+    return [
+        Row(
+            f"search `{query}` (whole command)",
+            ours,
+            peer,
+            "notmuch search",
+            "s",
+            "< 0.1 s and within 3x notmuch",
+            ours < 0.1 and (peer is None or ours <= 3 * peer),
+            "" if peer else "notmuch not installed",
+        )
+    ]
+
+
+def big_inbox(work: Path) -> tuple[Path, str]:
+    """A 1,000,000-conversation demo help desk, and the name on its newest row."""
+    db = work / "million.db"
+    subprocess.run(
+        [HUSHDESK, "--db", str(db), "demo", "--conversations", "1000000"],
+        check=True,
+        capture_output=True,
+    )
+    done = subprocess.run(
+        [HUSHDESK, "--db", str(db), "search", "--json", "--limit", "1", "is:open"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    import json
+
+    return db, json.loads(done.stdout.splitlines()[0])["contact"][:10]
+
+
+def write(rows: list[Row], corpus: Corpus, seconds: float, out: Path) -> str:
+    head = ["measure", "hushdesk", "peer", "ratio (ours better > 1)", "unit", "target", "met"]
+    versions = ", ".join(_version(tool) for tool in ("notmuch", "neomutt"))
+    lines = [
+        f"# hushdesk against notmuch and neomutt: {corpus.messages:,} messages",
+        "",
+        f"Run on {datetime.now(UTC):%Y-%m-%d} with {os.cpu_count()} cores ({versions}), in "
+        f"{seconds:,.0f} s, on one generated help-desk Maildir ({corpus.threads:,} threads). "
+        "Every time is a whole command from the shell; both sides ran in this run.",
+        "",
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(head),
+    ]
+    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    text = "\n".join(lines) + "\n"
+    notes = "<!-- notes: kept when the table above is regenerated -->"
+    if out.exists() and notes in out.read_text():
+        text += "\n" + notes + out.read_text().split(notes, 1)[1]
+    out.write_text(text)
+    return text
+
+
+def _version(tool: str) -> str:
+    if not shutil.which(tool):
+        return f"{tool}: not installed"
+    done = subprocess.run([tool, "--version"], capture_output=True, text=True)
+    first = (done.stdout or done.stderr).strip().splitlines()
+    return first[0] if first else tool
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--quick", action="store_true", help="10,000 messages, no million")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    n = 10_000 if args.quick else args.messages
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="hushdesk-peers-") as folder:
+        work = Path(folder)
+        corpus = make_maildir(work / "mail", n, now=NOW)
+        print(f"... {n:,} messages written", file=sys.stderr, flush=True)
+        rows, db = bench_import(work, corpus)
+        print("... imports done", file=sys.stderr, flush=True)
+        big, marker = (None, "") if args.quick else big_inbox(work)
+        rows += bench_open(work, corpus, db, big, marker)
+        rows += bench_search(work, corpus, db, args.repeat)
+    name = "RESULTS-peers-quick.md" if args.quick else "RESULTS-peers.md"
+    print(write(rows, corpus, time.perf_counter() - started, Path(__file__).parent / name))
+
+
+if __name__ == "__main__":
+    main()

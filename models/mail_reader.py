@@ -1,0 +1,156 @@
+"""Reading a mailbox's messages into plain records, on every core for a large one.
+
+Reading is most of an import: opening each file, parsing headers, decoding
+bodies. A mailbox of PARALLEL_FROM messages or more is read in batches by
+worker processes (started fresh, so no database connection crosses a fork),
+one per core; the records come back in the mailbox's order, so the result is
+the same as reading in one process. Files with the same bytes are read once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from . import clock, mail
+from .clock import FixedClock, set_clock
+from .intake import MAX_BODY, MAX_SUBJECT
+from .mailbox_files import MailItem, maildir_file, maildir_files, read_mail
+
+PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
+BATCH = 500
+Progress = Callable[[int, int], None]  # (messages read, messages in all)
+Job = MailItem | tuple[Path, str]  # an mbox message's bytes, or a Maildir file to read
+
+
+@dataclass
+class Read:
+    """One message, read."""
+
+    label: str
+    message_id: str
+    references: tuple[str, ...]
+    name: str
+    address: str
+    recipients: list[str]
+    subject: str
+    sent: datetime
+    body: str
+    digest: str
+
+
+Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it was skipped)
+
+
+def read_all(path: Path, progress: Progress | None = None) -> tuple[list[Read], list[str], int]:
+    """The messages in date order, what was skipped, and how many files were duplicates."""
+    jobs = _jobs(path)
+    found: list[Read] = []
+    skipped: list[str] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for done, outcomes in _batches(jobs):
+        for digest, read, problem in outcomes:
+            if problem:
+                skipped.append(problem)
+            elif digest in seen:
+                duplicates += 1
+            elif read is not None:
+                seen.add(digest)
+                found.append(read)
+        if progress:
+            progress(done, len(jobs))
+    found.sort(key=lambda r: r.sent)
+    return found, skipped, duplicates
+
+
+def _jobs(path: Path) -> list[Job]:
+    if path.is_dir():
+        return list(maildir_files(path))
+    return list(read_mail(path))
+
+
+def _batches(jobs: Sequence[Job]) -> Iterator[tuple[int, list[Outcome]]]:
+    """Each batch's outcomes, in order, with how many jobs are done."""
+    batches = [jobs[i : i + BATCH] for i in range(0, len(jobs), BATCH)]
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < PARALLEL_FROM or workers < 2:
+        for number, batch in enumerate(batches, start=1):
+            yield min(number * BATCH, len(jobs)), read_batch(batch)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(clock.now(),)
+    ) as pool:
+        for number, outcomes in enumerate(pool.map(read_batch, batches), start=1):
+            yield min(number * BATCH, len(jobs)), outcomes
+
+
+def _start_worker(now: datetime) -> None:
+    set_clock(FixedClock(now))  # "now" (for dates too far ahead) is the importer's
+
+
+def read_batch(jobs: Sequence[Job]) -> list[Outcome]:
+    return [_outcome(job) for job in jobs]
+
+
+def _outcome(job: Job) -> Outcome:
+    item = maildir_file(*job) if isinstance(job, tuple) else job
+    if item.problem:
+        return "", None, f"{item.label}: {item.problem}"
+    digest = hashlib.sha256(item.data).hexdigest()
+    try:
+        return digest, _read(item, digest), ""
+    except mail.NotAMessage as error:
+        return digest, None, f"{_label(item)}: {error}"
+
+
+def _label(item: MailItem) -> str:
+    """The item's place, with its Message-ID when one can be read."""
+    try:
+        found = mail.message_id(mail.parse(item.data))
+    except mail.NotAMessage:
+        found = ""
+    return f"{item.label} <{found[:120]}>" if found else item.label
+
+
+def _read(item: MailItem, digest: str) -> Read:
+    message = mail.parse(item.data)
+    name, address = mail.sender(message)
+    body = mail.body(message)
+    return Read(
+        label=item.label,
+        message_id=mail.message_id(message),
+        references=tuple(mail.references(message)),
+        name=name,
+        address=address,
+        recipients=mail.recipients(message),
+        subject=mail.header(message, "Subject")[:MAX_SUBJECT],
+        sent=mail.sent_at(message) or item.fallback_date or clock.now(),
+        body=_body_text(body),
+        digest=digest,
+    )
+
+
+def _body_text(body: mail.MailBody) -> str:
+    text = body.text
+    if body.attachments:
+        listed = "\n".join(f"  {a.name} ({_size(a.size)})" for a in body.attachments)
+        text = f"{text}\n[attachments]\n{listed}\n" if text else f"[attachments]\n{listed}\n"
+    if len(text) > MAX_BODY:
+        text = text[: MAX_BODY - 40] + "\n[the rest of this message was not kept]\n"
+    return text
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
