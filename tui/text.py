@@ -42,3 +42,20 @@ def plural(count: int, word: str) -> str:
 def short_when(value: datetime | None) -> str:
     """Month, day and time: enough for runs that are hours or days apart."""
     return value.strftime("%b %d %H:%M") if value else "-"
+
+
+def row_cells(
+    contact: str, channel: str, held: bool, subject: str, last: datetime | None, width: int
+) -> list[str]:
+    """A conversation's row in the list, as its cells' texts (the mark comes before them)."""
+    stamp = 16 if width >= 100 else 10
+    contact_w = 22 if width >= 100 else 14
+    channel_w = 10 if width >= 100 else 9
+    subject_w = max(0, width - 2 - contact_w - channel_w - stamp - 5)
+    return [
+        clip(contact, contact_w) + " ",
+        clip(channel, channel_w) + " ",
+        "H " if held else "  ",
+        clip(subject, subject_w) + " ",
+        when(last, stamp).rjust(stamp),
+    ]

@@ -18,6 +18,7 @@ import models
 
 from ..places import default_db
 from ..text import safe
+from . import first_frame
 from .parser import build_parser, seconds
 
 CREATES_DATABASE = (None, "demo", "import")
@@ -93,6 +94,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
     try:
         if args.command is None:
+            first_frame.paint()  # the newest rows, while Textual loads
             from ..app import make_app
 
             make_app(agent=args.agent, sweep_interval=args.sweep_interval, theme=args.theme).run()

@@ -24,7 +24,7 @@ from textual.strip import Strip
 import models
 from models import ConversationRow, ConversationSearch, HushdeskError
 
-from ...text import clip, safe, when
+from ...text import row_cells, safe
 
 PAGE = 100
 CACHE_PAGES = 20
@@ -309,15 +309,14 @@ class ConversationList(ScrollView, can_focus=True):
         mark_style = base + (Style(bold=True) if on_cursor else selected)
         dim = base + self._foreground("conversation-list--dim")
         held = base + self._foreground("conversation-list--held")
-        stamp = 16 if width >= 100 else 10
-        contact_w = 22 if width >= 100 else 14
-        channel_w = 10 if width >= 100 else 9
-        subject_w = max(0, width - 2 - contact_w - channel_w - stamp - 5)
+        contact, channel, hold, subject, stamp = row_cells(
+            row.contact, row.channel, row.held, row.subject, row.last_activity, width
+        )
         return [
             Segment("● " if chosen else "  ", mark_style),
-            Segment(clip(row.contact, contact_w) + " ", mark_style if chosen else base),
-            Segment(clip(row.channel, channel_w) + " ", dim),
-            Segment("H " if row.held else "  ", held),
-            Segment(clip(row.subject, subject_w) + " ", base),
-            Segment(when(row.last_activity, stamp).rjust(stamp), dim),
+            Segment(contact, mark_style if chosen else base),
+            Segment(channel, dim),
+            Segment(hold, held),
+            Segment(subject, base),
+            Segment(stamp, dim),
         ]
