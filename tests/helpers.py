@@ -72,3 +72,32 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
         except WorkerCancelled:
             continue
     await pilot.pause()
+
+
+def terminal_output(args: list[str], until: str, limit: float = 30) -> str:
+    """What a program writes on a 120x40 terminal (a pty) until `until` is among it; then
+    the program is killed. Fails when it never comes."""
+    import fcntl
+    import os
+    import select
+    import struct
+    import subprocess
+    import termios
+    import time
+
+    main, child = os.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color"}
+    process = subprocess.Popen(args, stdin=child, stdout=child, stderr=child, env=env)
+    os.close(child)
+    seen, deadline = b"", time.monotonic() + limit  # a bound on a failure, not a timing
+    try:
+        while until.encode() not in seen:
+            assert time.monotonic() < deadline, f"never on the terminal: {until!r}"
+            if select.select([main], [], [], 1)[0]:
+                seen += os.read(main, 1 << 16)
+    finally:
+        process.kill()
+        process.wait()
+        os.close(main)
+    return seen.decode("utf-8", "replace")

@@ -101,11 +101,11 @@ def cmd_search(args: argparse.Namespace) -> None:
             "an empty search; `is:open is:archived` lists every conversation"
         )
     search = models.ConversationSearch(text)
-    total = search.count()
     rows = search.page(0, args.limit)
-    if args.json:
+    if args.json:  # rows only: a script that wants the total asks with --limit 0
         json_lines([dataclasses.asdict(r) for r in rows])
         return
+    total = search.count()
     table(
         ("id", "contact", "channel", "status", "held", "subject", "last activity"),
         [(r.id, r.contact, r.channel, r.status, r.held, r.subject, r.last_activity) for r in rows],
