@@ -55,3 +55,22 @@ def test_not_a_database_is_refused(tmp_path):
         models.open_database(path)
     with pytest.raises(models.DatabaseUnavailable, match="folder"):
         models.open_database(tmp_path)
+
+
+@pytest.mark.postgres_only
+def test_a_postgresql_database_from_a_newer_hushdesk_is_refused(db):
+    import psycopg
+
+    models.close_database()
+    with psycopg.connect(str(db), autocommit=True) as raw:
+        raw.execute("INSERT INTO schema_migration(name, applied) VALUES ('9999_future', now())")
+    with pytest.raises(models.DatabaseTooNew, match="newer hushdesk"):
+        models.open_database(db)
+
+
+@pytest.mark.postgres_only
+def test_a_postgresql_database_of_another_program_is_left_alone(pg_cluster):
+    url = pg_cluster.new_database()
+    pg_cluster.sql("CREATE TABLE invoices (id int)", url.rsplit("/", 1)[1])
+    with pytest.raises(models.Refused, match="another program's tables"):
+        models.open_database(url, create=True)
