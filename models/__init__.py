@@ -73,11 +73,12 @@ from .errors import (
     ReadOnly,
     Refused,
 )
-from .forensics import Finding, Owed, Report, Trace, check_texts, owed, scan, verify
+from .forensics import Finding, Owed, check_texts, owed, scan
 from .intake import NewMessage, add_message, create_conversation
 from .log import LogCheck, LogEntry, list_log, verify_log
 from .schema import ARCHIVED, OPEN, SOMEONE
 from .search import ConversationRow, ConversationSearch
+from .verification import Report, Trace, verify
 
 if TYPE_CHECKING:
     from .access import ExportSummary, export_person

@@ -13,12 +13,12 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engines.sqlite import WAL_OWED
 from .errors import InvalidInput
 from .guard import guarded
 
 SUFFIXES = ("", "-wal", "-shm", "-journal")
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
+WAL_OWED = -1  # a purge_pending row: the write-ahead log may still hold deleted text
 MIN_TEXT, MAX_TEXT = 4, 1000
 WAL_HEADER, FRAME_HEADER = 32, 24
 
@@ -136,45 +136,6 @@ def owed(path: str | Path) -> Owed:
     except sqlite3.Error:
         return Owed(0, False)
     return Owed(len([s for s in rows if s != WAL_OWED]), WAL_OWED in rows)
-
-
-@dataclass(frozen=True)
-class Trace:
-    """One place a text still appears: `place` says where, for a person."""
-
-    text: str
-    place: str
-
-
-@dataclass(frozen=True)
-class Report:
-    """What `verify-gone` found, what is still owed, and what it looked at."""
-
-    traces: list[Trace]
-    owed: Owed
-    engine: str  # "sqlite": every byte of the files; "postgresql": every live row
-    name: str  # the file or database looked at, as it may be shown
-
-
-@guarded
-def verify(target: str, texts: list[str]) -> Report:
-    """Look for each text where this engine can look; never changes anything."""
-    from . import engine
-
-    texts = check_texts(texts)
-    chosen = engine.choose(target)
-    if chosen.name == "sqlite":
-        traces = [Trace(f.text, place(f)) for f in scan(target, texts)]
-        return Report(traces, owed(target), "sqlite", Path(target).name)
-    from .engines.postgres import shown
-
-    engine.open_database(target)
-    try:
-        found = [Trace(text, where) for text, where in engine.backend().traces(texts)]
-        pending = engine.pending_purge()
-    finally:
-        engine.close_database()
-    return Report(found, Owed(0, bool(pending)), "postgresql", shown(target))
 
 
 def place(finding: Finding) -> str:

@@ -189,12 +189,7 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
             conversations.append(_conversation_row(cid, channel, thread, found, contacts))
             customer = contacts.get(thread.members[0], (0, ""))[1]
         messages += [_message_row(cid, found[i], ours, customer) for i in thread.members]
-        for key in thread.own:
-            if key not in known:
-                keys.setdefault(key, cid)
-        for index in thread.members:
-            if not found[index].message_id:
-                keys.setdefault(hashed(f"b:{found[index].digest}"), cid)
+        _keep_keys(thread, found, known, cid, keys)
     engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
     engine.insert_rows("message", MESSAGE_COLUMNS, messages)
     engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
@@ -204,6 +199,18 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
     engine.reindex(sorted(joined))
     result.conversations += len(conversations)
     result.messages += len(messages)
+
+
+def _keep_keys(
+    thread: _Thread, found: list[Read], known: dict[str, int], cid: int, keys: dict[str, int]
+) -> None:
+    """The keys a later import finds this thread by (those not stored already)."""
+    for key in thread.own:
+        if key not in known:
+            keys.setdefault(key, cid)
+    for index in thread.members:
+        if not found[index].message_id:  # no id: found again by its bytes
+            keys.setdefault(hashed(f"b:{found[index].digest}"), cid)
 
 
 def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, str]:

@@ -42,6 +42,9 @@ def no_children_left(scratch):
     assert gone_soon(lambda: demo_dirs(scratch))
 
 
+TABS = r"(?m)^ Open ([\d,]+) +Archived"  # the tabs' counts (the footer also says "Open")
+
+
 class Screen:
     """What the browser's terminal was sent, on an emulated screen."""
 
@@ -179,7 +182,7 @@ async def test_the_served_inbox_in_a_real_browser(browser, web, tmp_path):
             pages.append((page, watch(page)))
             await page.goto(f"http://127.0.0.1:{port}/")
         (page, screen), (_, other) = pages
-        opened = int((await screen.wait_for(r"Open ([\d,]+)")).group(1).replace(",", ""))
+        opened = int((await screen.wait_for(TABS)).group(1).replace(",", ""))
         await other.wait_for(rf"Open {opened:,}")
         await page.click("#terminal")
         await page.keyboard.press("/")

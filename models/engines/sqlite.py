@@ -36,6 +36,7 @@ from typing import Any
 from peewee import SQL, ColumnBase, Expression, ModelSelect, NodeList, SqliteDatabase
 
 from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, InvalidInput, Refused
+from ..forensics import WAL_OWED, place, scan
 from ..guard import DRIVER_ERRORS, cause, translate, where
 from ..textquery import Node, fts5
 from .base import Backend, Cleanup, Watcher, chunked, db, migrate
@@ -43,7 +44,6 @@ from .base import Backend, Cleanup, Watcher, chunked, db, migrate
 MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 SHARDS = 64
 TOKENIZE = "unicode61 remove_diacritics 2"
-WAL_OWED = -1  # a purge_pending row: the write-ahead log may still hold deleted text
 SAMPLE_SHARD = 0
 PRAGMAS = (
     ("journal_mode", "wal"),
@@ -355,7 +355,6 @@ class SqliteBackend(Backend):
 
     def traces(self, texts: Sequence[str]) -> list[tuple[str, str]]:
         """Every byte of the database file and its -wal, -shm and -journal files."""
-        from ..forensics import place, scan
 
         return [(f.text, place(f)) for f in scan(str(db.database), list(texts))]
 
