@@ -37,9 +37,9 @@ class Files:
         return baseline
 
     def version(self) -> str:
-        from models import engine
+        import sqlite3
 
-        return f"SQLite {engine.sqlite3.sqlite_version}"
+        return f"SQLite {sqlite3.sqlite_version}"
 
     def close(self) -> None:
         self._folder.cleanup()
