@@ -32,6 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mailgen import SUPPORT, Corpus, make_maildir  # noqa: E402
+from report import write_keeping_notes  # noqa: E402
 from terminal import time_to_marker  # noqa: E402
 
 HUSHDESK = str(Path(sys.executable).parent / "hushdesk")
@@ -215,12 +216,7 @@ def write(rows: list[Row], corpus: Corpus, seconds: float, out: Path) -> str:
         "|" + "---|" * len(head),
     ]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
-    text = "\n".join(lines) + "\n"
-    notes = "<!-- notes: kept when the table above is regenerated -->"
-    if out.exists() and notes in out.read_text():
-        text += "\n" + notes + out.read_text().split(notes, 1)[1]
-    out.write_text(text)
-    return text
+    return write_keeping_notes(out, "\n".join(lines) + "\n")
 
 
 def _version(tool: str) -> str:

@@ -40,6 +40,7 @@ from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import places  # noqa: E402
+from report import write_keeping_notes  # noqa: E402
 
 PLACE: places.Files | places.Server  # where the databases are: set once, in main
 
@@ -454,9 +455,6 @@ def bench_memory(path: Path, small: Path, n: int) -> Row:
     )
 
 
-NOTES = "<!-- notes: kept when the table above is regenerated -->"
-
-
 BASELINES = {
     "sqlite": "Python's plain sqlite3 on the same database file",
     "postgresql": "plain psycopg on the same server",
@@ -475,12 +473,7 @@ def write(rows: list[Row], n: int, seconds: float, out: Path, version: str) -> s
         "|" + "---|" * len(head),
     ]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
-    text = "\n".join(lines) + "\n"
-    notes = ""
-    if out.exists() and NOTES in out.read_text():
-        notes = "\n" + NOTES + out.read_text().split(NOTES, 1)[1]
-    out.write_text(text + notes)
-    return text
+    return write_keeping_notes(out, "\n".join(lines) + "\n")
 
 
 def main() -> None:

@@ -19,7 +19,7 @@ from .channels import ensure_channel
 from .demo_cases import CASE_CONTACTS, CASES, add_cases
 from .errors import InvalidInput, Refused
 from .guard import DRIVER_ERRORS, cause, guarded
-from .schema import TIME_FORMAT
+from .schema import stamp
 
 MAX_CONVERSATIONS = 10_000_000
 MIN_FOR_CASES = 100  # a demo this large includes the hand-written request cases
@@ -91,10 +91,6 @@ class DemoResult:
 Row = tuple[object, ...]
 
 
-def _stamp(when: datetime) -> str:
-    return when.strftime(TIME_FORMAT)
-
-
 def _contacts(rng: random.Random, first_id: int, count: int, now: str) -> Iterator[Row]:
     for i in range(first_id, first_id + count):
         first, last = rng.choice(FIRST), rng.choice(LAST)
@@ -119,7 +115,7 @@ def _conversation(
     for k in range(rng.choice((1, 2, 3, 3, 4, 5))):
         author = "customer" if k % 2 == 0 else rng.choice(AGENTS)
         body = rng.choice(LINES).format(n=rng.randint(1000, 99999))
-        messages.append((cid, author, body, _stamp(times)))
+        messages.append((cid, author, body, stamp(times)))
         times = min(now, times + timedelta(minutes=rng.randint(5, 3000)))
     last = messages[-1][3]
     age_days = (now - created).days
@@ -132,7 +128,7 @@ def _conversation(
         subject,
         "archived" if archived else "open",
         last if archived else None,
-        _stamp(created),
+        stamp(created),
         last,
         rng.random() < 0.01,
     )
@@ -166,11 +162,11 @@ def batches(
     batch: int = 20_000,
 ) -> Iterator[Batch]:
     """The demo's rows as (table, columns, rows) batches, the same for the same arguments."""
-    rng, stamp = random.Random(seed), _stamp(now)
+    rng, made = random.Random(seed), stamp(now)
     n_contacts = max(min(300, conversations), conversations // 4)
     contacts = range(first_contact, first_contact + n_contacts)
-    yield "contact", CONTACT_COLUMNS, list(_contacts(rng, first_contact, n_contacts, stamp))
-    yield "attribute", ATTRIBUTE_COLUMNS, list(_attributes(rng, contacts, stamp))
+    yield "contact", CONTACT_COLUMNS, list(_contacts(rng, first_contact, n_contacts, made))
+    yield "attribute", ATTRIBUTE_COLUMNS, list(_attributes(rng, contacts, made))
     last = first_conversation + conversations
     for start in range(first_conversation, last, batch):
         rows, bodies = [], []

@@ -27,7 +27,7 @@ from .channels import ensure_channel
 from .demo import CONTACT_COLUMNS, CONVERSATION_COLUMNS, MESSAGE_COLUMNS
 from .intake import CUSTOMER
 from .mail_reader import Progress, Read, read_all
-from .schema import TIME_FORMAT, Contact, Conversation, MailKey
+from .schema import Contact, Conversation, MailKey, stamp
 from .threads import Letter, group, own_key, subject_key
 
 INFER_SHARE = 3  # an inferred address of ours received at least 1/3 of the messages
@@ -235,7 +235,7 @@ def _contacts(
             existing[str(email)] = int(cid)
     chosen: dict[int, tuple[int, str]] = {}
     rows: list[tuple[object, ...]] = []
-    next_id, now = engine.max_id("contact") + 1, _stamp(clock.now())
+    next_id, now = engine.max_id("contact") + 1, stamp(clock.now())
     for first, (name, address) in wanted.items():
         if not address:
             continue
@@ -248,10 +248,6 @@ def _contacts(
     return chosen
 
 
-def _stamp(when: datetime) -> str:
-    return when.strftime(TIME_FORMAT)
-
-
 def _conversation_row(
     cid: int,
     channel: int,
@@ -262,7 +258,7 @@ def _conversation_row(
     first, last = found[thread.members[0]], found[thread.members[-1]]
     contact = contacts.get(thread.members[0], (None, ""))[0]
     subject = next((found[i].subject for i in thread.members if found[i].subject), "")
-    created, last_activity = _stamp(first.sent), _stamp(last.sent)
+    created, last_activity = stamp(first.sent), stamp(last.sent)
     return (cid, channel, contact, subject, "open", None, created, last_activity, False)
 
 
@@ -271,7 +267,7 @@ def _message_row(cid: int, read: Read, ours: set[str], customer: str) -> tuple[o
         author = CUSTOMER
     else:
         author = (read.name or read.address)[:200]
-    return (cid, author, read.body, _stamp(read.sent))
+    return (cid, author, read.body, stamp(read.sent))
 
 
 def _touch(newest: dict[int, datetime]) -> None:

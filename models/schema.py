@@ -25,6 +25,13 @@ from peewee import (
 from .engine import db
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+
+
+def stamp(when: datetime) -> str:
+    """A UTC time as stored, for rows written in bulk (demo, imports)."""
+    return when.strftime(TIME_FORMAT)
+
+
 SOCIAL_KINDS = frozenset({"facebook", "instagram", "twitter", "whatsapp", "telegram", "linkedin"})
 KNOWN_KINDS = frozenset({"email", "chat", "sms", "phone"}) | SOCIAL_KINDS
 OPEN = "open"

@@ -3,9 +3,6 @@ and the dates of the mail, so retention applies to imported mail as to any other
 
 from __future__ import annotations
 
-import os
-import pty
-import select
 import subprocess
 import sys
 from datetime import timedelta
@@ -17,6 +14,7 @@ import models
 from models import importer, mail_reader
 
 from .conftest import NOW
+from .helpers import terminal_output
 from .test_cli import HUSHDESK
 from .test_mail_threads import SUPPORT, Mailbox, conversations, support_mailbox
 
@@ -59,33 +57,12 @@ def test_mail_from_400_days_ago_is_swept_by_a_30_day_assistant(db, tmp_path):
     assert [r.subject for r in conversations()] == ["New question"]
 
 
-def run_in_pty(args: list[str]) -> str:
-    """Run a command with a terminal for its stdout; everything it wrote."""
-    main, child = pty.openpty()
-    process = subprocess.Popen(args, stdout=child, stderr=subprocess.PIPE, close_fds=True)
-    os.close(child)
-    chunks = []
-    while True:
-        ready, _, _ = select.select([main], [], [], 60)
-        if not ready:
-            process.kill()
-            break
-        try:
-            chunk = os.read(main, 65536)
-        except OSError:  # the child closed its end
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait(timeout=60)
-    os.close(main)
-    return b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_a_progress_bar_on_a_terminal_and_none_in_a_pipe(tmp_path, clock):
     box, _ = support_mailbox(tmp_path / "box", customers=800)
-    on_terminal = run_in_pty(
-        [HUSHDESK, "--db", str(tmp_path / "a.db"), "import", str(box.folder), "--ours", SUPPORT]
+    on_terminal = terminal_output(
+        [HUSHDESK, "--db", str(tmp_path / "a.db"), "import", str(box.folder), "--ours", SUPPORT],
+        until="and 2,400 messages.",
+        limit=120,
     )
     assert "] 2,400 of 2,400 messages, " in on_terminal and "/s, 0:00 left" in on_terminal
     assert "\r\x1b[K" in on_terminal, "the bar is wiped before the summary"
