@@ -276,6 +276,11 @@ async def test_forget_profile_keeps_conversations_as_someone(db):
         assert Conversation.select().count() == 3
         shown = [listing(app).row_at(i).contact for i in range(listing(app).total)]
         assert shown.count("Someone") == 2
+        while listing(app).current.contact != "Someone":
+            await pilot.press("down")
+        await settle(pilot)
+        info = str(app.screen.query_one("#contact-info").render())
+        assert info.splitlines()[:2] == ["Someone", "(no profile: deleted or never known)"]
 
 
 async def test_command_palette_runs_an_action(db):

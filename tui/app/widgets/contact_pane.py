@@ -95,7 +95,8 @@ class ContactPane(Vertical, can_focus=False):
         info = self.query_one("#contact-info", Static)
         attributes = self.query_one("#attributes", ListView)
         if contact is None:
-            info.update(plain(f"{SOMEONE}\n(no profile: deleted or never known)", "dim"))
+            # hushdesk's own words, so its line break is one (plain() would show it as "\n")
+            info.update(Text(f"{SOMEONE}\n(no profile: deleted or never known)", style="dim"))
             self._show_attributes(attributes, [])
             attributes.index = None
             return
