@@ -9,7 +9,10 @@ each side in the same run:
 - take in the mail: `notmuch new` against `hushdesk import`;
 - open and show the newest mail: neomutt with a warm header cache against the
   hushdesk app, from the shell to the first rows on a terminal (a pty);
-- one search from the shell: `notmuch search` against `hushdesk search --json`.
+- one search from the shell: `notmuch search` against `hushdesk search --json`,
+  and against the floor: the same SQL statements run by a plain Python script;
+- at a million conversations, selecting 200,000-odd matches (`*`) and asking to
+  delete them (`d`) in the real app: how long the screen goes unanswered.
 
 notmuch and neomutt are Debian packages (apt-get install notmuch neomutt); a
 missing one is skipped and said, never failed on. Writes bench/RESULTS-peers.md
@@ -19,6 +22,7 @@ missing one is skipped and said, never failed on. Writes bench/RESULTS-peers.md
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import statistics
@@ -33,9 +37,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from mailgen import SUPPORT, Corpus, make_maildir  # noqa: E402
 from report import write_keeping_notes  # noqa: E402
+from sqlrecord import statements  # noqa: E402
+from stall import measure as measure_stall  # noqa: E402
 from terminal import time_to_marker  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 HUSHDESK = str(Path(sys.executable).parent / "hushdesk")
+FLOOR = """import json, sqlite3, sys
+con = sqlite3.connect(sys.argv[1])
+with open(sys.argv[2]) as recorded:
+    for sql, params in json.load(recorded):
+        rows = con.execute(sql, params).fetchall()
+for row in rows:
+    print(json.dumps(row))
+"""
+SELECT_QUERY = "channel:email"  # in Archived: about 230,000 of the million
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 
 
@@ -61,7 +77,7 @@ class Row:
         return [
             self.measure,
             ours,
-            f"{self.peer_name}: {peer}",
+            f"{self.peer_name}: {peer}" if self.peer_name != "-" else "-",
             ratio,
             self.unit,
             self.target,
@@ -169,7 +185,17 @@ def bench_search(work: Path, corpus: Corpus, db: Path, repeat: int) -> list[Row]
         env = notmuch_env(work, corpus.folder)
         notmuch = ["notmuch", "search", f"from:{corpus.search_email}", corpus.search_word]
         peer = median_of(notmuch, repeat, env)
+    floor = median_of(_floor_command(work, db, query), repeat)
     return [
+        Row(
+            f"search `{query}`: the same SQL from a plain Python script (whole command)",
+            ours,
+            floor,
+            "python + sqlite3",
+            "s",
+            "-",
+            None,
+        ),
         Row(
             f"search `{query}` (whole command)",
             ours,
@@ -179,7 +205,49 @@ def bench_search(work: Path, corpus: Corpus, db: Path, repeat: int) -> list[Row]
             "< 0.1 s and within 3x notmuch",
             ours < 0.1 and (peer is None or ours <= 3 * peer),
             "" if peer else "notmuch not installed",
-        )
+        ),
+    ]
+
+
+def _floor_command(work: Path, db: Path, query: str) -> list[str]:
+    """Python running the statements hushdesk's search runs, with nothing but sqlite3."""
+    import models
+
+    models.open_database(db)
+    try:
+        recorded = statements(lambda: models.ConversationSearch(query).page(0, 100))
+    finally:
+        models.close_database()
+    (work / "statements.json").write_text(json.dumps(recorded))
+    (work / "floor.py").write_text(FLOOR)
+    return [sys.executable, str(work / "floor.py"), str(db), str(work / "statements.json")]
+
+
+# select every match and ask to delete them -----------------------------------------------------
+def bench_stall(big: Path) -> list[Row]:
+    found = measure_stall(big, SELECT_QUERY)
+    at = f"{found.matches:,} archived matches"
+    return [
+        Row(f"`*` selects {at}", found.select_s, None, "-", "s", "-", None),
+        Row(
+            "...the longest the app did not answer meanwhile",
+            found.select_gap_s,
+            None,
+            "-",
+            "s",
+            "never frozen (< 0.25 s)",
+            found.select_gap_s < 0.25,
+        ),
+        Row(f"`d` shows the summary of {at}", found.summary_s, None, "-", "s", "-", None),
+        Row(
+            "...the longest the app did not answer meanwhile",
+            found.summary_gap_s,
+            None,
+            "-",
+            "s",
+            "never frozen (< 0.25 s)",
+            found.summary_gap_s < 0.25,
+        ),
     ]
 
 
@@ -197,8 +265,6 @@ def big_inbox(work: Path) -> tuple[Path, str]:
         capture_output=True,
         text=True,
     )
-    import json
-
     return db, json.loads(done.stdout.splitlines()[0])["contact"][:10]
 
 
@@ -244,6 +310,8 @@ def main() -> None:
         big, marker = (None, "") if args.quick else big_inbox(work)
         rows += bench_open(work, corpus, db, big, marker)
         rows += bench_search(work, corpus, db, args.repeat)
+        if big is not None:
+            rows += bench_stall(big)
     name = "RESULTS-peers-quick.md" if args.quick else "RESULTS-peers.md"
     print(write(rows, corpus, time.perf_counter() - started, Path(__file__).parent / name))
 

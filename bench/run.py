@@ -41,6 +41,7 @@ from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import places  # noqa: E402
 from report import write_keeping_notes  # noqa: E402
+from sqlrecord import replay, statements  # noqa: E402
 
 PLACE: places.Files | places.Server  # where the databases are: set once, in main
 
@@ -264,7 +265,7 @@ def bench_search(path: Path, repeat: int) -> list[Row]:
         search = models.ConversationSearch(text, status="archived")
         total = search.count()
         ours = timed(partial(_first_page, text), repeat)  # a new search each time, as typed
-        base = timed(partial(_replay, plain, _statements(partial(_first_page, text))), repeat)
+        base = timed(partial(replay, plain, statements(partial(_first_page, text))), repeat)
         rows.append(_search_row(f"`{text}` first page ({total:,})", ours, base, 50))
         ours = timed(search.count, repeat)
         base = timed(partial(_fetch_all, plain, search._count_query()), repeat)
@@ -280,28 +281,6 @@ def _first_page(text: str) -> None:
 
 def _fetch_all(con: Any, query: object) -> None:
     con.execute(*_sql(query)).fetchall()
-
-
-def _statements(action: Callable[[], object]) -> list[tuple[str, list]]:
-    """Every SQL statement `action` runs: choosing the plan as well as the page itself."""
-    database, seen = engine.db.obj, []
-    run = database.execute_sql
-
-    def record(sql: str, params: object = None) -> object:
-        seen.append((sql, list(params or ())))
-        return run(sql, params)
-
-    database.execute_sql = record
-    try:
-        action()
-    finally:
-        del database.execute_sql
-    return seen
-
-
-def _replay(con: Any, statements: list[tuple[str, list]]) -> None:
-    for sql, params in statements:
-        con.execute(sql, params).fetchall()
 
 
 def _search_row(measure: str, ours: list[float], base: list[float], under: int | None) -> Row:

@@ -2,6 +2,11 @@
 
 The screens and the command line call these functions and never build a
 query of their own. Nothing here imports Textual.
+
+Every name below is loaded on first use, with the module that defines it:
+`import models` itself costs nothing, so the command line can draw its first
+frame (`glance`) before Peewee and the rest have loaded, and each command loads
+only what it uses (the mail parser, the export and erasure code are not small).
 """
 
 from __future__ import annotations
@@ -9,82 +14,63 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from . import drivers  # noqa: F401  # first: Peewee without psycopg until PostgreSQL is opened
-from .assistants import (
-    AssistantRow,
-    SweepResult,
-    ages,
-    check_days,
-    due_search,
-    enabled_channels,
-    list_assistants,
-    oldest_age_days,
-    rule,
-    set_assistant,
-    sweep,
-    sweep_channel,
-)
-from .channels import ChannelInfo, ensure_channel, get_channel, list_channels
-from .contacts import (
-    AttributeRow,
-    ContactInfo,
-    ForgetResult,
-    create_contact,
-    delete_attribute,
-    forget_contact,
-    get_contact,
-    list_attributes,
-    resolve_contact,
-    set_attribute,
-)
-from .conversations import (
-    ConversationDetail,
-    DeletionResult,
-    DeletionSummary,
-    archive,
-    check_ids,
-    counts,
-    delete_conversations,
-    existing,
-    get_conversation,
-    hold,
-    release,
-    summarize,
-    unarchive,
-)
-from .engine import (
-    BUSY_TIMEOUT_S,
-    Cleanup,
-    close_database,
-    finish_cleanup,
-    open_database,
-    watch_changes,
-)
-from .errors import (
-    BadQuery,
-    DatabaseBusy,
-    DatabaseDamaged,
-    DatabaseTooNew,
-    DatabaseUnavailable,
-    DiskFull,
-    HushdeskError,
-    InvalidInput,
-    NotFound,
-    ReadOnly,
-    Refused,
-)
-from .forensics import Finding, Owed, check_texts, owed, scan
-from .intake import NewMessage, add_message, create_conversation
-from .log import LogCheck, LogEntry, list_log, verify_log
-from .schema import ARCHIVED, OPEN, SOMEONE
-from .search import ConversationRow, ConversationSearch
-from .verification import Report, Trace, verify
+from . import drivers  # noqa: F401  # first: Peewee, whenever it loads, without psycopg
 
 if TYPE_CHECKING:
     from .access import ExportSummary, export_person
+    from .assistants import (
+        AssistantRow,
+        SweepResult,
+        ages,
+        check_days,
+        due_search,
+        enabled_channels,
+        list_assistants,
+        oldest_age_days,
+        rule,
+        set_assistant,
+        sweep,
+        sweep_channel,
+    )
+    from .channels import ChannelInfo, ensure_channel, get_channel, list_channels
+    from .contacts import (
+        AttributeRow,
+        ContactInfo,
+        ForgetResult,
+        create_contact,
+        delete_attribute,
+        forget_contact,
+        get_contact,
+        list_attributes,
+        resolve_contact,
+        set_attribute,
+    )
+    from .conversations import (
+        ConversationDetail,
+        DeletionResult,
+        DeletionSummary,
+        archive,
+        check_ids,
+        counts,
+        delete_conversations,
+        existing,
+        get_conversation,
+        hold,
+        release,
+        summarize,
+        unarchive,
+    )
     from .demo import DemoResult
     from .demo import generate as generate_demo
     from .detect import Suggestion, suggestions
+    from .engine import (
+        BUSY_TIMEOUT_S,
+        Cleanup,
+        close_database,
+        finish_cleanup,
+        open_database,
+        watch_changes,
+    )
     from .erasure import (
         Counts,
         ErasurePlan,
@@ -95,13 +81,106 @@ if TYPE_CHECKING:
         redact,
         write_new,
     )
+    from .errors import (
+        BadQuery,
+        DatabaseBusy,
+        DatabaseDamaged,
+        DatabaseTooNew,
+        DatabaseUnavailable,
+        DiskFull,
+        HushdeskError,
+        InvalidInput,
+        NotFound,
+        ReadOnly,
+        Refused,
+    )
+    from .forensics import Finding, Owed, check_texts, owed, scan
     from .importer import ImportResult, import_path
+    from .intake import NewMessage, add_message, create_conversation
+    from .log import LogCheck, LogEntry, list_log, verify_log
     from .people import ConversationBrief, Mention, Person, find_person
+    from .search import ConversationSearch
     from .settings import all_settings, ours, set_ours
+    from .values import ARCHIVED, OPEN, SOMEONE, ConversationRow
+    from .verification import Report, Trace, verify
 
-# Loaded on first use: what requests, imports, the demo and settings need (the mail
-# parser, the export and erasure code) costs every other command its start-up time.
-LAZY = {
+LAZY = {  # name: module, or module:name where the module calls it otherwise
+    "AssistantRow": "assistants",
+    "SweepResult": "assistants",
+    "ages": "assistants",
+    "check_days": "assistants",
+    "due_search": "assistants",
+    "enabled_channels": "assistants",
+    "list_assistants": "assistants",
+    "oldest_age_days": "assistants",
+    "rule": "assistants",
+    "set_assistant": "assistants",
+    "sweep": "assistants",
+    "sweep_channel": "assistants",
+    "ChannelInfo": "channels",
+    "ensure_channel": "channels",
+    "get_channel": "channels",
+    "list_channels": "channels",
+    "AttributeRow": "contacts",
+    "ContactInfo": "contacts",
+    "ForgetResult": "contacts",
+    "create_contact": "contacts",
+    "delete_attribute": "contacts",
+    "forget_contact": "contacts",
+    "get_contact": "contacts",
+    "list_attributes": "contacts",
+    "resolve_contact": "contacts",
+    "set_attribute": "contacts",
+    "ConversationDetail": "conversations",
+    "DeletionResult": "conversations",
+    "DeletionSummary": "conversations",
+    "archive": "conversations",
+    "check_ids": "conversations",
+    "counts": "conversations",
+    "delete_conversations": "conversations",
+    "existing": "conversations",
+    "get_conversation": "conversations",
+    "hold": "conversations",
+    "release": "conversations",
+    "summarize": "conversations",
+    "unarchive": "conversations",
+    "BUSY_TIMEOUT_S": "engine",
+    "Cleanup": "engine",
+    "close_database": "engine",
+    "finish_cleanup": "engine",
+    "open_database": "engine",
+    "watch_changes": "engine",
+    "BadQuery": "errors",
+    "DatabaseBusy": "errors",
+    "DatabaseDamaged": "errors",
+    "DatabaseTooNew": "errors",
+    "DatabaseUnavailable": "errors",
+    "DiskFull": "errors",
+    "HushdeskError": "errors",
+    "InvalidInput": "errors",
+    "NotFound": "errors",
+    "ReadOnly": "errors",
+    "Refused": "errors",
+    "Finding": "forensics",
+    "Owed": "forensics",
+    "check_texts": "forensics",
+    "owed": "forensics",
+    "scan": "forensics",
+    "NewMessage": "intake",
+    "add_message": "intake",
+    "create_conversation": "intake",
+    "LogCheck": "log",
+    "LogEntry": "log",
+    "list_log": "log",
+    "verify_log": "log",
+    "ARCHIVED": "values",
+    "OPEN": "values",
+    "SOMEONE": "values",
+    "ConversationRow": "values",
+    "ConversationSearch": "search",
+    "Report": "verification",
+    "Trace": "verification",
+    "verify": "verification",
     "ExportSummary": "access",
     "export_person": "access",
     "DemoResult": "demo",
@@ -129,9 +208,15 @@ LAZY = {
 
 
 def __getattr__(name: str) -> Any:
+    """A public name (loading its module) or a submodule, on first use."""
     where = LAZY.get(name)
     if where is None:
-        raise AttributeError(f"module 'models' has no attribute {name!r}")
+        try:
+            return import_module(f".{name}", __name__)
+        except ModuleNotFoundError as error:
+            if error.name != f"{__name__}.{name}":
+                raise
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
     module, _, attribute = where.partition(":")
     value = getattr(import_module(f".{module}", __name__), attribute or name)
     globals()[name] = value

@@ -14,7 +14,8 @@ from . import clock, engine, log
 from .errors import InvalidInput, NotFound
 from .guard import guarded
 from .query import digits
-from .schema import Attribute, Contact, Conversation, shown_name
+from .schema import Attribute, Contact, Conversation
+from .values import shown_name
 
 SOURCES = ("manual", "api")
 MAX_KEY = 100

@@ -11,7 +11,8 @@ from .channels import ensure_channel
 from .clock import to_utc
 from .errors import InvalidInput, NotFound
 from .guard import guarded
-from .schema import ARCHIVED, OPEN, Contact, Conversation, Message
+from .schema import Contact, Conversation, Message
+from .values import ARCHIVED, OPEN
 
 MAX_SUBJECT = 1_000
 MAX_BODY = 1_000_000

@@ -19,7 +19,8 @@ from . import clock, engine
 from .engine import db
 from .errors import InvalidInput
 from .guard import guarded
-from .schema import TIME_FORMAT, DeletionLog
+from .schema import DeletionLog
+from .values import TIME_FORMAT
 
 MAX_ACTOR = 100
 GENESIS = "0" * 64

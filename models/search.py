@@ -16,23 +16,8 @@ from peewee import JOIN, SQL, ColumnBase, ModelSelect, fn
 from . import clock, engine, textquery
 from .guard import guarded
 from .query import ParsedQuery, parse
-from .schema import ARCHIVED, OPEN, SOMEONE, Channel, Contact, Conversation, shown_name
-
-
-@dataclass(frozen=True)
-class ConversationRow:
-    id: int
-    contact_id: int | None
-    contact: str
-    email: str
-    phone: str
-    channel: str
-    kind: str
-    social: bool
-    status: str
-    held: bool
-    subject: str
-    last_activity: datetime
+from .schema import Channel, Contact, Conversation
+from .values import ARCHIVED, OPEN, ConversationRow, conversation_row
 
 
 def _contains(column: ColumnBase, text: str) -> ColumnBase:
@@ -215,7 +200,7 @@ class ConversationSearch:
     @guarded
     def ids(self) -> list[int]:
         query = Conversation.select(Conversation.id).where(self._filters())
-        return [cid for (cid,) in engine.db.execute(query).fetchall()]
+        return [cid for (cid,) in engine.db.execute(query)]  # row by row: see engine.rows
 
 
 def _all(parts: Sequence[ColumnBase]) -> ColumnBase:
@@ -305,36 +290,4 @@ _ROW_COLUMNS = (  # ConversationRow's fields, with the contact's name, email and
 def _rows(query: ModelSelect[Any]) -> list[ConversationRow]:
     """The rows of a page query, read as the driver returns them (a page is 100 rows:
     converting them here is a third of the cost of Peewee converting every column)."""
-    return [_row(*values) for values in engine.db.execute(query).fetchall()]
-
-
-def _row(
-    cid: int,
-    contact_id: int | None,
-    name: str | None,
-    email: str | None,
-    phone: str | None,
-    channel: str,
-    kind: str,
-    social: int,
-    status: str,
-    held: int,
-    subject: str,
-    last_activity: str,
-) -> ConversationRow:
-    """A list row from the stored values in _ROW_COLUMNS' order (the contact's may be NULL)."""
-    shown = shown_name(name, email, phone) if contact_id is not None else SOMEONE
-    return ConversationRow(
-        cid,
-        contact_id,
-        shown,
-        email or "",
-        phone or "",
-        channel,
-        kind,
-        bool(social),
-        status,
-        bool(held),
-        subject,
-        Conversation.last_activity.python_value(last_activity),  # type: ignore[arg-type]
-    )
+    return [conversation_row(*values) for values in engine.db.execute(query).fetchall()]

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import subprocess
+import sys
+
+import pytest
 
 import models
+from models import glance
 from tui.cli import first_frame
 
 from .helpers import conversation, terminal_output
@@ -38,5 +44,59 @@ def test_the_app_on_a_terminal_starts_with_the_first_frame(db_path, clock):
 
 def test_nothing_is_drawn_when_stdout_is_not_a_terminal(db, capsys):
     conversation(name="Ada", subject="x")
-    first_frame.paint()
+    assert not first_frame.paint() and not first_frame.paint_early(str(db))
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.sqlite_only
+def test_the_early_rows_are_the_inbox_first_page(db, clock):
+    """`glance` reads without Peewee: its rows must be the ones the list will show."""
+    models.generate_demo(150, seed=4)
+    same_time = [conversation(name=f"Tie {i}", subject="same minute") for i in range(3)]
+    forgotten = conversation(name="Gone Person", subject="forgotten", email="g@example.com")
+    models.forget_contact(models.get_conversation(forgotten).contact_id, "sam")  # "Someone"
+    models.hold([same_time[1]])
+    models.archive([same_time[2]])
+    expected = models.ConversationSearch("", status=models.OPEN).page(0, 40)
+    assert glance.newest_open(str(db), 40) == expected
+    shown = {row.id: row for row in expected}
+    assert shown[forgotten].contact == models.SOMEONE and shown[same_time[1]].held
+    assert same_time[2] not in shown, "open conversations only"
+
+
+def test_the_early_look_reads_nothing_unusual_and_changes_nothing(tmp_path, db_path):
+    missing = tmp_path / "none.db"
+    assert glance.newest_open(str(missing), 10) == [] and not missing.exists()
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE invoices (id int)").connection.commit()
+    assert glance.newest_open(str(other), 10) == []
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database" * 100)
+    assert glance.newest_open(str(junk), 10) == []
+    assert glance.newest_open("postgresql://127.0.0.1/hushdesk", 10) == []
+    assert glance.newest_open(str(db_path), 0) == []
+
+
+def test_the_first_frame_needs_no_peewee():
+    """What the command line loads before the first frame: not Peewee, not Textual."""
+    code = (
+        "import sys\n"
+        "from tui.cli import run, first_frame\n"
+        "first_frame.newest_open('none.db', 10)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('peewee', 'playhouse', 'textual', 'psycopg')))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == "[]"
+
+
+@pytest.mark.sqlite_only
+def test_a_database_refused_after_the_first_frame_leaves_the_alternate_screen(db_path, clock):
+    models.open_database(db_path, create=True)
+    conversation(name="Shown Early", subject="x")
+    models.close_database()
+    with sqlite3.connect(db_path) as raw:
+        raw.execute("INSERT INTO schema_migration(name, applied) VALUES ('9999_x', '2030-01-01')")
+    out = terminal_output([HUSHDESK, "--db", str(db_path)], "newer hushdesk")
+    assert out.index("Shown Early") < out.index(first_frame.LEAVE) < out.index("newer hushdesk")

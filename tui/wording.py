@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from models import Cleanup
+from typing import TYPE_CHECKING
 
 from .text import plural, safe
+
+if TYPE_CHECKING:
+    from models import Cleanup
 
 
 def social_notice(channels: list[str]) -> str:

@@ -247,7 +247,7 @@ class PostgresBackend(Backend):
                 db.execute_sql("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
 
     def one_of(self, ids: Sequence[int]) -> ColumnBase:
-        return SQL("(SELECT unnest(%s::integer[]))", [list(ids)])
+        return SQL("(SELECT unnest(%s::bigint[]))", [list(ids)])  # ids typed in may be large
 
     def watcher(self) -> Watcher:
         return Listener(str(db.database))

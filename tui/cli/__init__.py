@@ -90,14 +90,22 @@ def run(argv: Sequence[str] | None = None) -> int:
     args.theme = resolve_theme(args)
     if args.command in NO_DATABASE:
         return int(args.func(args) or 0)
-    wait = resolve_wait(args)
-    models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
+    drawn = args.command is None and first_frame.paint_early(args.db)  # before Peewee loads
+    try:
+        wait = resolve_wait(args)
+        models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
+    except BaseException:
+        if drawn:
+            first_frame.leave()
+        raise
     try:
         if args.command is None:
-            first_frame.paint()  # the newest rows, while Textual loads
+            if not drawn:
+                first_frame.paint()  # the newest rows, while Textual loads
             from ..app import make_app
 
-            make_app(agent=args.agent, sweep_interval=args.sweep_interval, theme=args.theme).run()
+            app = make_app(args.agent, args.sweep_interval, args.theme, own_process=True)
+            app.run()
             return 0
         return int(args.func(args) or 0)
     finally:

@@ -1,13 +1,15 @@
 """The inbox's first rows, drawn before the app has loaded.
 
-Loading Textual and building the screens takes a few tenths of a second; the
-newest conversations take a few milliseconds to read. So when the app starts on
-a terminal wide enough for the two-pane layout, the command line draws the
-first frame itself: the tabs and the newest open conversations, where the app
-will put them, on the alternate screen the app then takes over. Keys pressed
-meanwhile wait in the terminal for the app. Customer text is made safe like
-everywhere else. If anything is unusual (not a terminal, too narrow, an error),
-nothing is drawn and the app starts as it always does.
+Loading Textual and building the screens takes a second; the newest
+conversations take a few milliseconds to read. So when the app starts on a
+terminal wide enough for the two-pane layout, the command line draws the first
+frame itself: the tabs and the newest open conversations, where the app will
+put them, on the alternate screen the app then takes over. On SQLite the rows
+are read before Peewee and the models have loaded (`models.glance`); on
+PostgreSQL, once the database is open. Keys pressed meanwhile wait in the
+terminal for the app. Customer text is made safe like everywhere else. If
+anything is unusual (not a terminal, too narrow, an error), nothing is drawn
+and the app starts as it always does.
 """
 
 from __future__ import annotations
@@ -16,32 +18,65 @@ import shutil
 import sys
 
 import models
+from models.glance import newest_open
+from models.values import ConversationRow
 
 from ..text import row_cells
 
 MIN_COLUMNS, MIN_LINES = 100, 20
 LIST_SHARE = 0.55  # the list's width in the wide layout (app.tcss)
 FIRST_ROW = 6  # lines above the first row: tabs, their rule, search, heading, border
+ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?1049l\x1b[?25h"  # the alternate screen
 
 
-def paint() -> None:
-    """Draw the first frame, if this is a terminal that the app will show it on."""
+def _size() -> tuple[int, int] | None:
+    """The terminal's columns and lines, if the first frame can be shown on it."""
     columns, lines = shutil.get_terminal_size((0, 0))
     if not sys.stdout.isatty() or columns < MIN_COLUMNS or lines < MIN_LINES:
-        return
+        return None
+    return columns, lines
+
+
+def paint_early(path: str) -> bool:
+    """Draw the newest rows of the SQLite file at `path`, before the database is opened."""
+    size = _size()
+    if size is None:
+        return False
+    rows = newest_open(path, size[1] - FIRST_ROW - 2)
+    if not rows:  # no file yet, another schema, PostgreSQL, busy: `paint` after opening
+        return False
+    _draw(frame(rows, *size))
+    return True
+
+
+def paint() -> bool:
+    """Draw the newest rows of the open database."""
+    size = _size()
+    if size is None:
+        return False
     try:
-        rows = models.ConversationSearch("", status=models.OPEN).page(0, lines - FIRST_ROW - 2)
+        rows = models.ConversationSearch("", status=models.OPEN).page(0, size[1] - FIRST_ROW - 2)
     except models.HushdeskError:
-        return
-    sys.stdout.write(frame(rows, columns, lines))
+        return False
+    _draw(frame(rows, *size))
+    return True
+
+
+def leave() -> None:
+    """Back to the normal screen, when the app will not start after all."""
+    _draw(LEAVE)
+
+
+def _draw(text: str) -> None:
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 
-def frame(rows: list[models.ConversationRow], columns: int, lines: int) -> str:
+def frame(rows: list[ConversationRow], columns: int, lines: int) -> str:
     """The escape sequences and text of the first frame."""
     outer = round(columns * LIST_SHARE)
     inner = outer - 2
-    out = ["\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J", "\x1b[1;1H Open   Archived", "\x1b[4;1H Open"]
+    out = [ENTER, "\x1b[H\x1b[2J\x1b[1;1H Open   Archived", "\x1b[4;1H Open"]
     out.append(f"\x1b[5;1H╭{'─' * inner}╮")
     for number, row in enumerate(rows):
         cells = row_cells(

@@ -57,7 +57,7 @@ def _run(folder: Path, theme: str | None, seed: int) -> int:
     models.generate_demo(DEMO_CONVERSATIONS, seed=seed)
     from ..app import make_app
 
-    app = make_app(agent="visitor", theme=theme, demo_folder=folder)
+    app = make_app(agent="visitor", theme=theme, demo_folder=folder, own_process=True)
     app.run()
     if app.return_code:
         _sorry()
