@@ -43,6 +43,7 @@ class _Estimate:
     matches: int  # index matches, estimated from one shard
     share: float  # ...as a share of all conversations
     contacts: list[int] | None  # every matching contact's id, when there are few
+    per_contact: float = 1.0  # conversations per contact, on average
 
 
 class ConversationSearch:
@@ -108,13 +109,15 @@ class ConversationSearch:
         estimate, version = self._estimate, self._version
         if estimate is None:
             matches, share = _text_size(self._text)
-            contacts = None
+            contacts, per_contact = None, 1.0
             if self._contacts is not None:
-                few = min(FEW_CONTACTS, max(1, int(FEW_SHARE * engine.max_id("contact"))))
+                people = engine.max_id("contact")
+                few = min(FEW_CONTACTS, max(1, int(FEW_SHARE * people)))
                 cursor = engine.db.execute(self._contacts.limit(few))  # plain rows: thousands
                 found = [i for (i,) in cursor.fetchall()]
                 contacts = found if len(found) < few else None
-            estimate = _Estimate(matches, share, contacts)
+                per_contact = max(1.0, engine.max_id("conversation") / max(people, 1))
+            estimate = _Estimate(matches, share, contacts, per_contact)
             if version == self._version:
                 self._estimate = estimate
         return estimate
@@ -139,6 +142,10 @@ class ConversationSearch:
         """Index matches: looked up (`lead`), tested row by row near the top, or applied."""
         assert self._text is not None
         c, ids = Conversation, engine.text_ids(self._text)
+        if top is None and not lead and estimate.contacts is not None:
+            tested = len(estimate.contacts) * estimate.per_contact  # the few contacts' rows
+            if tested * PROBE_COST < estimate.matches:  # "refund" from one customer
+                return engine.text_probe(self._text, c.id)
         if top is None:
             return c.id.in_(ids) if lead else (c.id + 0).in_(ids)  # "+ 0": applied only
         tested = top / max(estimate.share, 1e-9)  # rows walked to fill the page
