@@ -94,22 +94,24 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         wait = resolve_wait(args)
         models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
+        try:
+            if args.command is None:
+                drawn = drawn or first_frame.paint()  # the newest rows, while Textual loads
+                return run_app(args)
+            return int(args.func(args) or 0)
+        finally:
+            models.close_database()
     except BaseException:
-        if drawn:
+        if drawn:  # the app did not start, or ended badly: back to the shell's screen
             first_frame.leave()
         raise
-    try:
-        if args.command is None:
-            if not drawn:
-                first_frame.paint()  # the newest rows, while Textual loads
-            from ..app import make_app
 
-            app = make_app(args.agent, args.sweep_interval, args.theme, own_process=True)
-            app.run()
-            return 0
-        return int(args.func(args) or 0)
-    finally:
-        models.close_database()
+
+def run_app(args: argparse.Namespace) -> int:
+    from ..app import make_app
+
+    make_app(args.agent, args.sweep_interval, args.theme, own_process=True).run()
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:
