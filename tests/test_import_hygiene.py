@@ -25,6 +25,15 @@ def test_models_never_import_textual_or_tui():
     assert roots(modules, "textual", "tui", "rich") == []
 
 
+def test_peewee_never_loads_the_postgresql_driver_until_it_is_needed():
+    """Whichever module loads Peewee first, psycopg (a quarter of a second) stays out."""
+    for first in ("models.schema", "peewee", "playhouse.migrations", "models.search"):
+        modules = loaded_after(f"import models, {first}, peewee, playhouse.migrations")
+        assert roots(modules, "psycopg", "psycopg2") == [], first
+    modules = loaded_after("import models, models.drivers as d, peewee; d.attach_psycopg()")
+    assert "psycopg" in modules
+
+
 def test_the_command_line_never_imports_textual():
     modules = loaded_after("import tui.cli")
     assert roots(modules, "textual", "rich") == []
