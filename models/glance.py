@@ -23,6 +23,16 @@ NEWEST_OPEN = (
     " WHERE conversation.status = ?"
     " ORDER BY conversation.last_activity DESC, conversation.id DESC LIMIT ?"
 )
+# What hushdesk stores in ROW_COLUMNS; a file with anything else is not drawn early.
+TEXT, MAYBE_TEXT, MAYBE_INT = str, (str, type(None)), (int, type(None))
+STORED_TYPES: tuple[type | tuple[type, ...], ...] = (
+    *(int, MAYBE_INT, MAYBE_TEXT, MAYBE_TEXT, MAYBE_TEXT),  # ids; the contact's name, email, phone
+    *(TEXT, TEXT, int, TEXT, int, TEXT, TEXT),  # channel name, kind, social; status ... time
+)
+
+
+def _as_stored(values: tuple[object, ...]) -> bool:
+    return all(isinstance(value, kind) for value, kind in zip(values, STORED_TYPES, strict=True))
 
 
 def newest_open(path: str, limit: int) -> list[ConversationRow]:
@@ -35,8 +45,10 @@ def newest_open(path: str, limit: int) -> list[ConversationRow]:
         return []
     try:
         found = connection.execute(NEWEST_OPEN, (OPEN, limit)).fetchall()
+        if not all(map(_as_stored, found)):
+            return []
         return [conversation_row(*values) for values in found]
-    except (sqlite3.Error, ValueError, TypeError):
+    except (sqlite3.Error, ValueError):  # ValueError: a time that is not one
         return []
     finally:
         connection.close()

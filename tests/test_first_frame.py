@@ -8,6 +8,8 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 import models
 from models import glance
@@ -100,3 +102,47 @@ def test_a_database_refused_after_the_first_frame_leaves_the_alternate_screen(db
         raw.execute("INSERT INTO schema_migration(name, applied) VALUES ('9999_x', '2030-01-01')")
     out = terminal_output([HUSHDESK, "--db", str(db_path)], "newer hushdesk")
     assert out.index("Shown Early") < out.index(first_frame.LEAVE) < out.index("newer hushdesk")
+
+
+FUZZ = settings(max_examples=60, deadline=None)
+stored = st.one_of(
+    st.none(), st.integers(-(2**63), 2**63 - 1), st.text(max_size=30), st.binary(max_size=30)
+)
+
+
+@FUZZ
+@given(junk=st.binary(max_size=4096))
+def test_the_early_look_at_any_file_gives_rows_or_none(tmp_path_factory, junk):
+    path = tmp_path_factory.mktemp("junk") / "any.db"
+    path.write_bytes(junk)
+    assert glance.newest_open(str(path), 10) == []
+    assert path.read_bytes() == junk, "a look changes nothing"
+
+
+@FUZZ
+@given(values=st.lists(st.tuples(stored, stored, stored, stored), min_size=1, max_size=5))
+@example(values=[("Ada \x1b[2J", "hello\x07", 1, "2026-01-01 10:00:00")])
+@example(values=[("Ada", "hello", 0, "not a time")])
+def test_the_early_look_at_hostile_values_gives_rows_or_none(tmp_path_factory, values):
+    """Our tables with values no hushdesk wrote (types, times, NULLs): never an error."""
+    path = tmp_path_factory.mktemp("odd") / "odd.db"
+    with sqlite3.connect(path) as raw:
+        raw.execute("CREATE TABLE channel (id INTEGER PRIMARY KEY, name, kind, social)")
+        raw.execute("CREATE TABLE contact (id INTEGER PRIMARY KEY, name, email, phone)")
+        raw.execute(
+            "CREATE TABLE conversation (id INTEGER PRIMARY KEY, channel_id, contact_id,"
+            " subject, status, held, last_activity)"
+        )
+        raw.execute("INSERT INTO channel VALUES (1, 'Email', 'email', 0)")
+        for number, (contact, subject, held, last) in enumerate(values, start=1):
+            raw.execute("INSERT INTO contact VALUES (?, ?, ?, ?)", (number, contact, None, None))
+            raw.execute(
+                "INSERT INTO conversation VALUES (?, 1, ?, ?, 'open', ?, ?)",
+                (number, number, subject, held, last),
+            )
+    rows = glance.newest_open(str(path), 10)
+    for row in rows:
+        assert isinstance(row.contact, str) and isinstance(row.subject, str)
+        drawn = first_frame.frame([row], 120, 40)
+        assert row.contact not in drawn or row.contact.isprintable()
+    assert rows or values != [("Ada \x1b[2J", "hello\x07", 1, "2026-01-01 10:00:00")]
