@@ -119,6 +119,11 @@ def start(folder: Path, tuned: bool = False) -> Cluster:
     options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off"
     if tuned:
         options += " " + TUNED
+    else:
+        # No background ANALYZE: its snapshot can keep deleted rows from VACUUM, and a
+        # deletion then says, rightly, that it is pending. A test that asserts nothing is
+        # owed failed once in CI, most likely so. Older snapshots are tested on purpose.
+        options += " -c autovacuum=off"
     _run(
         [
             str(found / "pg_ctl"),
