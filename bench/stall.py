@@ -47,7 +47,7 @@ class Heartbeat:
             self.beat()
 
 
-async def _until(pilot: object, done: Callable[[], bool], limit: float = 120) -> None:
+async def _until(done: Callable[[], bool], limit: float = 120) -> None:
     deadline = time.perf_counter() + limit
     while not done():
         if time.perf_counter() > deadline:
@@ -69,18 +69,18 @@ async def _measure(query: str) -> Stall:
         await pilot.app.workers.wait_for_complete()
         await pilot.press("2", "slash", *query, "enter")
         view = app.screen.query_one(ConversationList)
-        await _until(pilot, lambda: view.search is not None and view.search.text == query)
-        await _until(pilot, lambda: view.counted)
+        await _until(lambda: view.search is not None and view.search.text == query)
+        await _until(lambda: view.counted)
         beating = asyncio.create_task(heart.run())
         heart.reset()
         started = time.perf_counter()
         app.simulate_key("asterisk")  # not pilot.press: it waits up to 1 s for an idle CPU
-        await _until(pilot, lambda: len(view.selection) == view.total)
+        await _until(lambda: len(view.selection) == view.total)
         select_s, select_gap = time.perf_counter() - started, heart.worst
         heart.reset()
         started = time.perf_counter()
         app.simulate_key("d")
-        await _until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await _until(lambda: isinstance(app.screen, ConfirmDialog))
         summary_s, summary_gap = time.perf_counter() - started, heart.worst
         beating.cancel()
         await pilot.press("n")
