@@ -17,7 +17,7 @@ from . import clock, engine, textquery
 from .guard import guarded
 from .query import ParsedQuery, parse
 from .schema import Channel, Contact, Conversation
-from .values import ARCHIVED, OPEN, ConversationRow, conversation_row
+from .values import ARCHIVED, OPEN, ROW_COLUMNS, ConversationRow, conversation_row
 
 
 def _contains(column: ColumnBase, text: str) -> ColumnBase:
@@ -278,19 +278,10 @@ def _text_size(node: textquery.Node | None) -> tuple[int, float]:
     return matches * engine.sample_share(), matches / max(rows, 1)
 
 
-_ROW_COLUMNS = (  # ConversationRow's fields, with the contact's name, email and phone
-    Conversation.id,
-    Conversation.contact,
-    Contact.name,
-    Contact.email,
-    Contact.phone,
-    Channel.name,
-    Channel.kind,
-    Channel.social,
-    Conversation.status,
-    Conversation.held,
-    Conversation.subject,
-    Conversation.last_activity,
+_TABLES = {"conversation": Conversation, "contact": Contact, "channel": Channel}
+_ROW_COLUMNS = tuple(  # ConversationRow's columns, as `glance` reads them too
+    _TABLES[table]._meta.columns[column]
+    for table, column in (name.split(".") for name in ROW_COLUMNS)
 )
 
 

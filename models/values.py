@@ -42,7 +42,7 @@ class ConversationRow:
     last_activity: datetime
 
 
-ROW_COLUMNS = (  # what `conversation_row` reads, in its order (see search._ROW_COLUMNS)
+ROW_COLUMNS = (  # what `conversation_row` reads, in its order (the search and glance alike)
     "conversation.id",
     "conversation.contact_id",
     "contact.name",

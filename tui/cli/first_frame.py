@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+from collections.abc import Callable
 
 import models
 from models.glance import newest_open
@@ -38,25 +39,25 @@ def _size() -> tuple[int, int] | None:
 
 
 def paint_early(path: str) -> bool:
-    """Draw the newest rows of the SQLite file at `path`, before the database is opened."""
-    size = _size()
-    if size is None:
-        return False
-    rows = newest_open(path, size[1] - FIRST_ROW - 2)
-    if not rows:  # no file yet, another schema, PostgreSQL, busy: `paint` after opening
-        return False
-    _draw(frame(rows, *size))
-    return True
+    """Draw the newest rows of the SQLite file at `path`, before the database is opened.
+    None (no file yet, another schema, PostgreSQL, busy): `paint` after opening."""
+    return _paint(lambda limit: newest_open(path, limit), draw_empty=False)
 
 
 def paint() -> bool:
     """Draw the newest rows of the open database."""
+    return _paint(lambda limit: models.ConversationSearch("", status=models.OPEN).page(0, limit))
+
+
+def _paint(newest: Callable[[int], list[ConversationRow]], draw_empty: bool = True) -> bool:
     size = _size()
     if size is None:
         return False
     try:
-        rows = models.ConversationSearch("", status=models.OPEN).page(0, size[1] - FIRST_ROW - 2)
+        rows = newest(size[1] - FIRST_ROW - 2)
     except models.HushdeskError:
+        return False
+    if not rows and not draw_empty:
         return False
     _draw(frame(rows, *size))
     return True
