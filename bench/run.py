@@ -36,6 +36,7 @@ import models  # noqa: E402
 from models import demo, engine  # noqa: E402
 from models.clock import FixedClock, set_clock  # noqa: E402
 from models.engines import sqlite as lite  # noqa: E402
+from models.sql import Sql  # noqa: E402
 from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list fetches at a time)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -248,11 +249,6 @@ def bench_keys(path: Path, small: Path, n: int, repeat: int) -> list[Row]:
     return rows
 
 
-def _sql(query: object) -> tuple[str, list]:
-    sql, params = query.sql()  # type: ignore[attr-defined]
-    return sql, list(params)
-
-
 def bench_search(path: Path, repeat: int) -> list[Row]:
     """Each query in the Archived filter, as an agent answering an erasure request runs it.
 
@@ -279,8 +275,8 @@ def _first_page(text: str) -> None:
     models.ConversationSearch(text, status="archived").page(0, PAGE)
 
 
-def _fetch_all(con: Any, query: object) -> None:
-    con.execute(*_sql(query)).fetchall()
+def _fetch_all(con: Any, query: Sql) -> None:
+    con.execute(query.text, query.params).fetchall()
 
 
 def _search_row(measure: str, ours: list[float], base: list[float], under: int | None) -> Row:

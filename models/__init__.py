@@ -64,7 +64,6 @@ if TYPE_CHECKING:
     from .demo import generate as generate_demo
     from .detect import Suggestion, suggestions
     from .engine import (
-        BUSY_TIMEOUT_S,
         Cleanup,
         close_database,
         finish_cleanup,
@@ -95,10 +94,12 @@ if TYPE_CHECKING:
         Refused,
     )
     from .forensics import Finding, Owed, check_texts, owed, scan
+    from .guard import BUSY_TIMEOUT_S
     from .importer import ImportResult, import_path
     from .intake import NewMessage, add_message, create_conversation
     from .log import LogCheck, LogEntry, list_log, verify_log
     from .people import ConversationBrief, Mention, Person, find_person
+    from .reading import close_read_only, open_read_only
     from .search import ConversationSearch
     from .settings import all_settings, ours, set_ours
     from .values import ARCHIVED, OPEN, SOMEONE, ConversationRow
@@ -144,7 +145,7 @@ LAZY = {  # name: module, or module:name where the module calls it otherwise
     "release": "conversations",
     "summarize": "conversations",
     "unarchive": "conversations",
-    "BUSY_TIMEOUT_S": "engine",
+    "BUSY_TIMEOUT_S": "guard",
     "Cleanup": "engine",
     "close_database": "engine",
     "finish_cleanup": "engine",
@@ -178,6 +179,8 @@ LAZY = {  # name: module, or module:name where the module calls it otherwise
     "SOMEONE": "values",
     "ConversationRow": "values",
     "ConversationSearch": "search",
+    "close_read_only": "reading",
+    "open_read_only": "reading",
     "Report": "verification",
     "Trace": "verification",
     "verify": "verification",
@@ -239,6 +242,8 @@ __all__ = [
     "ConversationDetail",
     "ConversationRow",
     "ConversationSearch",
+    "close_read_only",
+    "open_read_only",
     "DatabaseBusy",
     "DatabaseDamaged",
     "DatabaseTooNew",

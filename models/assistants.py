@@ -19,8 +19,9 @@ from peewee import SQL, Case, fn
 from . import clock, engine, log
 from .channels import get_channel, list_channels
 from .conversations import remove
+from .engines.base import DRIVER_ERRORS
 from .errors import HushdeskError, InvalidInput, Refused
-from .guard import DRIVER_ERRORS, cause, guarded
+from .guard import cause, guarded
 from .schema import Assistant, Channel, Conversation, DeletionLog
 from .search import ConversationSearch
 

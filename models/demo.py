@@ -17,8 +17,9 @@ from . import clock, engine
 from .assistants import set_assistant
 from .channels import ensure_channel
 from .demo_cases import CASE_CONTACTS, CASES, add_cases
+from .engines.base import DRIVER_ERRORS
 from .errors import InvalidInput, Refused
-from .guard import DRIVER_ERRORS, cause, guarded
+from .guard import cause, guarded
 from .schema import stamp
 
 MAX_CONVERSATIONS = 10_000_000

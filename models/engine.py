@@ -17,18 +17,20 @@ from typing import Any
 
 from peewee import ColumnBase, Database, ModelSelect
 
+from . import reading
 from .engines.base import CHUNK, Backend, Cleanup, Watcher, chunked, db, rows
-from .engines.sqlite import MIGRATIONS_DIR, SqliteBackend
+from .engines.sqlite import SqliteBackend
 from .errors import InvalidInput
-from .guard import guarded
+from .guard import BUSY_TIMEOUT_S, guarded
+from .migrations import FOLDER as MIGRATIONS_DIR
+from .migrations import names as migration_names
 from .textquery import Node
 
-BUSY_TIMEOUT_S = 15
 SCRUB_WAIT_S = 2.0
 URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:/")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-__all__ = ["CHUNK", "Cleanup", "chunked", "db", "rows"]
+__all__ = ["BUSY_TIMEOUT_S", "CHUNK", "Cleanup", "chunked", "db", "rows"]
 
 
 class _Current:
@@ -76,6 +78,7 @@ def open_database(
     """
     chosen = choose(str(target))
     current.backend = chosen
+    reading.use_engine(chosen)  # the search runs its SQL on it
     return chosen.open(str(target).strip(), busy_timeout, create)
 
 
@@ -87,7 +90,7 @@ def close_database() -> None:
 
 def schema_migrations() -> list[str]:
     """Names of every migration this hushdesk knows, in order."""
-    return [p.stem for p in sorted(MIGRATIONS_DIR.glob("[0-9]*.py"))]
+    return sorted(migration_names(MIGRATIONS_DIR))
 
 
 # the search index -------------------------------------------------------------------------
@@ -105,18 +108,6 @@ def index_from(min_id: int) -> None:
 
 def text_ids(node: Node) -> ColumnBase:
     return current.backend.text_ids(node)
-
-
-def text_probe(node: Node, conversation_id: ColumnBase) -> ColumnBase:
-    return current.backend.text_probe(node, conversation_id)
-
-
-def sample_matches(node: Node) -> tuple[int, int]:
-    return current.backend.sample_matches(node)
-
-
-def sample_share() -> int:
-    return current.backend.sample_share
 
 
 # deleting without a trace --------------------------------------------------------------------

@@ -14,13 +14,10 @@ from __future__ import annotations
 import sqlite3
 from urllib.parse import quote
 
-from .values import OPEN, ROW_COLUMNS, ConversationRow, conversation_row
+from .values import OPEN, ROW_SELECT, ConversationRow, conversation_row
 
 NEWEST_OPEN = (
-    f"SELECT {', '.join(ROW_COLUMNS)} FROM conversation"
-    " JOIN channel ON channel.id = conversation.channel_id"
-    " LEFT JOIN contact ON contact.id = conversation.contact_id"
-    " WHERE conversation.status = ?"
+    f"{ROW_SELECT} WHERE conversation.status = ?"
     " ORDER BY conversation.last_activity DESC, conversation.id DESC LIMIT ?"
 )
 # What hushdesk stores in ROW_COLUMNS; a file with anything else is not drawn early.

@@ -9,15 +9,12 @@ user interface does not know the driver exists).
 from __future__ import annotations
 
 import functools
-import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
-
-from peewee import DatabaseError as PeeweeDatabaseError
-from peewee import InterfaceError
 
 from .errors import (
     BadQuery,
@@ -33,7 +30,7 @@ from .errors import (
 P = ParamSpec("P")
 R = TypeVar("R")
 
-DRIVER_ERRORS = (PeeweeDatabaseError, sqlite3.Error, InterfaceError)
+BUSY_TIMEOUT_S = 15  # how long a statement waits for another writer's lock, by default
 READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "25006", "42501")
 
 
@@ -70,8 +67,22 @@ def transient(error: BaseException) -> bool:
     return _code(error).startswith(PG_RETRY)
 
 
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The drivers' errors: sqlite3's, and Peewee's (it wraps every driver's) once it is loaded.
+
+    The search runs without Peewee (`reading`); until something loads it, none of its
+    errors can be raised, and looking for them must not load it.
+    """
+    peewee = sys.modules.get("peewee")
+    if peewee is None:
+        return (sqlite3.Error,)
+    return (peewee.DatabaseError, sqlite3.Error, peewee.InterfaceError)
+
+
 def _no_space(path: str) -> bool:
     """True when the folder of `path` has (almost) no free space: an I/O error's likely cause."""
+    import shutil
+
     try:
         folder = Path(path).resolve().parent
         return folder.is_dir() and shutil.disk_usage(folder).free < 65536
@@ -141,17 +152,20 @@ def _with_retries(operation: Callable[P, R], *args: P.args, **kwargs: P.kwargs) 
     running the operation again is safe; inside another transaction it is not
     ours to retry, and the error goes up to the outermost operation.
     """
-    from .engines.base import db
-
     for attempt in range(RETRIES):
         try:
             return operation(*args, **kwargs)
-        except DRIVER_ERRORS as error:
-            nested = db.obj is not None and db.in_transaction()
-            if nested or not transient(error) or attempt == RETRIES - 1:
+        except driver_errors() as error:
+            if not transient(error) or attempt == RETRIES - 1 or _in_transaction():
                 raise
             time.sleep(0.01 * 2**attempt)
     raise AssertionError("unreachable")
+
+
+def _in_transaction() -> bool:
+    from .engines.base import db  # only after a conflict: Peewee is loaded then
+
+    return db.obj is not None and bool(db.in_transaction())
 
 
 def guarded(operation: Callable[P, R]) -> Callable[P, R]:
@@ -161,7 +175,7 @@ def guarded(operation: Callable[P, R]) -> Callable[P, R]:
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return _with_retries(operation, *args, **kwargs)
-        except DRIVER_ERRORS as error:
+        except driver_errors() as error:
             raise translate(error) from None
         except UnicodeEncodeError:
             raise InvalidInput("the text is not valid Unicode (it has a lone surrogate)") from None

@@ -20,8 +20,9 @@ from dateutil import parser as date_parser
 
 from . import engine, mail, mail_import
 from .contacts import create_contact, resolve_contact, set_attribute
+from .engines.base import DRIVER_ERRORS
 from .errors import HushdeskError, InvalidInput
-from .guard import DRIVER_ERRORS, cause, guarded
+from .guard import cause, guarded
 from .intake import NewMessage, create_conversation
 from .mail_reader import Progress
 

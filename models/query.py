@@ -15,7 +15,6 @@ an `OR` next to a filter is refused rather than silently matching nothing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -46,24 +45,26 @@ EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 
 
-@dataclass
 class ParsedQuery:
-    text: str = ""
-    names: list[str] = field(default_factory=list)
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    channels: list[str] = field(default_factory=list)
-    statuses: set[str] = field(default_factory=set)
-    held: bool | None = None  # None: held or not
-    before: datetime | None = None
-    after: datetime | None = None
-    not_names: list[str] = field(default_factory=list)
-    not_emails: list[str] = field(default_factory=list)
-    not_phones: list[str] = field(default_factory=list)
-    not_channels: list[str] = field(default_factory=list)
-    not_statuses: set[str] = field(default_factory=set)
-    ids: list[int] = field(default_factory=list)
-    not_ids: list[int] = field(default_factory=list)
+    """The filters of a search and its free text, filled in by `parse`."""
+
+    def __init__(self) -> None:
+        self.text = ""
+        self.names: list[str] = []
+        self.emails: list[str] = []
+        self.phones: list[str] = []
+        self.channels: list[str] = []
+        self.statuses: set[str] = set()
+        self.held: bool | None = None  # None: held or not
+        self.before: datetime | None = None
+        self.after: datetime | None = None
+        self.not_names: list[str] = []
+        self.not_emails: list[str] = []
+        self.not_phones: list[str] = []
+        self.not_channels: list[str] = []
+        self.not_statuses: set[str] = set()
+        self.ids: list[int] = []
+        self.not_ids: list[int] = []
 
 
 def digits(text: str) -> str:

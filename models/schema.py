@@ -23,7 +23,7 @@ from peewee import (
 )
 
 from .engine import db
-from .values import OPEN, TIME_FORMAT, stored_time
+from .values import OPEN, TIME_FORMAT, stored_text, stored_time
 
 
 def stamp(when: datetime) -> str:
@@ -39,11 +39,7 @@ class UTCDateTimeField(DateTimeField):
     """Stores aware datetimes as 'YYYY-MM-DD HH:MM:SS' in UTC; reads them back aware."""
 
     def db_value(self, value: datetime | None) -> str | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(UTC).strftime(TIME_FORMAT)
+        return None if value is None else stored_text(value)
 
     def python_value(self, value: str | datetime | None) -> datetime | None:
         if value is None:

@@ -2,27 +2,23 @@
 
 A `ConversationSearch` never loads all matches: `count()` and `page()` are
 single queries in a stable order (newest activity first, then newest id).
+The search writes its SQL as plain text and parameters (`sql`) and runs it
+through `reading`, on the open engine or on a file opened read-only: the
+command line's `hushdesk search` then never loads Peewee. The engines'
+differences (the search index, LIKE, lists of ids) are their dialects'.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from peewee import JOIN, SQL, ColumnBase, ModelSelect, fn
-
-from . import clock, engine, textquery
+from . import clock, reading, textquery
+from .engines.dialects import Dialect
 from .guard import guarded
 from .query import ParsedQuery, parse
-from .schema import Channel, Contact, Conversation
-from .values import ARCHIVED, OPEN, ROW_COLUMNS, ConversationRow, conversation_row
-
-
-def _contains(column: ColumnBase, text: str) -> ColumnBase:
-    return column.contains(text)  # LIKE with wildcards escaped; ASCII case-insensitive
-
+from .sql import Sql, all_of, any_of, is_in, joined, sql
+from .values import ARCHIVED, OPEN, ROW_SELECT, ConversationRow, conversation_row, stored_text
 
 # How a search with free text or contact filters is run. Matches of either are a
 # set of ids; the page is the newest rows of the set. A small set is looked up
@@ -34,16 +30,21 @@ FEW_CONTACTS = 5_000  # matching contacts: fewer are listed once and looked up..
 FEW_SHARE = 0.02  # ...when they are also under this share of all contacts
 PROBE_COST = 40  # testing one row against the index costs about as much as listing 40 matches
 PROBE_DEPTH = 2_000  # contact filters test rows one by one while a page ends this near the top
+AMONG = 2_000  # the few contacts' conversations: fewer are listed, and tested in their shards
+
+ID, CONTACT = "conversation.id", "conversation.contact_id"
+NEWEST_FIRST = "conversation.last_activity DESC, conversation.id DESC"
+OLDEST_FIRST = "conversation.last_activity ASC, conversation.id ASC"
 
 
-@dataclass(frozen=True)
-class _Estimate:
+class _Estimate(NamedTuple):
     """What a search learned about the data before its first query, to pick a plan."""
 
     matches: int  # index matches, estimated from one shard
     share: float  # ...as a share of all conversations
     contacts: list[int] | None  # every matching contact's id, when there are few
     per_contact: float = 1.0  # conversations per contact, on average
+    among: list[int] | None = None  # the few contacts' conversations, when they are fewer still
 
 
 class ConversationSearch:
@@ -63,9 +64,10 @@ class ConversationSearch:
         self.status = status
         self.channel_id = channel_id
         self.older_than = older_than
+        self.dialect = reading.reader().dialect
         self._text, self._without = textquery.split(self.parsed.text or "")
         self._where = self._build()
-        self._contacts = _contact_filter(self.parsed)
+        self._contacts = _contact_filter(self.parsed, self.dialect)
         self._estimate: _Estimate | None = None
         self._version = 0
 
@@ -74,55 +76,58 @@ class ConversationSearch:
         self._version += 1
         self._estimate = None
 
-    def _build(self) -> ColumnBase:
-        p, c = self.parsed, Conversation
+    def _build(self) -> Sql:
+        p = self.parsed
         # words with nothing searchable in them ("!!!") match nothing, as a search box would
-        where: list[ColumnBase] = [c.id > 0 if self._text or not p.text else c.id < 0]
+        where = [sql(f"{ID} > 0" if self._text or not p.text else f"{ID} < 0")]
         if self._without is not None:
-            where[0] = c.id.not_in(engine.text_ids(self._without))
+            where[0] = is_in(ID, self.dialect.text_ids(self._without), negated=True)
         if self.status:
-            where.append(c.status == self.status)
+            where.append(sql("conversation.status = ?", self.status))
         if p.statuses and p.statuses != {OPEN, ARCHIVED}:
-            where.append(c.status.in_(sorted(p.statuses)))
+            where.append(is_in("conversation.status", sorted(p.statuses)))
         if p.not_statuses:
-            where.append(c.status.not_in(sorted(p.not_statuses)))
+            where.append(is_in("conversation.status", sorted(p.not_statuses), negated=True))
         if p.held is not None:
-            where.append(c.held if p.held else ~c.held)
+            where.append(sql("conversation.held" if p.held else "NOT conversation.held"))
         if p.ids:
-            where.append(c.id.in_(p.ids))
+            where.append(is_in(ID, p.ids))
         if p.not_ids:
-            where.append(c.id.not_in(p.not_ids))
+            where.append(is_in(ID, p.not_ids, negated=True))
         if self.channel_id is not None:
-            where.append(c.channel == self.channel_id)
-        if self.older_than is not None:
-            where.append(c.due(self.older_than))
+            where.append(sql("conversation.channel_id = ?", self.channel_id))
+        if self.older_than is not None:  # what an assistant may delete: see Conversation.due
+            when = stored_text(self.older_than)
+            where.append(sql("(conversation.last_activity < ? AND NOT conversation.held)", when))
         if p.before:
-            where.append(c.last_activity < p.before)
+            where.append(sql("conversation.last_activity < ?", stored_text(p.before)))
         if p.after:
-            where.append(c.last_activity >= p.after)
+            where.append(sql("conversation.last_activity >= ?", stored_text(p.after)))
         where.extend(_channel_filter(p))
-        where.extend(_excluded_contacts(p))
-        return _all(where)
+        where.extend(_excluded_contacts(p, self.dialect))
+        return all_of(where)
 
     def _estimated(self) -> _Estimate:
         """The estimate, made once per version of the data (a count may ask from a thread)."""
         estimate, version = self._estimate, self._version
         if estimate is None:
-            matches, share = _text_size(self._text)
-            contacts, per_contact = None, 1.0
+            matches, share = _text_size(self._text, self.dialect)
+            contacts, per_contact, among = None, 1.0, None
             if self._contacts is not None:
-                people = engine.max_id("contact")
+                people = _max_id("contact")
                 few = min(FEW_CONTACTS, max(1, int(FEW_SHARE * people)))
-                cursor = engine.db.execute(self._contacts.limit(few))  # plain rows: thousands
-                found = [i for (i,) in cursor.fetchall()]
+                listed = joined([self._contacts, sql("LIMIT ?", few)])  # plain rows: thousands
+                found = [i for (i,) in reading.reader().execute(listed)]
                 contacts = found if len(found) < few else None
-                per_contact = max(1.0, engine.max_id("conversation") / max(people, 1))
-            estimate = _Estimate(matches, share, contacts, per_contact)
+                per_contact = max(1.0, _max_id("conversation") / max(people, 1))
+                if self._text is not None and contacts is not None:
+                    among = _conversations_of(contacts, self.dialect)
+            estimate = _Estimate(matches, share, contacts, per_contact, among)
             if version == self._version:
                 self._estimate = estimate
         return estimate
 
-    def _filters(self, page_end: int | None = None) -> ColumnBase:
+    def _filters(self, page_end: int | None = None) -> Sql:
         """The whole WHERE; `page_end` (for pages) allows testing rows one by one."""
         if self._text is None and self._contacts is None:
             return self._where
@@ -136,59 +141,57 @@ class ConversationSearch:
         if self._contacts is not None:
             lead = narrow_contacts or (top is None and not narrow_text)
             where.append(self._contact_filter(estimate, top, lead))
-        return _all(where)
+        return all_of(where)
 
-    def _text_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> ColumnBase:
+    def _text_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> Sql:
         """Index matches: looked up (`lead`), tested row by row near the top, or applied."""
         assert self._text is not None
-        c, ids = Conversation, engine.text_ids(self._text)
+        ids = self.dialect.text_ids(self._text)
         if top is None and not lead and estimate.contacts is not None:
             tested = len(estimate.contacts) * estimate.per_contact  # the few contacts' rows
             if tested * PROBE_COST < estimate.matches:  # "refund" from one customer
-                return engine.text_probe(self._text, c.id)
+                if estimate.among is None:
+                    return self.dialect.text_probe(self._text, ID)
+                if not estimate.among:
+                    return sql("1 = 0")
+                return is_in(ID, self.dialect.text_among(self._text, estimate.among))
         if top is None:
-            return c.id.in_(ids) if lead else (c.id + 0).in_(ids)  # "+ 0": applied only
+            return is_in(ID if lead else f"({ID} + 0)", ids)  # "+ 0": applied only
         tested = top / max(estimate.share, 1e-9)  # rows walked to fill the page
         if tested * PROBE_COST < estimate.matches:
-            return engine.text_probe(self._text, c.id)
-        return (c.id + 0).in_(ids)
+            return self.dialect.text_probe(self._text, ID)
+        return is_in(f"({ID} + 0)", ids)
 
-    def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> ColumnBase:
+    def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> Sql:
         """Matching contacts: looked up (`lead`), tested row by row near the top, or applied."""
-        c = Conversation
-        contacts: ColumnBase | ModelSelect[Any] | None = self._contacts
+        assert self._contacts is not None
+        contacts = self._contacts
         if estimate.contacts is not None:
-            contacts = engine.one_of(estimate.contacts)
+            contacts = self.dialect.one_of(estimate.contacts)
         if top is not None and top <= PROBE_DEPTH:
-            return fn.EXISTS(_contact_probe(self.parsed, c.contact))
-        return c.contact.in_(contacts) if lead else (c.contact + 0).in_(contacts)
+            return joined(["EXISTS(", _contact_probe(self.parsed, self.dialect), ")"], "")
+        return is_in(CONTACT if lead else f"({CONTACT} + 0)", contacts)
 
-    def _count_query(self) -> ModelSelect[Any]:
-        return Conversation.select(fn.COUNT(Conversation.id)).where(self._filters())
+    def _count_query(self) -> Sql:
+        return joined([f"SELECT count({ID}) FROM conversation WHERE", self._filters()])
 
-    def _page_query(self, offset: int, limit: int, newest_first: bool = True) -> ModelSelect[Any]:
+    def _page_query(self, offset: int, limit: int, newest_first: bool = True) -> Sql:
         """Pick the page's ids on the index first, then join only those rows."""
-        c = Conversation
-        if newest_first:
-            order = (c.last_activity.desc(), c.id.desc())
-        else:
-            order = (c.last_activity.asc(), c.id.asc())
+        order = NEWEST_FIRST if newest_first else OLDEST_FIRST
         end = max(0, offset) + limit if limit and newest_first else None
-        ids = c.select(c.id).where(self._filters(end)).order_by(*order).offset(max(0, offset))
-        if limit:
-            ids = ids.limit(limit)
-        return (
-            c.select(*_ROW_COLUMNS)
-            .join(Channel)
-            .switch(c)
-            .join(Contact, JOIN.LEFT_OUTER)
-            .where(c.id.in_(ids))
-            .order_by(*order)
+        ids = joined(
+            [
+                f"SELECT {ID} FROM conversation WHERE",
+                self._filters(end),
+                f"ORDER BY {order}",
+                self.dialect.window(limit, max(0, offset)),
+            ]
         )
+        return joined([ROW_SELECT, "WHERE", is_in(ID, ids), f"ORDER BY {order}"])
 
     @guarded
     def count(self) -> int:
-        return int(self._count_query().scalar())
+        return int(_scalar(self._count_query()))
 
     @guarded
     def page(self, offset: int = 0, limit: int = 100) -> list[ConversationRow]:
@@ -206,86 +209,85 @@ class ConversationSearch:
 
     @guarded
     def ids(self) -> list[int]:
-        query = Conversation.select(Conversation.id).where(self._filters())
-        return [cid for (cid,) in engine.db.execute(query)]  # row by row: see engine.rows
+        query = joined([f"SELECT {ID} FROM conversation WHERE", self._filters()])
+        return [cid for (cid,) in reading.reader().execute(query)]  # row by row: see engine.rows
 
 
-def _all(parts: Sequence[ColumnBase]) -> ColumnBase:
-    expr = parts[0]
-    for part in parts[1:]:
-        expr = expr & part
-    return expr
+def _channels_named(names: list[str]) -> Sql:
+    matching = is_in("lower(channel.name)", names) | is_in("channel.kind", names)
+    return joined(["SELECT channel.id FROM channel WHERE", matching])
 
 
-def _any(parts: Sequence[ColumnBase]) -> ColumnBase:
-    expr = parts[0]
-    for part in parts[1:]:
-        expr = expr | part
-    return expr
-
-
-def _channels_named(names: list[str]) -> ModelSelect[Any]:
-    return Channel.select(Channel.id).where(
-        fn.lower(Channel.name).in_(names) | Channel.kind.in_(names)
-    )
-
-
-def _channel_filter(p: ParsedQuery) -> list[ColumnBase]:
-    where: list[ColumnBase] = []
+def _channel_filter(p: ParsedQuery) -> list[Sql]:
+    where: list[Sql] = []
     if p.channels:
-        where.append(Conversation.channel.in_(_channels_named(p.channels)))
+        where.append(is_in("conversation.channel_id", _channels_named(p.channels)))
     if p.not_channels:
-        where.append(Conversation.channel.not_in(_channels_named(p.not_channels)))
+        where.append(is_in("conversation.channel_id", _channels_named(p.not_channels), True))
     return where
 
 
-def _excluded_contacts(p: ParsedQuery) -> list[ColumnBase]:
-    """-name:, -email:, -phone:: conversations whose contact matches none (or who is Someone)."""
-    parts = [_contains(Contact.name, name) for name in p.not_names]
-    parts += [_contains(Contact.email, email) for email in p.not_emails]
-    parts += [Contact.phone_digits.contains(phone) for phone in p.not_phones]
-    if not parts:
-        return []
-    matching = Contact.select(Contact.id).where(_any(parts))
-    c = Conversation
-    return [c.contact.is_null() | (c.contact + 0).not_in(matching)]
-
-
-def _contact_parts(p: ParsedQuery) -> list[ColumnBase]:
-    """One condition on Contact for each name:, email: and phone: filter."""
-    parts = [_contains(Contact.name, name) for name in p.names]
-    parts += [_contains(Contact.email, email) for email in p.emails]
-    parts += [Contact.phone_digits.contains(phone) for phone in p.phones]
+def _contact_parts(
+    names: list[str], emails: list[str], phones: list[str], dialect: Dialect
+) -> list[Sql]:
+    """One condition on the contact for each name:, email: and phone: (as LIKE, any case)."""
+    parts = [dialect.contains("contact.name", name) for name in names]
+    parts += [dialect.contains("contact.email", email) for email in emails]
+    parts += [dialect.contains("contact.phone_digits", phone) for phone in phones]
     return parts
 
 
-def _contact_filter(p: ParsedQuery) -> ModelSelect[Any] | None:
+def _excluded_contacts(p: ParsedQuery, dialect: Dialect) -> list[Sql]:
+    """-name:, -email:, -phone:: conversations whose contact matches none (or who is Someone)."""
+    parts = _contact_parts(p.not_names, p.not_emails, p.not_phones, dialect)
+    if not parts:
+        return []
+    matching = joined(["SELECT contact.id FROM contact WHERE", any_of(parts)])
+    excluded = is_in(f"({CONTACT} + 0)", matching, negated=True)
+    return [sql(f"{CONTACT} IS NULL") | excluded]
+
+
+def _contact_filter(p: ParsedQuery, dialect: Dialect) -> Sql | None:
     """The ids of contacts matching every name:, email: and phone: filter, if any."""
-    parts = _contact_parts(p)
-    return Contact.select(Contact.id).where(_all(parts)) if parts else None
+    parts = _contact_parts(p.names, p.emails, p.phones, dialect)
+    return joined(["SELECT contact.id FROM contact WHERE", all_of(parts)]) if parts else None
 
 
-def _contact_probe(p: ParsedQuery, contact_id: ColumnBase) -> ModelSelect[Any]:
-    """Whether the contact `contact_id` matches the filters: one lookup by primary key."""
-    return Contact.select(SQL("1")).where(_all([Contact.id == contact_id, *_contact_parts(p)]))
+def _contact_probe(p: ParsedQuery, dialect: Dialect) -> Sql:
+    """Whether the row's contact matches the filters: one lookup by primary key."""
+    parts = _contact_parts(p.names, p.emails, p.phones, dialect)
+    same = sql(f"contact.id = {CONTACT}")
+    return joined(["SELECT 1 FROM contact WHERE", all_of([same, *parts])])
 
 
-def _text_size(node: textquery.Node | None) -> tuple[int, float]:
+def _text_size(node: textquery.Node | None, dialect: Dialect) -> tuple[int, float]:
     """Estimated index matches of the words and their share of all conversations."""
-    if node is None:
+    sample = None if node is None else dialect.sample(node)
+    if sample is None:
         return 0, 0.0
-    matches, rows = engine.sample_matches(node)
-    return matches * engine.sample_share(), matches / max(rows, 1)
+    matches, rows = (int(_scalar(query)) for query in sample)
+    return matches * dialect.sample_share, matches / max(rows, 1)
 
 
-_TABLES = {"conversation": Conversation, "contact": Contact, "channel": Channel}
-_ROW_COLUMNS = tuple(  # ConversationRow's columns, as `glance` reads them too
-    _TABLES[table]._meta.columns[column]
-    for table, column in (name.split(".") for name in ROW_COLUMNS)
-)
+def _conversations_of(contacts: list[int], dialect: Dialect) -> list[int] | None:
+    """The conversations of these contacts, if there are fewer than AMONG."""
+    query = joined(
+        [f"SELECT {ID} FROM conversation WHERE", is_in(CONTACT, dialect.one_of(contacts))]
+    )
+    found = [cid for (cid,) in reading.reader().execute(joined([query, sql("LIMIT ?", AMONG)]))]
+    return found if len(found) < AMONG else None
 
 
-def _rows(query: ModelSelect[Any]) -> list[ConversationRow]:
-    """The rows of a page query, read as the driver returns them (a page is 100 rows:
-    converting them here is a third of the cost of Peewee converting every column)."""
-    return [conversation_row(*values) for values in engine.db.execute(query).fetchall()]
+def _max_id(table: str) -> int:
+    return int(_scalar(sql(f"SELECT coalesce(max(id), 0) FROM {table}")))
+
+
+def _scalar(query: Sql) -> Any:
+    for (value,) in reading.reader().execute(query):
+        return value
+    return None
+
+
+def _rows(query: Sql) -> list[ConversationRow]:
+    """A page's rows, converted here from what the driver returns (a page is 100 rows)."""
+    return [conversation_row(*values) for values in reading.reader().execute(query)]

@@ -21,31 +21,29 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_DEPTH = 32
 TERM_RE = re.compile(r'(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"()]+?))(?P<star>\*)?(?=[\s"()]|$)')
 WORD_RE = re.compile(r"[^\W_]+")
 
 
-@dataclass(frozen=True)
-class Phrase:
+# The tree's nodes are named tuples (no dataclasses to import: `hushdesk search` starts
+# faster); only their class tells them apart, so compare nodes by type as well.
+class Phrase(NamedTuple):
     words: tuple[str, ...]
     prefix: bool = False  # the last word is a prefix
 
 
-@dataclass(frozen=True)
-class All:
+class All(NamedTuple):
     parts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Any:
+class Any(NamedTuple):
     parts: tuple[Node, ...]
 
 
-@dataclass(frozen=True)
-class Without:
+class Without(NamedTuple):
     """What matches `keep` and none of `drop`."""
 
     keep: Node

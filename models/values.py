@@ -7,8 +7,8 @@ fixed-width UTC text, so that text comparison orders them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 OPEN = "open"
@@ -26,8 +26,14 @@ def stored_time(value: str) -> datetime:
     return datetime.fromisoformat(value[:19]).replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
-class ConversationRow:
+def stored_text(value: datetime) -> str:
+    """A time as it is stored and compared: UTC as fixed-width text (naive means UTC)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime(TIME_FORMAT)
+
+
+class ConversationRow(NamedTuple):
     id: int
     contact_id: int | None
     contact: str
@@ -55,6 +61,11 @@ ROW_COLUMNS = (  # what `conversation_row` reads, in its order (the search and g
     "conversation.held",
     "conversation.subject",
     "conversation.last_activity",
+)
+ROW_SELECT = (  # the rows, before their WHERE
+    f"SELECT {', '.join(ROW_COLUMNS)} FROM conversation"
+    " JOIN channel ON channel.id = conversation.channel_id"
+    " LEFT JOIN contact ON contact.id = conversation.contact_id"
 )
 
 

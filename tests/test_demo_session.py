@@ -87,7 +87,8 @@ def test_256_colour_and_truecolor_terminals(tmp_path, colorterm, expect, never):
 
 async def test_theme_from_flag_or_environment(db, monkeypatch):
     from tui.app import make_app
-    from tui.cli import build_parser, resolve_theme
+    from tui.cli import resolve_theme
+    from tui.cli.parser import build_parser
 
     assert resolve_theme(build_parser().parse_args(["--theme", "nord"])) == "nord"
     assert resolve_theme(build_parser().parse_args(["--theme", "nord", "log"])) is None

@@ -35,16 +35,24 @@ PLAN_QUERIES = [
     "channel:sms refund",
 ]
 # Each plan in turn: looked up outright, one filter leading the other (the contacts'
-# rows checked against every match, or each tested on its own), walked in order with
-# the whole set applied, walked in order testing row by row.
+# rows checked against every match, or tested in their own index shards, or each tested
+# against all of them), walked in order with the whole set applied, walked in order
+# testing row by row.
 PLANS = {
     "look up": {"SMALL": 10**9, "FEW_CONTACTS": 10**9, "FEW_SHARE": 2},
     "contacts lead": {"SMALL": 0, "FEW_CONTACTS": 10**9, "FEW_SHARE": 2, "PROBE_COST": 10**9},
+    "contacts lead, words tested in their shards": {
+        "SMALL": 0,
+        "FEW_CONTACTS": 10**9,
+        "FEW_SHARE": 2,
+        "PROBE_COST": 0,
+    },
     "contacts lead, words tested": {
         "SMALL": 0,
         "FEW_CONTACTS": 10**9,
         "FEW_SHARE": 2,
         "PROBE_COST": 0,
+        "AMONG": 0,
     },
     "text leads": {"SMALL": 10**9, "FEW_CONTACTS": 0},
     "walk": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_COST": 10**9, "PROBE_DEPTH": 0},

@@ -3,11 +3,13 @@
 The operations in `models/` talk to Peewee models and, for what no two engines
 do alike (the search index, bulk loads, deleting without a trace, row locks,
 watching for other writers), to the engine behind `models.engine`. Each engine
-is one class here: `sqlite.SqliteBackend`, `postgres.PostgresBackend`.
+is one class here: `sqlite.SqliteBackend`, `postgres.PostgresBackend`. The
+search writes plain SQL instead, through each engine's `dialects.Dialect`.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -16,15 +18,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from peewee import ColumnBase, Database, DatabaseProxy, ModelSelect
+from peewee import SQL, ColumnBase, Database, DatabaseProxy, InterfaceError, ModelSelect
+from peewee import DatabaseError as PeeweeDatabaseError
 
 from ..errors import DatabaseTooNew
+from ..migrations import TABLE as MIGRATIONS_TABLE
+from ..migrations import names as migration_names
+from ..sql import Sql
 from ..textquery import Node
+from .dialects import Dialect
 
 db = DatabaseProxy()
+DRIVER_ERRORS = (PeeweeDatabaseError, sqlite3.Error, InterfaceError)
 T = TypeVar("T")
 CHUNK = 500
-MIGRATIONS_TABLE = "schema_migration"
 
 
 def chunked(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
@@ -68,6 +75,7 @@ class Watcher(ABC):
 
 class Backend(ABC):
     name: str
+    dialect: Dialect
 
     @abstractmethod
     def open(self, target: str, busy_timeout: float, create: bool) -> Database:
@@ -84,22 +92,17 @@ class Backend(ABC):
     def index_from(self, min_id: int) -> None:
         """Index every conversation from this id on (bulk loads add at the end)."""
 
-    @abstractmethod
+    def execute(self, query: Sql) -> Iterable[tuple[Any, ...]]:
+        """Run plain SQL (the search's) on the open database: a cursor."""
+        return db.execute_sql(self.dialect.mark(query.text), query.params)  # type: ignore[no-any-return]
+
+    def subquery(self, query: Sql) -> ColumnBase:
+        """Plain SQL (a SELECT) as a Peewee subquery."""
+        return SQL(f"({self.dialect.mark(query.text)})", list(query.params))
+
     def text_ids(self, node: Node) -> ColumnBase:
         """A subquery of the ids of conversations whose text matches."""
-
-    @abstractmethod
-    def text_probe(self, node: Node, conversation_id: ColumnBase) -> ColumnBase:
-        """True when this one conversation's text matches (tested row by row)."""
-
-    @abstractmethod
-    def sample_matches(self, node: Node) -> tuple[int, int]:
-        """(matches, rows) in a sample: how selective the text is, cheaply."""
-
-    @property
-    @abstractmethod
-    def sample_share(self) -> int:
-        """How many times larger the whole is than the sample."""
+        return self.subquery(self.dialect.text_ids(node))
 
     # deleting without a trace ----------------------------------------------------
     @abstractmethod
@@ -150,8 +153,9 @@ class Backend(ABC):
         """Whether this process alone holds the named job (another may be doing it)."""
         yield True
 
-    @abstractmethod
-    def one_of(self, ids: Sequence[int]) -> ColumnBase: ...
+    def one_of(self, ids: Sequence[int]) -> ColumnBase:
+        """A subquery of these ids, passed as one value."""
+        return self.subquery(self.dialect.one_of(ids))
 
     @abstractmethod
     def watcher(self) -> Watcher: ...
@@ -189,7 +193,7 @@ def _up_to_date(database: Database, directory: Path) -> bool:
     """Every migration here applied, and no other: the usual case, told by one query."""
     if not database.table_exists(MIGRATIONS_TABLE):
         return False
-    ours = {path.stem for path in directory.glob("[0-9]*.py")}
+    ours = migration_names(directory)
     cursor = database.execute_sql(f"SELECT name FROM {MIGRATIONS_TABLE}")  # type: ignore[no-untyped-call]
     return {name for (name,) in cursor.fetchall()} == ours
 

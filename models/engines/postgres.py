@@ -34,13 +34,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from peewee import SQL, ColumnBase, ModelSelect, PostgresqlDatabase
+from peewee import ColumnBase, ModelSelect, PostgresqlDatabase
 
 from ..drivers import attach_psycopg
 from ..errors import DatabaseUnavailable, HushdeskError, InvalidInput, Refused
-from ..guard import DRIVER_ERRORS, cause, translate, where
-from ..textquery import Node, phrase, tsquery, words
-from .base import Backend, Cleanup, Watcher, chunked, db, migrate
+from ..guard import cause, translate, where
+from ..textquery import phrase, words
+from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
+from .dialects import PostgresDialect, escape_like
 
 MIGRATIONS_DIR = Path(__file__).parent / "postgres_migrations"
 VACUUM_OWED = -1  # a purge_pending row: a deletion's tables still need their VACUUM
@@ -86,6 +87,7 @@ _DOCUMENT_SELECT = (
 
 class PostgresBackend(Backend):
     name = "postgresql"
+    dialect = PostgresDialect()
 
     def open(self, target: str, busy_timeout: float, create: bool) -> PostgresqlDatabase:
         _driver()
@@ -151,20 +153,6 @@ class PostgresBackend(Backend):
             ) as copy:
                 for cid, *fields in found:
                     copy.write_row((cid, document(fields)))
-
-    def text_ids(self, node: Node) -> ColumnBase:
-        sql = "(SELECT conversation_id FROM search_document WHERE document @@ %s::tsquery)"
-        return SQL(sql, [tsquery(node)])
-
-    def text_probe(self, node: Node, conversation_id: ColumnBase) -> ColumnBase:
-        return conversation_id.in_(self.text_ids(node))
-
-    def sample_matches(self, node: Node) -> tuple[int, int]:
-        return 0, 1  # PostgreSQL's planner has statistics of its own: let it choose
-
-    @property
-    def sample_share(self) -> int:
-        return 1
 
     # deleting without a trace ------------------------------------------------------------
     def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
@@ -246,9 +234,6 @@ class PostgresBackend(Backend):
             if alone:
                 db.execute_sql("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
 
-    def one_of(self, ids: Sequence[int]) -> ColumnBase:
-        return SQL("(SELECT unnest(%s::bigint[]))", [list(ids)])  # ids typed in may be large
-
     def watcher(self) -> Watcher:
         return Listener(str(db.database))
 
@@ -325,7 +310,7 @@ SEARCHED = {
 def live_traces(texts: Sequence[str]) -> Iterator[tuple[str, str]]:
     """Every live row and search entry holding one of `texts` (any case), as (text, place)."""
     for text in texts:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = escape_like(text)
         for table, columns in SEARCHED.items():
             for column in columns:
                 sql = f"SELECT id FROM {table} WHERE {column} ILIKE %s LIMIT 5"
@@ -333,8 +318,7 @@ def live_traces(texts: Sequence[str]) -> Iterator[tuple[str, str]]:
                     yield text, f"table {table}, row {row}, column {column}"
         node = phrase(text)
         if node is not None:
-            sql = (
-                "SELECT conversation_id FROM search_document WHERE document @@ %s::tsquery LIMIT 5"
-            )
-            for (row,) in db.execute_sql(sql, (tsquery(node),)).fetchall():
+            found = PostgresDialect().text_ids(node)
+            sql = PostgresDialect().mark(found.text + " LIMIT 5")
+            for (row,) in db.execute_sql(sql, found.params).fetchall():
                 yield text, f"the search index, conversation {row}"

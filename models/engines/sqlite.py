@@ -26,25 +26,22 @@ the next hushdesk to open the database, or the running app, finishes it.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from peewee import SQL, ColumnBase, Expression, ModelSelect, NodeList, SqliteDatabase
+from peewee import ColumnBase, Expression, ModelSelect, SqliteDatabase
 
 from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, InvalidInput, Refused
 from ..forensics import WAL_OWED, place, scan
-from ..guard import DRIVER_ERRORS, cause, translate, where
-from ..textquery import Node, fts5
-from .base import Backend, Cleanup, Watcher, chunked, db, migrate
+from ..guard import cause, translate, where
+from ..migrations import FOLDER as MIGRATIONS_DIR
+from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
+from .dialects import SHARDS, SqliteDialect, shard_table
 
-MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
-SHARDS = 64
 TOKENIZE = "unicode61 remove_diacritics 2"
-SAMPLE_SHARD = 0
 PRAGMAS = (
     ("journal_mode", "wal"),
     ("foreign_keys", 1),
@@ -56,10 +53,6 @@ PRAGMAS = (
 
 def shard_of(conversation_id: int) -> int:
     return conversation_id % SHARDS
-
-
-def shard_table(shard: int) -> str:
-    return f"search_{shard:02d}"
 
 
 def shard_column(conversation_id: ColumnBase) -> ColumnBase:
@@ -85,22 +78,6 @@ def _by_shard(ids: Iterable[int]) -> dict[int, list[int]]:
     for cid in ids:
         shards.setdefault(shard_of(cid), []).append(cid)
     return shards
-
-
-def _shard_probe(shard: int) -> str:
-    table = shard_table(shard)
-    lookup = f"SELECT 1 FROM {table} WHERE {table} MATCH ? AND rowid = probe.id"
-    return f"WHEN {shard} THEN EXISTS({lookup})"
-
-
-_PROBE_CASE = f"CASE probe.id % {SHARDS} {' '.join(map(_shard_probe, range(SHARDS)))} END"
-
-
-def _each_shard_matching() -> str:
-    """One SELECT of matching rowids per shard, as a UNION ALL; one `?` (the query) each."""
-    return " UNION ALL ".join(
-        f"SELECT rowid FROM {shard_table(s)} WHERE {shard_table(s)} MATCH ?" for s in range(SHARDS)
-    )
 
 
 def checked_path(path: str | Path, create: bool) -> Path:
@@ -153,6 +130,7 @@ def check_ours(path: Path) -> None:
 
 class SqliteBackend(Backend):
     name = "sqlite"
+    dialect = SqliteDialect()
 
     def open(self, target: str, busy_timeout: float, create: bool) -> SqliteDatabase:
         path = checked_path(target, create)
@@ -207,28 +185,6 @@ class SqliteBackend(Backend):
         for shard in range(SHARDS):
             sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id >= ? AND c.id % ? = ?"
             db.execute_sql(sql, (min_id, SHARDS, shard))
-
-    def text_ids(self, node: Node) -> ColumnBase:
-        return SQL(f"({_each_shard_matching()})", [fts5(node)] * SHARDS)
-
-    def text_probe(self, node: Node, conversation_id: ColumnBase) -> ColumnBase:
-        """Listing every match costs as much as there are matches; when most rows match
-        and only the newest are wanted, testing rows one by one stops much sooner.
-        The id is named once (as `probe.id`), so the 64-way CASE is one fixed text."""
-        head = SQL(f"(SELECT {_PROBE_CASE} FROM (SELECT", [fts5(node)] * SHARDS)
-        return NodeList((head, conversation_id, SQL("AS id) AS probe)")))
-
-    def sample_matches(self, node: Node) -> tuple[int, int]:
-        """Matches of the text, and rows, in one shard: a sample of 1/SHARDS by id."""
-        table = shard_table(SAMPLE_SHARD)
-        sql = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
-        (matches,) = db.execute_sql(sql, (fts5(node),)).fetchone()
-        (count,) = db.execute_sql(f"SELECT count(*) FROM {table}_docsize").fetchone()
-        return int(matches), int(count)
-
-    @property
-    def sample_share(self) -> int:
-        return SHARDS
 
     # deleting without a trace ----------------------------------------------------------
     def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
@@ -345,10 +301,6 @@ class SqliteBackend(Backend):
 
     def one_at_a_time(self, name: str) -> None:
         """Nothing to do: a write transaction holds SQLite's only write lock."""
-
-    def one_of(self, ids: Sequence[int]) -> ColumnBase:
-        """A subquery listing these ids, passed as one value: thousands stay cheap to send."""
-        return SQL("(SELECT value FROM json_each(?))", [json.dumps(list(ids))])
 
     def watcher(self) -> Watcher:
         return DataVersion(str(db.database))

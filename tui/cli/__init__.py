@@ -9,7 +9,6 @@ traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from collections.abc import Sequence
@@ -19,9 +18,10 @@ import models
 from ..places import default_db
 from ..text import safe
 from . import first_frame
-from .parser import build_parser, seconds
+from .parser import parse, seconds
 
 CREATES_DATABASE = (None, "demo", "import")
+READS_ONLY = ("search",)  # a read-only look at an SQLite file will do, when it is up to date
 NO_DATABASE = ("verify-gone", "demo-session", "ssh-demo", "serve")
 USES_THEME = (None, "demo-session", "ssh-demo", "serve")
 
@@ -74,6 +74,8 @@ def resolve_theme(args: argparse.Namespace) -> str | None:
 def resolve_agent(args: argparse.Namespace) -> str:
     agent = getattr(args, "agent", None) or os.environ.get("HUSHDESK_AGENT")
     if not agent:
+        import getpass  # here: it loads the terminal's modules, which a search never needs
+
         try:
             agent = getpass.getuser()
         except (KeyError, OSError):
@@ -84,7 +86,7 @@ def resolve_agent(args: argparse.Namespace) -> str:
 def run(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     check_arguments(argv)
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     args.agent = resolve_agent(args)
     args.db = resolve_db(args)
     args.theme = resolve_theme(args)
@@ -93,6 +95,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     drawn = args.command is None and first_frame.paint_early(args.db)  # before Peewee loads
     try:
         wait = resolve_wait(args)
+        if args.command in READS_ONLY and models.open_read_only(args.db, wait):
+            try:
+                return int(args.func(args) or 0)  # without loading Peewee
+            finally:
+                models.close_read_only()
         models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
         try:
             if args.command is None:

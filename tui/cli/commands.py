@@ -7,7 +7,6 @@ it also says what is pending and returns EXIT_PENDING instead of 0.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 
@@ -103,7 +102,7 @@ def cmd_search(args: argparse.Namespace) -> None:
     search = models.ConversationSearch(text)
     rows = search.page(0, args.limit)
     if args.json:  # rows only: a script that wants the total asks with --limit 0
-        json_lines([dataclasses.asdict(r) for r in rows])
+        json_lines(rows)
         return
     total = search.count()
     table(
@@ -157,7 +156,7 @@ def cmd_attr(args: argparse.Namespace) -> int:
     if args.action == "ls":
         rows = models.list_attributes(contact_id)
         if args.json:
-            json_lines([dataclasses.asdict(a) for a in rows])
+            json_lines(rows)
         else:
             table(
                 ("key", "value", "source", "set"),
@@ -183,7 +182,7 @@ def cmd_assistant(args: argparse.Namespace) -> None:
         return
     rows = models.list_assistants()
     if args.json:
-        json_lines([dataclasses.asdict(r) for r in rows])
+        json_lines(rows)
         return
     table(
         ("channel", "kind", "social", "assistant", "days", "conversations", "due now", "last run"),
@@ -238,7 +237,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         return verify_log()
     entries = models.list_log(args.limit)
     if args.json:
-        json_lines([dataclasses.asdict(e) for e in entries])
+        json_lines(entries)
         return 0
     table(
         ("id", "when", "who", "what", "how many", "why"),

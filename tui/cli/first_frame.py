@@ -14,7 +14,6 @@ and the app starts as it always does.
 
 from __future__ import annotations
 
-import shutil
 import sys
 from collections.abc import Callable
 
@@ -32,6 +31,8 @@ ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?1049l\x1b[?25h"  # the alternate s
 
 def _size() -> tuple[int, int] | None:
     """The terminal's columns and lines, if the first frame can be shown on it."""
+    import shutil  # here: only a frame to draw needs it
+
     columns, lines = shutil.get_terminal_size((0, 0))
     if not sys.stdout.isatty() or columns < MIN_COLUMNS or lines < MIN_LINES:
         return None

@@ -29,10 +29,21 @@ def table(
         out.write("  ".join(c.ljust(s) for c, s in zip(line, sizes, strict=True)).rstrip() + "\n")
 
 
-def json_lines(items: Sequence[dict[str, object]], out: TextIO | None = None) -> None:
+def json_lines(items: Sequence[object], out: TextIO | None = None) -> None:
+    """One JSON object a line, of dicts, named tuples or dataclasses."""
     out = out or sys.stdout
     for item in items:
-        out.write(json.dumps(item, default=_json_default) + "\n")
+        out.write(json.dumps(_fields(item), default=_json_default) + "\n")
+
+
+def _fields(item: object) -> object:
+    if isinstance(item, tuple) and hasattr(item, "_asdict"):
+        return item._asdict()
+    if isinstance(item, dict):
+        return item
+    import dataclasses  # here: `hushdesk search` has none to print, and its import is slow
+
+    return dataclasses.asdict(item)  # type: ignore[call-overload]
 
 
 def _json_default(value: object) -> str:

@@ -2,14 +2,19 @@
 
 A value that cannot be right (empty, not a number, not a port) is refused by
 the parser itself, in one line, before anything is opened.
+
+Building all 28 sub-commands' parsers takes longer than a search, so `parse`
+first builds only the sub-command the arguments name (or none); when those
+arguments do not fit it, the whole grammar parses them again and says why.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 import models
 from models.schedule import DEFAULT_INTERVAL, parse_interval
@@ -20,9 +25,43 @@ from . import commands, requests
 Command = Callable[[argparse.Namespace], int | None]
 
 
+NAMES = (  # every sub-command, as `build_parser` adds them
+    *("demo", "import", "settings", "search", "archive", "unarchive", "hold", "release"),
+    *("delete", "forget", "attr", "person", "export", "erase", "redact", "assistant", "sweep"),
+    *("log", "verify-gone", "demo-session", "ssh-demo", "serve"),
+)
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.exit(1, f"{self.prog}: {safe(message, 300)} (see {self.prog} --help)\n")
+
+
+class _NotThisOne(Exception):
+    """The arguments do not fit the one sub-command's grammar that was built."""
+
+
+class _Quiet(Parser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _NotThisOne(message)
+
+
+class _Unbuilt:
+    """Stands in for a sub-command's parser that was not built: takes every call, does nothing."""
+
+    def __getattr__(self, name: str) -> Callable[..., _Unbuilt]:
+        return lambda *args, **kwargs: self
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    """The arguments, parsed by the grammar of the sub-command they name (else all of it)."""
+    if not {"-h", "--help"} & set(argv):
+        named = next((arg for arg in argv if arg in NAMES), "")
+        try:
+            return build_parser(only=named).parse_args(argv)
+        except _NotThisOne:
+            pass  # a mistake, or the name was another option's value: the whole grammar decides
+    return build_parser().parse_args(argv)
 
 
 def value(text: str) -> str:
@@ -79,8 +118,8 @@ def _minutes(text: str) -> float:
     return number
 
 
-def _common() -> Parser:
-    common = Parser(add_help=False)
+def _common(kind: type[Parser]) -> Parser:
+    common = kind(add_help=False)
     common.add_argument(
         "--db",
         type=value,
@@ -110,20 +149,28 @@ def _common() -> Parser:
 
 
 class _Adder:
-    """Adds sub-commands that share the common options."""
+    """Adds sub-commands that share the common options (`only`: that one alone)."""
 
-    def __init__(self, add_parser: Callable[..., Parser], common: Parser) -> None:
-        self.add_parser, self.common = add_parser, common
+    def __init__(
+        self, add_parser: Callable[..., Parser], common: Parser, only: str | None
+    ) -> None:
+        self.add_parser, self.common, self.only = add_parser, common, only
 
     def __call__(self, name: str, func: Command, text: str) -> Parser:
+        assert name in NAMES, name
+        if self.only is not None and name != self.only:
+            return cast(Parser, _Unbuilt())
         p = self.add_parser(name, parents=[self.common], help=text, description=text)
         p.set_defaults(func=func)
         return p
 
 
-def build_parser() -> Parser:
-    common = _common()
-    parser = Parser(
+def build_parser(only: str | None = None) -> Parser:
+    """The whole grammar; or, with `only`, one sub-command's ("": none) that raises on a
+    mistake instead of printing it (see `parse`)."""
+    kind: type[Parser] = Parser if only is None else _Quiet
+    common = _common(kind)
+    parser = kind(
         prog="hushdesk",
         parents=[common],
         description="A keyboard-driven help-desk inbox that enforces customer-data policy.",
@@ -135,8 +182,8 @@ def build_parser() -> Parser:
         metavar="TIME",
         help="how often the app runs the assistants (90s, 15m, 1h; default 1h)",
     )
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    add = _Adder(sub.add_parser, common)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=kind)
+    add = _Adder(sub.add_parser, common, only)
     _data_parsers(add)
     _policy_parsers(add)
     _demo_parsers(add)
@@ -249,7 +296,7 @@ def _limits(p: Parser, port: int) -> None:
 
 
 def _attr_parser(p: argparse.ArgumentParser) -> None:
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     ls = actions.add_parser("ls", help="list a contact's attributes")
     ls.add_argument("contact", metavar="CONTACT", type=value)
     ls.add_argument("--json", action="store_true")
@@ -263,7 +310,7 @@ def _attr_parser(p: argparse.ArgumentParser) -> None:
 
 
 def _assistant_parser(p: argparse.ArgumentParser) -> None:
-    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=Parser)
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("ls", help="list every channel's assistant").add_argument(
         "--json", action="store_true"
     )
