@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import argparse
 import io
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import redirect_stderr, redirect_stdout
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tui.cli.parser import NAMES, build_parser, parse
+from tui.cli.parser import NAMES, build_parser, parse, width
 
 
 def sub_parsers(parser: argparse.ArgumentParser) -> Iterator[argparse.ArgumentParser]:
@@ -65,3 +67,12 @@ token = st.one_of(
 @example(["search", "-h"])
 def test_parsing_with_one_sub_command_built_is_parsing_with_all(argv):
     assert outcome(lambda: parse(argv)) == outcome(lambda: build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("columns", [None, "100", "41", "0", "-5", "junk"])
+def test_the_help_is_as_wide_as_argparse_makes_it(monkeypatch, columns):
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert width() == shutil.get_terminal_size().columns - 2
