@@ -8,6 +8,7 @@ behaves exactly as before.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from models import engine
 from models.forensics import WAL_OWED
 
 from .helpers import conversation
-from .test_cli import cli
+from .test_cli import HUSHDESK, cli
 
 pytestmark = pytest.mark.sqlite_only
 QUERIES = ["refund", "name:ada", "email:example.org refund", "is:archived", "-name:ada order"]
@@ -151,3 +152,22 @@ def test_the_reader_is_closed_after_the_search(desk):
         assert models.reading.reader() is models.engine.backend()
     finally:
         models.close_database()
+
+
+def test_the_command_leaves_at_once_with_all_of_its_output(desk, clock):
+    """`hushdesk search` exits without the interpreter's teardown; what it printed is whole."""
+    models.open_database(desk)
+    for i in range(300):
+        conversation(name=f"Many {i}", email=f"m{i}@example.net", subject=f"bulk {i}")
+    models.close_database()
+    args = [HUSHDESK, "--db", str(desk), "search", "--json", "--limit", "0", "bulk"]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # as a shell has it
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    assert done.returncode == 0 and done.stderr == ""
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == expected(desk, "bulk")
+    table = subprocess.run([*args[:4], "bulk", "--limit", "0"], capture_output=True, env=env)
+    assert table.stdout.endswith(b"300 of 300 matching conversations shown.\n")
+    with subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) as reader:
+        assert reader.stdout is not None and reader.stdout.readline()
+        reader.stdout.close()  # the reader leaves after one line, as `| head -1` does
+        assert reader.wait() == 0 and reader.stderr is not None and reader.stderr.read() == b""
