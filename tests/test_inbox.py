@@ -12,6 +12,7 @@ from tui.app.dialogs.confirm import ConfirmDialog
 from tui.app.screens.inbox import InboxScreen
 from tui.app.widgets.contact_pane import AttributeItem
 from tui.app.widgets.conversation_list import ConversationList
+from tui.app.widgets.conversation_pane import ConversationPane, render_detail
 
 from .conftest import NOW
 from .helpers import conversation, gated_search, settle
@@ -363,6 +364,24 @@ async def test_markup_and_escape_sequences_render_as_text(db):
         assert "[bold red]urgent[/]" in svg.replace("&#160;", " ")
         assert "[b]Mallory[/b]" in svg.replace("&#160;", " ")
         assert "\x1b" not in svg and "\\x1b[2J" in svg
+
+
+async def test_a_message_shows_its_lines_as_lines(db):
+    body = "Hello,\r\nmy order 81750\n\tnever came.\x1b[2J\nKind regards"
+    conversation(subject="lines", body=body)
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        pane = app.screen.query_one(ConversationPane)
+        shown = render_detail(pane.detail).plain.splitlines()
+        assert shown[-4:] == [
+            "Hello,",
+            "my order 81750",
+            "    never came.\\x1b[2J",
+            "Kind regards",
+        ]
+        screen = app.export_screenshot().replace("&#160;", " ")
+        assert "my order 81750" in screen and "\\n" not in screen and "\x1b" not in screen
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])

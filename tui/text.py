@@ -25,6 +25,13 @@ def safe(value: object, width: int | None = None) -> str:
     return text
 
 
+def safe_lines(text: str) -> str:
+    """`safe`, but a text's line breaks stay line breaks (a message is read as lines) and
+    tabs are spaces; every other control character is made visible."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "\n".join(safe(line.replace("\t", "    ")) for line in lines)
+
+
 def clip(value: object, width: int) -> str:
     return safe(value, width).ljust(width) if width > 0 else ""
 

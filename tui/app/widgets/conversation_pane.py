@@ -10,7 +10,7 @@ from textual.widgets import Static
 from models import ConversationDetail
 
 from ...text import when
-from ..plain import plain
+from ..plain import plain, plain_lines
 
 
 class ConversationPane(VerticalScroll, can_focus=True):
@@ -52,6 +52,6 @@ def render_detail(detail: ConversationDetail | None) -> Text:
         author = detail.contact if message.author == "customer" else message.author
         text.append_text(plain(author, "bold"))
         text.append(f"  {when(message.sent_at)}\n", style="dim")
-        text.append_text(plain(message.body))
+        text.append_text(plain_lines(message.body))
         text.append("\n")
     return text
