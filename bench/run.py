@@ -276,7 +276,7 @@ def _first_page(text: str) -> None:
 
 
 def _fetch_all(con: Any, query: Sql) -> None:
-    con.execute(query.text, query.params).fetchall()
+    con.execute(engine.backend().dialect.mark(query.text), query.params).fetchall()
 
 
 def _search_row(measure: str, ours: list[float], base: list[float], under: int | None) -> Row:
