@@ -101,10 +101,10 @@ class SqliteDialect(Dialect):
         parts = []
         for shard, members in sorted(shards.items()):
             table = shard_table(shard)
-            lookup = f"{table} MATCH ? AND rowid IN (SELECT value FROM json_each(?))"
-            parts.append(
-                sql(f"SELECT rowid FROM {table} WHERE {lookup}", fts5(node), json.dumps(members))
+            lookup = sql(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? AND rowid IN (", fts5(node)
             )
+            parts.append(joined([lookup, self.one_of(members), ")"], ""))
         return joined(parts, " UNION ALL ")
 
     def sample(self, node: Node) -> tuple[Sql, Sql]:
