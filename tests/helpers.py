@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from datetime import datetime
 
@@ -101,3 +104,20 @@ def terminal_output(args: list[str], until: str, limit: float = 30) -> str:
         process.wait()
         os.close(main)
     return seen.decode("utf-8", "replace")
+
+
+def in_new_python(statement: str) -> tuple[str, list[str]]:
+    """Run `statement` in a new interpreter: what it printed, and every module it loaded."""
+    code = (
+        f"import sys\n{statement}\n"
+        "loaded = sorted(sys.modules)\nimport json\nprint(json.dumps(loaded))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    *printed, modules = done.stdout.splitlines()
+    return "\n".join(printed), json.loads(modules)
+
+
+def roots(modules: list[str], *names: str) -> list[str]:
+    """The modules of these packages (and the packages themselves)."""
+    return [m for m in modules if m.split(".")[0] in names]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import subprocess
-import sys
 
 import pytest
 from hypothesis import example, given, settings
@@ -15,7 +13,7 @@ import models
 from models import glance
 from tui.cli import first_frame
 
-from .helpers import conversation, terminal_output
+from .helpers import conversation, in_new_python, roots, terminal_output
 from .test_cli import HUSHDESK, cli
 
 
@@ -81,16 +79,10 @@ def test_the_early_look_reads_nothing_unusual_and_changes_nothing(tmp_path, db_p
 
 def test_the_first_frame_needs_no_peewee():
     """What the command line loads before the first frame: not Peewee, not Textual."""
-    code = (
-        "import sys\n"
-        "from tui.cli import run, first_frame\n"
-        "first_frame.newest_open('none.db', 10)\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('peewee', 'playhouse', 'textual', 'psycopg')))"
+    _, loaded = in_new_python(
+        "from tui.cli import run, first_frame\nfirst_frame.newest_open('none.db', 10)"
     )
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip() == "[]"
+    assert roots(loaded, "peewee", "playhouse", "textual", "psycopg") == []
 
 
 @pytest.mark.sqlite_only

@@ -2,22 +2,16 @@
 
 import inspect
 import subprocess
-import sys
 
 import pytest
 
 import models
 
+from .helpers import in_new_python, roots
+
 
 def loaded_after(statement: str) -> list[str]:
-    code = f"import sys\n{statement}\nprint('\\n'.join(sorted(sys.modules)))\n"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split()
-
-
-def roots(modules: list[str], *names: str) -> list[str]:
-    return [m for m in modules if m.split(".")[0] in names]
+    return in_new_python(statement)[1]
 
 
 def test_models_never_import_textual_or_tui():

@@ -11,7 +11,6 @@ import json
 import os
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 from peewee import SqliteDatabase
@@ -21,7 +20,7 @@ import models
 from models import engine
 from models.forensics import WAL_OWED
 
-from .helpers import conversation
+from .helpers import conversation, in_new_python, roots
 from .test_cli import HUSHDESK, cli
 
 pytestmark = pytest.mark.sqlite_only
@@ -58,19 +57,14 @@ def expected(db_path, query: str) -> list[int]:
 
 def loaded_by_a_search(db_path, query: str) -> tuple[str, list[str]]:
     """Run `hushdesk search` in a new interpreter; its output and the drivers it loaded."""
-    code = (
-        "import sys\n"
+    out, loaded = in_new_python(
         "from tui.cli import main\n"
         "try:\n"
         f"    main(['--db', {str(db_path)!r}, 'search', '--json', {query!r}])\n"
         "except SystemExit as done:\n"
         "    assert not done.code, done.code\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('peewee', 'playhouse', 'psycopg', 'textual')), file=sys.stderr)\n"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    return done.stdout, json.loads(done.stderr.strip().splitlines()[-1].replace("'", '"'))
+    return out, roots(loaded, "peewee", "playhouse", "psycopg", "textual")
 
 
 def owe_a_clean_up(db_path) -> None:
