@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import InvalidInput
 from .guard import guarded
+from .values import SQLITE_HEADER
 
 SUFFIXES = ("", "-wal", "-shm", "-journal")
 ENCODINGS = ("utf-8", "utf-16-le", "utf-16-be")
@@ -70,7 +71,7 @@ def _page_size(header: bytes) -> int:
 
 
 def _page_of(file: Path, main: Path, offset: int, data: bytes) -> int | None:
-    if file == main and data[:16] == b"SQLite format 3\x00":
+    if file == main and data[:16] == SQLITE_HEADER:
         return offset // _page_size(data) + 1
     if file.name.endswith("-wal") and len(data) >= WAL_HEADER and offset >= WAL_HEADER:
         page_size = int.from_bytes(data[8:12], "big")

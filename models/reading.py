@@ -22,8 +22,7 @@ from .engines.dialects import Dialect, SqliteDialect
 from .errors import DatabaseUnavailable
 from .guard import guarded, where
 from .sql import Sql
-
-SQLITE_HEADER = b"SQLite format 3\x00"
+from .values import SQLITE_HEADER
 
 
 class Reader(Protocol):

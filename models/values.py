@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import NamedTuple
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 OPEN = "open"
 ARCHIVED = "archived"
 SOMEONE = "Someone"

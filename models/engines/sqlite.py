@@ -38,6 +38,7 @@ from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, Invali
 from ..forensics import WAL_OWED, place, scan
 from ..guard import cause, translate, where
 from ..migrations import FOLDER as MIGRATIONS_DIR
+from ..values import SQLITE_HEADER
 from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
 from .dialects import SHARDS, SqliteDialect, shard_table
 
@@ -108,7 +109,7 @@ def check_ours(path: Path) -> None:
             head = handle.read(16)
     except OSError as error:
         raise DatabaseUnavailable(f"cannot read {path}: {error.strerror}") from None
-    if head and head != b"SQLite format 3\x00":
+    if head and head != SQLITE_HEADER:
         raise DatabaseDamaged(f"{path} is not an SQLite database; hushdesk leaves it alone")
     if not head:
         return  # an empty file is an empty database
