@@ -151,3 +151,39 @@ def test_when_the_server_cannot_be_reached_again_it_says_it_cannot_tell(
     with pytest.raises(models.HushdeskError, match="could not reach it again") as raised:
         models.erase([EMAIL], "R-7", "sam")
     assert "reference R-7" in str(raised.value) and "hushdesk log" in str(raised.value)
+
+
+@pytest.mark.sqlite_only
+def test_when_the_receipts_name_is_taken_meanwhile_the_command_prints_it_and_exits_zero(
+    db, tmp_path
+):
+    """Another program holds the write lock while the erasure waits for it; meanwhile the
+    receipt's name is taken. The erasure commits; the receipt is printed instead."""
+    import sqlite3
+    import threading
+
+    rita()
+    models.close_database()
+    target = tmp_path / "receipt.json"
+    holder = sqlite3.connect(db, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+
+    def take_the_name() -> None:
+        while not any(p.name.endswith(".partial") for p in tmp_path.iterdir()):
+            threading.Event().wait(0.01)  # polling for the file, bounded by the test's own wait
+        target.symlink_to(tmp_path / "elsewhere.json")
+        holder.execute("ROLLBACK")
+
+    thread = threading.Thread(target=take_the_name, daemon=True)
+    thread.start()
+    code, out, err = cli(
+        db, "--wait", "30", "erase", EMAIL, "--reference", "R-8", "--receipt", str(target)
+    )
+    thread.join(5)
+    holder.close()
+    assert code == 0, err + out
+    assert f"Erased; the receipt could not be written to {target} because" in out
+    printed = json.loads(out[out.index("{") : out.rindex("}") + 1])
+    assert printed["reference"] == "R-8" and printed["counts"]["contacts"] == 1
+    models.open_database(db)
+    assert erased()
