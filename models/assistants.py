@@ -16,14 +16,15 @@ from datetime import datetime, timedelta
 
 from peewee import SQL, Case, fn
 
-from . import clock, engine, log
+from . import log
 from .channels import get_channel, list_channels
 from .conversations import remove
-from .engines.base import DRIVER_ERRORS
-from .errors import HushdeskError, InvalidInput, Refused
-from .guard import cause, guarded
-from .schema import Assistant, Channel, Conversation, DeletionLog
-from .search import ConversationSearch
+from .search.planner import ConversationSearch
+from .store import clock, engine
+from .store.engines.base import DRIVER_ERRORS
+from .store.errors import HushdeskError, InvalidInput, Refused
+from .store.guard import cause, guarded
+from .store.schema import Assistant, Channel, Conversation, DeletionLog
 
 MIN_DAYS, MAX_DAYS = 1, 36_500
 SWEEP_CHUNK = 150

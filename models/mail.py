@@ -25,8 +25,8 @@ from email.header import decode_header
 from email.message import Message
 from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
-from . import clock
 from .fastmail import FastMessage, read_simple
+from .store import clock
 
 MAX_PARTS = 1_000
 MAX_NAME = 200

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import clock, engine, mail, settings
+from . import mail, settings
 from .channels import ensure_channel
 from .intake import CUSTOMER
 from .mail_reader import Progress, Read, read_all
-from .schema import (
+from .store import clock, engine
+from .store.schema import (
     CONTACT_COLUMNS,
     CONVERSATION_COLUMNS,
     WRITTEN_COLUMNS,

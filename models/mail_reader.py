@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import clock, mail
-from .clock import FixedClock, set_clock
+from . import mail
 from .intake import MAX_BODY, MAX_SUBJECT
 from .mailbox_files import MailItem, maildir_file, maildir_files, read_mail
+from .store import clock
+from .store.clock import FixedClock, set_clock
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
 BATCH = 500

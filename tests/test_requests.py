@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import models
-from models import engine
+from models.store import engine
 
 from .helpers import conversation
 from .test_cli import cli
@@ -280,7 +280,7 @@ def test_an_erase_killed_at_any_moment_leaves_all_or_nothing(db, clock, tmp_path
 
 
 def test_a_phone_needle_takes_every_written_form_of_the_number_and_no_other():
-    from models.needles import Needles, PhoneNeedle
+    from models.privacy.needles import Needles, PhoneNeedle
 
     needles = Needles([PhoneNeedle("phone", numbers=frozenset({"+14155550199"}), region="US")])
     for text in (

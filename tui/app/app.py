@@ -22,8 +22,8 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 import models
-from models import clock
 from models.schedule import DEFAULT_INTERVAL, SweepSchedule
+from models.store import clock
 
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice

@@ -5,7 +5,7 @@ conversations take a few milliseconds to read. So when the app starts on a
 terminal wide enough for the two-pane layout, the command line draws the first
 frame itself: the tabs and the newest open conversations, where the app will
 put them, on the alternate screen the app then takes over. On SQLite the rows
-are read before Peewee and the models have loaded (`models.glance`); on
+are read before Peewee and the models have loaded (`models.store.glance`); on
 PostgreSQL, once the database is open. Keys pressed meanwhile wait in the
 terminal for the app. Customer text is made safe like everywhere else. If
 anything is unusual (not a terminal, too narrow, an error), nothing is drawn
@@ -18,8 +18,8 @@ import sys
 from collections.abc import Callable
 
 import models
-from models.glance import newest_open
-from models.values import ConversationRow
+from models.store.glance import newest_open
+from models.store.values import ConversationRow
 
 from ..text import row_cells
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import phones
-from .errors import InvalidInput
+from ..store.errors import InvalidInput
+from ..text import phones
 from .needles import EMAIL_RE
 
 MAX_IDENTIFIER = 200

@@ -15,20 +15,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import clock, engine, settings
-from .assistants import set_assistant
-from .channels import ensure_channel
-from .demo_cases import CASE_CONTACTS, CASES, add_cases
-from .engines.base import DRIVER_ERRORS
-from .errors import InvalidInput, Refused
-from .guard import cause, guarded
-from .schema import (
+from .. import settings
+from ..assistants import set_assistant
+from ..channels import ensure_channel
+from ..store import clock, engine
+from ..store.engines.base import DRIVER_ERRORS
+from ..store.errors import InvalidInput, Refused
+from ..store.guard import cause, guarded
+from ..store.schema import (
     ATTRIBUTE_COLUMNS,
     CONTACT_COLUMNS,
     CONVERSATION_COLUMNS,
     MESSAGE_COLUMNS,
     stamp,
 )
+from .cases import CASE_CONTACTS, CASES, add_cases
 
 MAX_CONVERSATIONS = 10_000_000
 REGION = "US"  # the demo's numbers without a country code are American
@@ -185,7 +186,7 @@ def demo_channels() -> list[int]:
 
 
 @guarded
-def generate(
+def generate_demo(
     conversations: int = 1000, seed: int = 7, batch: int = 20_000, add: bool = False
 ) -> DemoResult:
     """Add a demo help desk to the open database; one that holds data needs `add`."""

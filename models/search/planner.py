@@ -13,12 +13,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from . import clock, reading, textquery
-from .engines.dialects import Dialect
-from .guard import guarded
+from ..store import clock, reading, textquery
+from ..store.engines.dialects import Dialect
+from ..store.guard import guarded
+from ..store.sql import Sql, all_of, any_of, is_in, joined, sql
+from ..store.values import (
+    ARCHIVED,
+    OPEN,
+    ROW_SELECT,
+    ConversationRow,
+    conversation_row,
+    stored_text,
+)
 from .query import ParsedQuery, parse
-from .sql import Sql, all_of, any_of, is_in, joined, sql
-from .values import ARCHIVED, OPEN, ROW_SELECT, ConversationRow, conversation_row, stored_text
 
 # How a search with free text or contact filters is run. Matches of either are a
 # set of ids; the page is the newest rows of the set. A small set is looked up

@@ -27,13 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import clock, engine
-from .conversations import get_conversation
-from .files import write_new
-from .guard import guarded
+from ..conversations import get_conversation
+from ..store import clock, engine
+from ..store.files import write_new
+from ..store.guard import guarded
+from ..store.schema import Message
+from ..store.values import stored_time
 from .people import Person, find_person
-from .schema import Message
-from .values import stored_time
 
 FORMAT = "hushdesk-access-export/1"
 

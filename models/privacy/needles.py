@@ -19,9 +19,9 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from . import phones
-from .folding import Folded, fold, replace_spans
-from .textquery import Node
+from ..store.textquery import Node
+from ..text import phones
+from ..text.folding import Folded, fold, replace_spans
 
 REDACTED = "[redacted]"
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")

@@ -2,7 +2,7 @@
 
 from importlib import import_module
 
-fill_e164 = import_module("models.migrations.0008_people").fill_e164
+fill_e164 = import_module("models.store.migrations.0008_people").fill_e164
 
 
 def up(migrator, db):

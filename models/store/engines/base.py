@@ -2,7 +2,7 @@
 
 The operations in `models/` talk to Peewee models and, for what no two engines
 do alike (the search index, bulk loads, deleting without a trace, row locks,
-watching for other writers), to the engine behind `models.engine`. Each engine
+watching for other writers), to the engine behind `models.store.engine`. Each engine
 is one class here: `sqlite.SqliteBackend`, `postgres.PostgresBackend`. The
 search writes plain SQL instead, through each engine's `dialects.Dialect`.
 """

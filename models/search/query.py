@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
-from .errors import BadQuery
+from ..store.errors import BadQuery
 
 MAX_QUERY = 500
 FILTER_KEYS = (

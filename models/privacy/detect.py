@@ -10,13 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import phones, settings
-from .conversations import get_conversation
-from .folding import Folded, fold
-from .guard import guarded
+from .. import settings
+from ..conversations import get_conversation
+from ..search.query import digits
+from ..store.guard import guarded
+from ..store.schema import Contact
+from ..text import phones
+from ..text.folding import Folded, fold
 from .needles import EMAIL_RE
-from .query import digits
-from .schema import Contact
 
 CARD_RE = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")
 IBAN_RE = re.compile(r"\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b")

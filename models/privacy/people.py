@@ -21,16 +21,19 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from . import engine, identifiers, phones, settings
+from .. import settings
+from ..contacts import ContactInfo, get_contact
+from ..store import engine
+from ..store.errors import NotFound
+from ..store.guard import guarded
+from ..store.schema import Channel, Contact, Conversation, Message
+from ..store.textquery import Node, any_of, phrase
+from ..text import phones
+from ..text.folding import fold
+from . import identifiers
 from .common_words import is_common_phrase
-from .contacts import ContactInfo, get_contact
-from .errors import NotFound
-from .folding import fold
-from .guard import guarded
 from .identifiers import Identifier, Unplaced
 from .needles import EmailNeedle, Hit, Needle, Needles, PhoneNeedle, text_needle
-from .schema import Channel, Contact, Conversation, Message
-from .textquery import Node, any_of, phrase
 
 LINE_WINDOW = 120  # characters of a mention's line kept on each side of it
 MIN_NAME = 5  # characters of a full name (of two words or more) that is looked for

@@ -2,4 +2,4 @@
 
 from importlib import import_module
 
-up = import_module("models.migrations.0007_mail_threads").up
+up = import_module("models.store.migrations.0007_mail_threads").up

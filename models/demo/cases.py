@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from .contacts import create_contact, set_attribute
-from .intake import NewMessage, create_conversation
+from ..contacts import create_contact, set_attribute
+from ..intake import NewMessage, create_conversation
 
 PERSON = ("Ines Moreau", "ines.moreau@example.org", "+1 (415) 555-0199")
 CASES, CASE_CONTACTS = 6, 5  # conversations and contacts they add

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import InvalidInput
+from ..store.errors import InvalidInput
 
 if TYPE_CHECKING:
     import phonenumbers

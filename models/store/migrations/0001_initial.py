@@ -1,6 +1,6 @@
 """The first schema: channels, contacts, attributes, conversations, messages, assistants, log.
 
-The models here are frozen copies, deliberately independent of `models.schema`.
+The models here are frozen copies, deliberately independent of `models.store.schema`.
 """
 
 from peewee import (

@@ -26,15 +26,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from . import clock, engine, log, outcome, phones
-from .conversations import remove
-from .errors import HushdeskError, InvalidInput, Refused
-from .files import NewFile
-from .guard import cause, driver_errors, guarded, lost_connection
+from .. import log
+from ..conversations import remove
+from ..store import clock, engine, outcome
+from ..store.errors import HushdeskError, InvalidInput, Refused
+from ..store.files import NewFile
+from ..store.guard import cause, driver_errors, guarded, lost_connection
+from ..store.schema import Attribute, Contact, Conversation, Message
+from ..text import phones
 from .people import Mention, Person, find_person
 from .proof import Proof, prove, unproven
 from .redaction import redact_conversation
-from .schema import Attribute, Contact, Conversation, Message
 
 MAX_REFERENCE = 100
 MIN_SHOWN = 4  # characters: shorter parts of a name or address are not looked for in it

@@ -45,7 +45,7 @@ class ReadOnlySqlite:
 
 class _Open:
     reader: ReadOnlySqlite | None = None  # a file opened read-only
-    engine: Reader | None = None  # the engine `open_database` chose (models.engine says)
+    engine: Reader | None = None  # the engine `open_database` chose (models.store.engine says)
 
 
 _open = _Open()

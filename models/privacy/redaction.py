@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from . import engine, log
-from .errors import InvalidInput, NotFound, Refused
-from .folding import Folded, fold
-from .guard import guarded
+from .. import log
+from ..store import engine
+from ..store.errors import InvalidInput, NotFound, Refused
+from ..store.guard import guarded
+from ..store.schema import Conversation, Message
+from ..text.folding import Folded, fold
 from .needles import Needles, text_needle
-from .schema import Conversation, Message
 
 MAX_TEXT = 1000
 

@@ -14,13 +14,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import engine, phones, settings
-from .folding import Folded, fold
+from .. import settings
+from ..search.query import digits
+from ..store import engine
+from ..store.sql import joined, sql
+from ..store.textquery import phrase
+from ..text import phones
+from ..text.folding import Folded, fold
 from .needles import email_pattern
 from .people import Person
-from .query import digits
-from .sql import joined, sql
-from .textquery import phrase
 
 MIN_TEXT = 4  # shorter texts are in every file by chance (forensics' own limit)
 ROWS = 50  # live rows read to explain a text found again

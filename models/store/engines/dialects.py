@@ -2,7 +2,7 @@
 
 The search index (FTS5 in shards on SQLite, a tsvector table on PostgreSQL),
 case-insensitive matching, a list of ids passed as one value, and the mark for
-a parameter. `models.search` writes every query through one of these, and the
+a parameter. `models.search.planner` writes every query through one of these, and the
 engines (`sqlite`, `postgres`) use the same pieces for what else they search.
 """
 
