@@ -164,6 +164,7 @@ if TYPE_CHECKING:
     )
     from .privacy.access import ExportSummary as ExportSummary
     from .privacy.access import export_person as export_person
+    from .privacy.access import person_document as person_document
     from .privacy.detect import Suggestion as Suggestion
     from .privacy.detect import suggestions as suggestions
     from .privacy.erasure import (
@@ -223,6 +224,8 @@ if TYPE_CHECKING:
     from .settings import (
         set_region as set_region,
     )
+    from .store.database import Database as Database
+    from .store.database import connection as connection
     from .store.engine import (
         Cleanup as Cleanup,
     )

@@ -77,10 +77,10 @@ def test_person_json_has_the_documented_keys(desk, db):
     code, out, _ = cli(db, "person", EMAIL, "--json")
     data = json.loads(out)
     assert code == 0 and set(data) == {
-        *("contacts", "attributes", "conversations", "written", "mentions"),
-        *("cannot_tell", "not_matched", "warnings"),
+        *("format", "exported_at", "identifiers", "contacts", "conversations", "written"),
+        *("mentions", "not_matched", "possible_mentions", "cannot_tell", "warnings"),
     }
-    assert set(data["contacts"][0]) >= {"id", "name", "email", "phone"}
+    assert set(data["contacts"][0]) >= {"id", "name", "email", "phone", "attributes"}
     assert set(data["mentions"][0]) >= {"conversation", "message", "field", "identifier"}
     code, _, err = cli(db, "person", "nobody@example.com")
     assert code == 1 and "nothing is held" in err

@@ -140,7 +140,7 @@ def test_files_a_search_cannot_just_read_get_the_same_answer_as_any_command(tmp_
 
 def test_the_reader_is_closed_after_the_search(desk):
     search_json(desk, "refund")
-    assert models.store.reading._open.reader is None
+    assert models.store.database.current().read_only is None
     models.open_database(desk)
     try:  # searches in the same process go to the opened database again
         assert models.store.reading.reader() is models.store.engine.backend()

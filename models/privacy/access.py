@@ -51,8 +51,12 @@ def _when(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
-def document(person: Person) -> dict[str, object]:
-    """The export as a JSON-ready dict."""
+def person_document(person: Person, for_agent: bool = False) -> dict[str, object]:
+    """The person as JSON, one shape for the export and `hushdesk person --json`.
+
+    `for_agent` adds what only the agent may see, never the requester: the possible
+    mentions left to the agent, the other contacts that cannot be told apart, and
+    what to check."""
     contacts = [
         {
             "id": c.id,
@@ -104,6 +108,19 @@ def document(person: Person) -> dict[str, object]:
         "written": _written(person),
         "mentions": mentions,
         "not_matched": [{"identifier": u.given, "why": u.why} for u in person.unplaced],
+        **(_for_agent(person) if for_agent else {}),
+    }
+
+
+def _for_agent(person: Person) -> dict[str, object]:
+    return {
+        "possible_mentions": [
+            {"conversation": m.conversation, "message": m.message, "why": m.why}
+            for m in person.mentions
+            if not m.sure
+        ],
+        "cannot_tell": [{"id": c.id, "phone": c.phone} for c in person.uncertain],
+        "warnings": person.warnings,
     }
 
 
@@ -122,7 +139,7 @@ def _written(person: Person) -> list[dict[str, object]]:
 def export_person(texts: Sequence[str], out: str | Path) -> ExportSummary:
     """Write everything held about the person to a new JSON file."""
     person = find_person(texts)
-    data = document(person)
+    data = person_document(person)
     path = write_new(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     return ExportSummary(
         path,

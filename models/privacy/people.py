@@ -26,8 +26,10 @@ from ..contacts import ContactInfo, get_contact
 from ..store import engine
 from ..store.errors import NotFound
 from ..store.guard import guarded
-from ..store.schema import Channel, Contact, Conversation, Message
+from ..store.schema import Contact, Conversation, Message
+from ..store.sql import is_in, joined
 from ..store.textquery import Node, any_of, phrase
+from ..store.values import NEWEST_FIRST
 from ..text import phones
 from ..text.folding import fold
 from . import identifiers
@@ -164,14 +166,17 @@ def _matching(identifier: Identifier) -> list[int]:
 def _conversations(contact_ids: list[int]) -> list[ConversationBrief]:
     if not contact_ids:
         return []
-    c = Conversation
-    query = (
-        c.select(c.id, c.contact, Channel.name, c.status, c.held, c.subject)
-        .join(Channel)
-        .where(c.contact.in_(contact_ids))
-        .order_by(c.last_activity.desc(), c.id.desc())
+    backend = engine.backend()
+    query = joined(
+        [
+            "SELECT conversation.id, conversation.contact_id, channel.name, conversation.status,"
+            " conversation.held, conversation.subject FROM conversation"
+            " JOIN channel ON channel.id = conversation.channel_id WHERE",
+            is_in("conversation.contact_id", backend.dialect.one_of(contact_ids)),
+            f"ORDER BY {NEWEST_FIRST}",
+        ]
     )
-    rows = engine.rows(query)
+    rows = list(backend.execute(query))
     counts = _message_counts([int(r[0]) for r in rows])
     return [
         ConversationBrief(int(i), int(ct), ch, st, bool(h), sj, counts.get(int(i), 0))

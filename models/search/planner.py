@@ -19,6 +19,8 @@ from ..store.guard import guarded
 from ..store.sql import Sql, all_of, any_of, is_in, joined, sql
 from ..store.values import (
     ARCHIVED,
+    NEWEST_FIRST,
+    OLDEST_FIRST,
     OPEN,
     ROW_SELECT,
     ConversationRow,
@@ -40,8 +42,6 @@ PROBE_DEPTH = 2_000  # contact filters test rows one by one while a page ends th
 AMONG = 2_000  # the few contacts' conversations: fewer are listed, and tested in their shards
 
 ID, CONTACT = "conversation.id", "conversation.contact_id"
-NEWEST_FIRST = "conversation.last_activity DESC, conversation.id DESC"
-OLDEST_FIRST = "conversation.last_activity ASC, conversation.id ASC"
 
 
 class _Estimate(NamedTuple):
@@ -62,15 +62,13 @@ class ConversationSearch:
         self,
         text: str = "",
         status: str | None = None,
-        channel_id: int | None = None,
-        older_than: datetime | None = None,
+        rule: Sql | None = None,
         now: datetime | None = None,
     ) -> None:
         self.text = text
         self.parsed = parse(text, now or clock.now())
         self.status = status
-        self.channel_id = channel_id
-        self.older_than = older_than
+        self.rule = rule  # a policy's own condition, such as an assistant's retention rule
         self.dialect = reading.reader().dialect
         self._text, self._without = textquery.split(self.parsed.text or "")
         self._where = self._build()
@@ -101,11 +99,8 @@ class ConversationSearch:
             where.append(is_in(ID, p.ids))
         if p.not_ids:
             where.append(is_in(ID, p.not_ids, negated=True))
-        if self.channel_id is not None:
-            where.append(sql("conversation.channel_id = ?", self.channel_id))
-        if self.older_than is not None:  # what an assistant may delete: see Conversation.due
-            when = stored_text(self.older_than)
-            where.append(sql("(conversation.last_activity < ? AND NOT conversation.held)", when))
+        if self.rule is not None:
+            where.append(self.rule)
         if p.before:
             where.append(sql("conversation.last_activity < ?", stored_text(p.before)))
         if p.after:

@@ -17,7 +17,7 @@ from typing import Any
 
 from peewee import ColumnBase, Database, ModelSelect
 
-from . import reading
+from . import database
 from .engines.base import CHUNK, DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, rows
 from .engines.sqlite import SqliteBackend
 from .errors import InvalidInput
@@ -33,19 +33,16 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 __all__ = ["BUSY_TIMEOUT_S", "CHUNK", "DRIVER_ERRORS", "Cleanup", "chunked", "db", "rows"]
 
 
-class _Current:
-    backend: Backend = SqliteBackend()
-
-
-current = _Current()
+_IDLE = SqliteBackend()  # what the functions below reach before any database is open
 
 
 def backend() -> Backend:
-    return current.backend
+    """The open database's engine."""
+    return database.current().backend or _IDLE
 
 
 def is_postgres() -> bool:
-    return current.backend.name == "postgresql"
+    return backend().name == "postgresql"
 
 
 def choose(target: str) -> Backend:
@@ -76,14 +73,17 @@ def open_database(
     lock. A clean-up still owed by an earlier deletion is finished if it can
     be without waiting.
     """
-    chosen = choose(str(target))
-    current.backend = chosen
-    reading.use_engine(chosen)  # the search runs its SQL on it
-    return chosen.open(str(target).strip(), busy_timeout, create)
+    text = str(target).strip()
+    chosen = choose(text)
+    database.use(database.Database(chosen.describe(text), busy_timeout, chosen))
+    return chosen.open(text, busy_timeout, create)
 
 
 @guarded
 def close_database() -> None:
+    """Close this thread's connection (at the end of a command or of the app; workers use
+    `database.connection()`). The database stays the open one: a later statement connects
+    again, until another is opened."""
     if db.obj is not None and not db.is_closed():
         db.close()
 
@@ -104,33 +104,33 @@ def schema_migrations() -> list[str]:
 
 # the search index -------------------------------------------------------------------------
 def unindex(conversation_ids: Sequence[int], purge_later: bool = True) -> None:
-    current.backend.unindex(conversation_ids, purge_later)
+    backend().unindex(conversation_ids, purge_later)
 
 
 def reindex(conversation_ids: Sequence[int], purge_later: bool = False) -> None:
-    current.backend.reindex(conversation_ids, purge_later)
+    backend().reindex(conversation_ids, purge_later)
 
 
 def index_from(min_id: int) -> None:
-    current.backend.index_from(min_id)
+    backend().index_from(min_id)
 
 
 def text_ids(node: Node) -> ColumnBase:
-    return current.backend.text_ids(node)
+    return backend().text_ids(node)
 
 
 # deleting without a trace --------------------------------------------------------------------
 def owe_cleanup(shards: Iterable[int] = ()) -> None:
-    current.backend.owe_cleanup(shards)
+    backend().owe_cleanup(shards)
 
 
 def pending_purge() -> list[int]:
-    return current.backend.pending()
+    return backend().pending()
 
 
 def scrub(wait: float = SCRUB_WAIT_S) -> Cleanup:
     """After a deleting operation commits: clear what it left, waiting at most `wait` s."""
-    return current.backend.scrub(wait)
+    return backend().scrub(wait)
 
 
 @guarded
@@ -142,53 +142,45 @@ def finish_cleanup() -> Cleanup | None:
 
 
 def partitions() -> list[int | None]:
-    return current.backend.partitions()
-
-
-def partition_filter(column: ColumnBase, part: int | None) -> ColumnBase | None:
-    return current.backend.partition_filter(column, part)
+    return backend().partitions()
 
 
 def purge_partition(part: int | None) -> None:
-    current.backend.purge_partition(part)
+    backend().purge_partition(part)
 
 
 # bulk loads, locks and the rest ----------------------------------------------------------------
 def insert_rows(table: str, columns: Sequence[str], data: Iterable[Sequence[object]]) -> None:
     """Bulk insert plain tuples (demo data, imports) inside the caller's transaction."""
-    current.backend.insert_rows(table, columns, data)
+    backend().insert_rows(table, columns, data)
 
 
 def after_bulk_load() -> None:
-    current.backend.after_bulk_load()
+    backend().after_bulk_load()
 
 
 def lock_rows(query: ModelSelect[Any]) -> ModelSelect[Any]:
-    return current.backend.lock_rows(query)
-
-
-def lock_free_rows(query: ModelSelect[Any]) -> ModelSelect[Any]:
-    return current.backend.lock_free_rows(query)
+    return backend().lock_rows(query)
 
 
 def one_at_a_time(name: str) -> None:
-    current.backend.one_at_a_time(name)
+    backend().one_at_a_time(name)
 
 
 @contextmanager
 def exclusive(name: str) -> Iterator[bool]:
-    with current.backend.exclusive(name) as alone:
+    with backend().exclusive(name) as alone:
         yield alone
 
 
 def one_of(ids: Sequence[int]) -> ColumnBase:
-    return current.backend.one_of(ids)
+    return backend().one_of(ids)
 
 
 @guarded
 def watch_changes() -> Watcher:
     """Something to wait on for other connections' changes (from a thread of its own)."""
-    return current.backend.watcher()
+    return backend().watcher()
 
 
 def max_id(table: str) -> int:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import InvalidInput
 from .guard import guarded
+from .sqlite_file import read_only
 from .values import SQLITE_HEADER
 
 SUFFIXES = ("", "-wal", "-shm", "-journal")
@@ -84,7 +85,7 @@ def _page_of(file: Path, main: Path, offset: int, data: bytes) -> int | None:
 def _tables(main: Path) -> dict[int, str]:
     """Page number -> table or index name; pages not listed are free."""
     try:
-        con = sqlite3.connect(f"{main.resolve().as_uri()}?mode=ro", uri=True)
+        con = read_only(main)
         try:
             return dict(con.execute("SELECT pageno, name FROM dbstat"))
         finally:
@@ -129,7 +130,7 @@ class Owed:
 def owed(path: str | Path) -> Owed:
     """What earlier deletions still owe (read-only): hushdesk finishes it when it can."""
     try:
-        con = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+        con = read_only(path)
         try:
             rows = [shard for (shard,) in con.execute("SELECT shard FROM purge_pending")]
         finally:

@@ -12,14 +12,11 @@ checks that its rows are the inbox's first page.
 from __future__ import annotations
 
 import sqlite3
-from urllib.parse import quote
 
-from .values import OPEN, ROW_SELECT, ConversationRow, conversation_row
+from .sqlite_file import read_only
+from .values import NEWEST_FIRST, OPEN, ROW_SELECT, ConversationRow, conversation_row
 
-NEWEST_OPEN = (
-    f"{ROW_SELECT} WHERE conversation.status = ?"
-    " ORDER BY conversation.last_activity DESC, conversation.id DESC LIMIT ?"
-)
+NEWEST_OPEN = f"{ROW_SELECT} WHERE conversation.status = ? ORDER BY {NEWEST_FIRST} LIMIT ?"
 # What hushdesk stores in ROW_COLUMNS; a file with anything else is not drawn early.
 TEXT, MAYBE_TEXT, MAYBE_INT = str, (str, type(None)), (int, type(None))
 STORED_TYPES: tuple[type | tuple[type, ...], ...] = (
@@ -37,7 +34,7 @@ def newest_open(path: str, limit: int) -> list[ConversationRow]:
     if "://" in path or limit <= 0:
         return []
     try:
-        connection = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=0)
+        connection = read_only(path)
     except sqlite3.Error:
         return []
     try:

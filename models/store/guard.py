@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
+from . import database
 from .errors import (
     BadQuery,
     DatabaseBusy,
@@ -32,16 +33,6 @@ R = TypeVar("R")
 
 BUSY_TIMEOUT_S = 15  # how long a statement waits for another writer's lock, by default
 READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "25006", "42501")
-
-
-class _Where:
-    """What the messages name: the open database and how long a statement waits for a lock."""
-
-    path = "the database"
-    busy_seconds = 0.0
-
-
-where = _Where()
 
 
 def _code(error: BaseException) -> str:
@@ -134,13 +125,14 @@ def cause(error: BaseException) -> str:
 def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
     """The kind of failure behind a driver error, and what happened, in a few words."""
     error = _root(error)
-    code, text, path = _code(error), str(error), where.path
+    opened = database.current()
+    code, text, path = _code(error), str(error), opened.shown
     lowered = text.lower()
     if (
         code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", *PG_BUSY, *PG_RETRY))
         or "locked" in lowered
     ):
-        waited = f"{where.busy_seconds:g} s"
+        waited = f"{opened.busy_seconds:g} s"
         return DatabaseBusy, f"another hushdesk (or another program) held {path} for over {waited}"
     if code.startswith(("SQLITE_FULL", *PG_FULL)) or "full" in lowered or _no_space(path):
         return DiskFull, f"the disk holding {path} is full"

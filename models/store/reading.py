@@ -12,55 +12,18 @@ full way, which migrates, finishes the clean-up or refuses, as it always does.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Protocol
-from urllib.parse import quote
 
-from . import migrations
-from .engines.dialects import Dialect, SqliteDialect
-from .errors import DatabaseUnavailable
-from .guard import guarded, where
-from .sql import Sql
+from . import database, migrations
+from .database import Database, Reader, ReadOnlySqlite
+from .guard import guarded
+from .sqlite_file import read_only
 from .values import SQLITE_HEADER
-
-
-class Reader(Protocol):
-    dialect: Dialect
-
-    def execute(self, query: Sql) -> Iterable[tuple[Any, ...]]: ...
-
-
-class ReadOnlySqlite:
-    """An SQLite file opened read-only with the standard library's sqlite3."""
-
-    dialect: Dialect = SqliteDialect()
-
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def execute(self, query: Sql) -> Iterable[tuple[Any, ...]]:
-        return self.connection.execute(query.text, query.params)
-
-
-class _Open:
-    reader: ReadOnlySqlite | None = None  # a file opened read-only
-    engine: Reader | None = None  # the engine `open_database` chose (models.store.engine says)
-
-
-_open = _Open()
 
 
 def reader() -> Reader:
     """The file opened read-only, if one is, else the engine `open_database` opened."""
-    found = _open.reader or _open.engine
-    if found is None:
-        raise DatabaseUnavailable("no database is open")
-    return found
-
-
-def use_engine(engine: Reader) -> None:
-    _open.engine = engine
+    return database.current().reader()
 
 
 @guarded
@@ -75,8 +38,7 @@ def open_read_only(target: str, busy_timeout: float) -> bool:
     if "://" in target or not _looks_like_sqlite(path):
         return False
     try:
-        uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-        connection = sqlite3.connect(uri, uri=True, timeout=busy_timeout)
+        connection = read_only(path, busy_timeout)
     except (sqlite3.Error, OSError, ValueError):
         return False
     try:
@@ -86,16 +48,16 @@ def open_read_only(target: str, busy_timeout: float) -> bool:
     if not ready:
         connection.close()
         return False
-    where.path, where.busy_seconds = str(path), busy_timeout
-    _open.reader = ReadOnlySqlite(connection)
+    database.use(Database(str(path), busy_timeout, read_only=ReadOnlySqlite(connection)))
     return True
 
 
 @guarded
 def close_read_only() -> None:
-    if _open.reader is not None:
-        _open.reader.connection.close()
-        _open.reader = None
+    opened = database.current().read_only
+    if opened is not None:
+        opened.connection.close()
+        database.close()
 
 
 def _looks_like_sqlite(path: Path) -> bool:
@@ -108,7 +70,6 @@ def _looks_like_sqlite(path: Path) -> bool:
 
 def _ready(connection: sqlite3.Connection) -> bool:
     """This hushdesk's schema exactly, and nothing owed by an earlier deletion."""
-    applied = connection.execute(f"SELECT name FROM {migrations.TABLE}").fetchall()
-    if {name for (name,) in applied} != migrations.names(migrations.FOLDER):
+    if not migrations.up_to_date(connection.execute(migrations.APPLIED), migrations.FOLDER):
         return False
-    return connection.execute("SELECT 1 FROM purge_pending LIMIT 1").fetchone() is None
+    return connection.execute(migrations.OWED).fetchone() is None

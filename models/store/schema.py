@@ -14,7 +14,6 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
-    ColumnBase,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -114,12 +113,6 @@ class Conversation(BaseModel):
     created_at = UTCDateTimeField()
     last_activity = UTCDateTimeField()
     held = BooleanField(default=False)
-
-    @classmethod
-    def due(cls, cutoff: datetime) -> ColumnBase:
-        """What a retention rule may delete: last activity before the cutoff, not on hold."""
-        rule: ColumnBase = (cls.last_activity < cutoff) & ~cls.held
-        return rule
 
 
 class Message(BaseModel):

@@ -63,6 +63,8 @@ ROW_COLUMNS = (  # what `conversation_row` reads, in its order (the search and g
     "conversation.subject",
     "conversation.last_activity",
 )
+NEWEST_FIRST = "conversation.last_activity DESC, conversation.id DESC"  # the inbox's order
+OLDEST_FIRST = "conversation.last_activity ASC, conversation.id ASC"
 ROW_SELECT = (  # the rows, before their WHERE
     f"SELECT {', '.join(ROW_COLUMNS)} FROM conversation"
     " JOIN channel ON channel.id = conversation.channel_id"

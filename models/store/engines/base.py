@@ -22,8 +22,8 @@ from peewee import SQL, ColumnBase, Database, DatabaseProxy, InterfaceError, Mod
 from peewee import DatabaseError as PeeweeDatabaseError
 
 from ..errors import DatabaseTooNew
+from ..migrations import APPLIED, up_to_date
 from ..migrations import TABLE as MIGRATIONS_TABLE
-from ..migrations import names as migration_names
 from ..sql import Sql
 from ..textquery import Node
 from .dialects import Dialect
@@ -81,6 +81,10 @@ class Backend(ABC):
     def open(self, target: str, busy_timeout: float, create: bool) -> Database:
         """Connect, check the database is hushdesk's, migrate, finish owed clean-ups."""
 
+    def describe(self, target: str) -> str:
+        """The database as messages may name it (never a password)."""
+        return target
+
     # the search index -----------------------------------------------------------
     @abstractmethod
     def unindex(self, conversation_ids: Sequence[int], purge_later: bool = True) -> None: ...
@@ -121,9 +125,6 @@ class Backend(ABC):
         """The parts a sweep works through one at a time (each purged when done)."""
 
     @abstractmethod
-    def partition_filter(self, column: ColumnBase, part: int | None) -> ColumnBase | None: ...
-
-    @abstractmethod
     def purge_partition(self, part: int | None) -> None: ...
 
     # bulk loads and statistics ----------------------------------------------------
@@ -139,10 +140,6 @@ class Backend(ABC):
     @abstractmethod
     def lock_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
         """The query, locking the rows it reads until the transaction ends (where needed)."""
-
-    def lock_free_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
-        """The query, taking only rows no other transaction holds, and locking them."""
-        return self.lock_rows(query)
 
     @abstractmethod
     def one_at_a_time(self, name: str) -> None:
@@ -193,9 +190,8 @@ def _up_to_date(database: Database, directory: Path) -> bool:
     """Every migration here applied, and no other: the usual case, told by one query."""
     if not database.table_exists(MIGRATIONS_TABLE):
         return False
-    ours = migration_names(directory)
-    cursor = database.execute_sql(f"SELECT name FROM {MIGRATIONS_TABLE}")  # type: ignore[no-untyped-call]
-    return {name for (name,) in cursor.fetchall()} == ours
+    cursor = database.execute_sql(APPLIED)  # type: ignore[no-untyped-call]
+    return up_to_date(cursor.fetchall(), directory)
 
 
 def rows(query: object) -> list[tuple[Any, ...]]:

@@ -41,13 +41,25 @@ def escape_like(text: str) -> str:
 
 class Dialect:
     name: str
+    bodies: str  # every message body of conversation `c`, in id order, joined by spaces
     like = "LIKE"
+    skip_locked = ""  # locking the rows read, skipping those another transaction holds
     no_limit: int | None = None  # LIMIT's "all rows"
     sample_share = 1  # how many times larger the whole index is than its sample
 
     def mark(self, text: str) -> str:
         """A fragment's text with the driver's parameter marks."""
         return text
+
+    def document_select(self) -> str:
+        """Each conversation's search document, the same on every engine: the contact's
+        name, email and phone, the subject, and the messages in the order they came."""
+        return (
+            "SELECT c.id, coalesce(ct.name, ''), coalesce(ct.email, ''), "
+            "coalesce(ct.phone, '') || ' ' || coalesce(ct.phone_digits, ''), c.subject, "
+            f"coalesce({self.bodies}, '') "
+            "FROM conversation c LEFT JOIN contact ct ON ct.id = c.contact_id"
+        )
 
     def window(self, limit: int, offset: int) -> Sql:
         """LIMIT and OFFSET, where a limit of 0 is no limit."""
@@ -76,9 +88,26 @@ class Dialect:
         """A SELECT of these ids, passed as one value: thousands stay cheap to send."""
         raise NotImplementedError
 
+    def chunk(self, rule: Sql, after: int, part: int | None, limit: int) -> Sql:
+        """The ids of the next `limit` conversations by `rule`, past `after`, in one part
+        (see `Backend.partitions`), locked for the transaction where the engine locks."""
+        parts: list[Sql | str] = [
+            "SELECT conversation.id FROM conversation WHERE",
+            rule,
+            sql("AND conversation.id > ?", after),
+        ]
+        if part is not None:
+            parts.append(sql(f"AND conversation.id % {SHARDS} = ?", part))
+        parts += [sql("ORDER BY conversation.id LIMIT ?", limit), self.skip_locked]
+        return joined(parts)
+
 
 class SqliteDialect(Dialect):
     name = "sqlite"
+    bodies = (  # SQLite 3.40 takes no ORDER BY in an aggregate: the inner query orders
+        "(SELECT group_concat(body, ' ') FROM "
+        "(SELECT m.body FROM message m WHERE m.conversation_id = c.id ORDER BY m.id))"
+    )
     no_limit = -1
     sample_share = SHARDS
 
@@ -119,6 +148,11 @@ class SqliteDialect(Dialect):
 
 class PostgresDialect(Dialect):
     name = "postgresql"
+    skip_locked = "FOR UPDATE SKIP LOCKED"
+    bodies = (
+        "(SELECT string_agg(m.body, ' ' ORDER BY m.id) FROM message m "
+        "WHERE m.conversation_id = c.id)"
+    )
     like = "ILIKE"
 
     def mark(self, text: str) -> str:

@@ -34,11 +34,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from peewee import ColumnBase, ModelSelect, PostgresqlDatabase
+from peewee import ModelSelect, PostgresqlDatabase
 
+from ..database import current
 from ..drivers import attach_psycopg
 from ..errors import DatabaseUnavailable, HushdeskError, InvalidInput, Refused
-from ..guard import cause, translate, where
+from ..guard import cause, translate
 from ..textquery import phrase, words
 from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
 from .dialects import PostgresDialect, escape_like
@@ -76,13 +77,7 @@ def _words(text: str) -> Sequence[str]:
     return words(text)
 
 
-_DOCUMENT_SELECT = (
-    "SELECT c.id, coalesce(ct.name, ''), coalesce(ct.email, ''), "
-    "coalesce(ct.phone, '') || ' ' || coalesce(ct.phone_digits, ''), c.subject, "
-    "coalesce((SELECT string_agg(m.body, ' ' ORDER BY m.id) FROM message m "
-    "WHERE m.conversation_id = c.id), '') "
-    "FROM conversation c LEFT JOIN contact ct ON ct.id = c.contact_id"
-)
+_DOCUMENT_SELECT = PostgresDialect().document_select()
 
 
 class PostgresBackend(Backend):
@@ -91,7 +86,6 @@ class PostgresBackend(Backend):
 
     def open(self, target: str, busy_timeout: float, create: bool) -> PostgresqlDatabase:
         _driver()
-        where.path, where.busy_seconds = shown(target), busy_timeout
         options = f"-c lock_timeout={int(busy_timeout * 1000)} -c timezone=UTC"
         database = PostgresqlDatabase(target, prefer_psycopg3=True, options=options)
         db.initialize(database)
@@ -108,6 +102,9 @@ class PostgresBackend(Backend):
         if self.pending():
             self.scrub(wait=0)
         return database
+
+    def describe(self, target: str) -> str:
+        return shown(target)
 
     def _check_ours(self, database: PostgresqlDatabase, target: str, create: bool) -> None:
         tables = set(database.get_tables())
@@ -128,25 +125,23 @@ class PostgresBackend(Backend):
     # the search index -------------------------------------------------------------------
     def unindex(self, conversation_ids: Sequence[int], purge_later: bool = True) -> None:
         for batch in chunked(conversation_ids):
-            db.execute_sql(
-                "DELETE FROM search_document WHERE conversation_id = ANY(%s)", (list(batch),)
-            )
+            _run("DELETE FROM search_document WHERE conversation_id = ANY(?)", (list(batch),))
         if purge_later and conversation_ids:
             self.owe_cleanup()
 
     def reindex(self, conversation_ids: Sequence[int], purge_later: bool = False) -> None:
         self.unindex(conversation_ids, purge_later)
         for batch in chunked(conversation_ids):
-            self._index(f"{_DOCUMENT_SELECT} WHERE c.id = ANY(%s)", (list(batch),))
+            self._index(f"{_DOCUMENT_SELECT} WHERE c.id = ANY(?)", (list(batch),))
 
     def index_from(self, min_id: int) -> None:
-        last = int(db.execute_sql("SELECT coalesce(max(id), 0) FROM conversation").fetchone()[0])
+        last = int(_run("SELECT coalesce(max(id), 0) FROM conversation").fetchone()[0])
         for start in range(min_id, last + 1, 20_000):
-            sql = f"{_DOCUMENT_SELECT} WHERE c.id >= %s AND c.id < %s"
+            sql = f"{_DOCUMENT_SELECT} WHERE c.id >= ? AND c.id < ?"
             self._index(sql, (start, start + 20_000))
 
     def _index(self, select: str, params: Sequence[object]) -> None:
-        found = db.execute_sql(select, params).fetchall()
+        found = _run(select, params).fetchall()
         with db.connection().cursor() as cursor:
             with cursor.copy(
                 "COPY search_document (conversation_id, document) FROM STDIN"
@@ -156,41 +151,37 @@ class PostgresBackend(Backend):
 
     # deleting without a trace ------------------------------------------------------------
     def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
-        db.execute_sql(
-            "INSERT INTO purge_pending (shard) VALUES (%s) ON CONFLICT DO NOTHING", (VACUUM_OWED,)
-        )
+        _run("INSERT INTO purge_pending (shard) VALUES (?) ON CONFLICT DO NOTHING", (VACUUM_OWED,))
 
     def pending(self) -> list[int]:
-        return [int(s) for (s,) in db.execute_sql("SELECT shard FROM purge_pending")]
+        return [int(s) for (s,) in _run("SELECT shard FROM purge_pending")]
 
     def scrub(self, wait: float) -> Cleanup:
         """VACUUM the tables deletions touch; say so when an older snapshot keeps old rows."""
         try:
-            db.execute_sql(f"SET lock_timeout = {int(max(wait, 0.05) * 1000)}")
-            db.execute_sql(f"VACUUM {', '.join(CLEANED)}")
-            left = db.execute_sql(
+            _run(f"SET lock_timeout = {int(max(wait, 0.05) * 1000)}")
+            _run(f"VACUUM {', '.join(CLEANED)}")
+            left = _run(
                 "SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables "
-                "WHERE relname = ANY(%s)",
+                "WHERE relname = ANY(?)",
                 (list(CLEANED),),
             ).fetchone()[0]
             if int(left):
                 reason = "another transaction still sees the deleted rows"
                 return Cleanup(0, True, reason)
-            db.execute_sql("DELETE FROM purge_pending")
+            _run("DELETE FROM purge_pending")
             return Cleanup()
         except DRIVER_ERRORS as error:
             return Cleanup(0, True, cause(error))
         finally:
             try:
-                db.execute_sql(f"SET lock_timeout = {int(where.busy_seconds * 1000)}")
+                waits = current().busy_seconds
+                _run(f"SET lock_timeout = {int(waits * 1000)}")
             except DRIVER_ERRORS:
                 pass
 
     def partitions(self) -> list[int | None]:
         return [None]
-
-    def partition_filter(self, column: ColumnBase, part: int | None) -> ColumnBase | None:
-        return None
 
     def purge_partition(self, part: int | None) -> None:
         """Nothing per chunk: the sweep's clean-up VACUUMs once at its end."""
@@ -204,35 +195,32 @@ class PostgresBackend(Backend):
                 for row in data:
                     copy.write_row(row)
         if "id" in columns:  # rows came with their ids: the sequence follows them
-            db.execute_sql(
+            _run(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"(SELECT coalesce(max(id), 1) FROM {table}))"
             )
 
     def after_bulk_load(self) -> None:
         """Refresh the planner's statistics and the visibility map (for index-only scans)."""
-        db.execute_sql("VACUUM (ANALYZE)")
+        _run("VACUUM (ANALYZE)")
 
     # several writers --------------------------------------------------------------------------
     def lock_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
         return query.for_update()
 
-    def lock_free_rows(self, query: ModelSelect[Any]) -> ModelSelect[Any]:
-        return query.for_update(skip_locked=True)
-
     def one_at_a_time(self, name: str) -> None:
         """A transaction-level advisory lock (SQLite's writers are one at a time already)."""
-        db.execute_sql("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
+        _run("SELECT pg_advisory_xact_lock(hashtext(?))", (name,))
 
     @contextmanager
     def exclusive(self, name: str) -> Iterator[bool]:
         """An advisory lock for the session: one process at a time does this job."""
-        (alone,) = db.execute_sql("SELECT pg_try_advisory_lock(hashtext(%s))", (name,)).fetchone()
+        (alone,) = _run("SELECT pg_try_advisory_lock(hashtext(?))", (name,)).fetchone()
         try:
             yield bool(alone)
         finally:
             if alone:
-                db.execute_sql("SELECT pg_advisory_unlock(hashtext(%s))", (name,))
+                _run("SELECT pg_advisory_unlock(hashtext(?))", (name,))
 
     def watcher(self) -> Watcher:
         return Listener(str(db.database))
@@ -269,6 +257,11 @@ class Listener(Watcher):
         self.connection.close()
 
 
+def _run(text: str, params: Sequence[object] = ()) -> Any:
+    """A statement written with `?` for its parameters, as every statement of hushdesk's is."""
+    return db.execute_sql(PostgresDialect().mark(text), params)
+
+
 def _driver() -> None:
     try:
         attach_psycopg()
@@ -281,7 +274,7 @@ def _driver() -> None:
 def _trigram(database: PostgresqlDatabase, target: str) -> None:
     """pg_trgm, for the contact filters: created if this role may, else the one line to run."""
     try:
-        db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        _run("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     except DRIVER_ERRORS:
         raise InvalidInput(
             f"{shown(target)} needs the pg_trgm extension: a superuser runs "
@@ -313,12 +306,11 @@ def live_traces(texts: Sequence[str]) -> Iterator[tuple[str, str]]:
         pattern = escape_like(text)
         for table, columns in SEARCHED.items():
             for column in columns:
-                sql = f"SELECT id FROM {table} WHERE {column} ILIKE %s LIMIT 5"
-                for (row,) in db.execute_sql(sql, (pattern,)).fetchall():
+                sql = f"SELECT id FROM {table} WHERE {column} ILIKE ? LIMIT 5"
+                for (row,) in _run(sql, (pattern,)).fetchall():
                     yield text, f"table {table}, row {row}, column {column}"
         node = phrase(text)
         if node is not None:
             found = PostgresDialect().text_ids(node)
-            sql = PostgresDialect().mark(found.text + " LIMIT 5")
-            for (row,) in db.execute_sql(sql, found.params).fetchall():
+            for (row,) in _run(found.text + " LIMIT 5", found.params).fetchall():
                 yield text, f"the search index, conversation {row}"

@@ -32,12 +32,14 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from peewee import ColumnBase, Expression, ModelSelect, SqliteDatabase
+from peewee import ModelSelect, SqliteDatabase
 
+from ..database import waiting
 from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, InvalidInput, Refused
 from ..forensics import WAL_OWED, place, scan
-from ..guard import cause, translate, where
+from ..guard import cause, translate
 from ..migrations import FOLDER as MIGRATIONS_DIR
+from ..sqlite_file import read_only
 from ..values import SQLITE_HEADER
 from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
 from .dialects import SHARDS, SqliteDialect, shard_table
@@ -56,18 +58,7 @@ def shard_of(conversation_id: int) -> int:
     return conversation_id % SHARDS
 
 
-def shard_column(conversation_id: ColumnBase) -> ColumnBase:
-    """The shard of a conversation id column, in SQL (Peewee's `%` operator is LIKE)."""
-    return Expression(conversation_id, "%", SHARDS)
-
-
-_DOCUMENT_SELECT = (
-    "SELECT c.id, coalesce(ct.name, ''), coalesce(ct.email, ''), "
-    "coalesce(ct.phone, '') || ' ' || coalesce(ct.phone_digits, ''), c.subject, "
-    "coalesce((SELECT group_concat(m.body, ' ') FROM message m "
-    "WHERE m.conversation_id = c.id), '') "
-    "FROM conversation c LEFT JOIN contact ct ON ct.id = c.contact_id"
-)
+_DOCUMENT_SELECT = SqliteDialect().document_select()
 
 
 def _insert_sql(shard: int) -> str:
@@ -114,7 +105,7 @@ def check_ours(path: Path) -> None:
     if not head:
         return  # an empty file is an empty database
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        con = read_only(path)
         try:
             names = {n for (n,) in con.execute("SELECT name FROM sqlite_master")}
         finally:
@@ -135,7 +126,6 @@ class SqliteBackend(Backend):
 
     def open(self, target: str, busy_timeout: float, create: bool) -> SqliteDatabase:
         path = checked_path(target, create)
-        where.path, where.busy_seconds = str(path), busy_timeout
         if path.exists():
             check_ours(path)
         pragmas: list[tuple[str, object]] = list(PRAGMAS)
@@ -229,14 +219,13 @@ class SqliteBackend(Backend):
         """
         previous = db.execute_sql("PRAGMA busy_timeout").fetchone()[0]
         db.execute_sql(f"PRAGMA busy_timeout = {int(wait * 1000)}")
-        waited, where.busy_seconds = where.busy_seconds, wait
         try:
-            return self._scrub()
+            with waiting(wait):
+                return self._scrub()
         except DRIVER_ERRORS as error:
             left = [s for s in self._pending_or_all() if s != WAL_OWED]
             return Cleanup(len(left), True, cause(error))
         finally:
-            where.busy_seconds = waited
             db.execute_sql(f"PRAGMA busy_timeout = {previous}")
 
     def _scrub(self) -> Cleanup:
@@ -257,9 +246,6 @@ class SqliteBackend(Backend):
 
     def partitions(self) -> list[int | None]:
         return list(range(SHARDS))
-
-    def partition_filter(self, column: ColumnBase, part: int | None) -> ColumnBase | None:
-        return None if part is None else shard_column(column) == part
 
     def purge_partition(self, part: int | None) -> None:
         if part is not None:
@@ -318,9 +304,7 @@ class DataVersion(Watcher):
     POLL = 0.25
 
     def __init__(self, path: str) -> None:
-        self.connection = sqlite3.connect(
-            f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
-        )
+        self.connection = read_only(path, threads=True)
         self.seen = self._version()
         self.stopped = threading.Event()
 

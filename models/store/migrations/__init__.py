@@ -8,10 +8,19 @@ the `names` of its engine's folder.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 FOLDER = Path(__file__).parent
 TABLE = "schema_migration"
+APPLIED = f"SELECT name FROM {TABLE}"
+OWED = "SELECT 1 FROM purge_pending LIMIT 1"  # a deletion's clean-up is still owed
+
+
+def up_to_date(applied: Iterable[tuple[Any, ...]], folder: Path) -> bool:
+    """Every migration of `folder` applied and no other (`applied`: the rows of APPLIED)."""
+    return {str(name) for (name, *_) in applied} == names(folder)
 
 
 def names(folder: Path) -> set[str]:
