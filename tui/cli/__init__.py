@@ -19,12 +19,9 @@ import models
 from ..places import default_db
 from ..text import safe
 from . import first_frame
-from .parser import parse, seconds
-
-CREATES_DATABASE = (None, "demo", "import")
-READS_ONLY = ("search",)  # a read-only look at an SQLite file will do, when it is up to date
-NO_DATABASE = ("verify-gone", "demo-session", "ssh-demo", "serve")
-USES_THEME = (None, "demo-session", "ssh-demo", "serve")
+from .checks import seconds
+from .parser import parse
+from .table import CREATES, NONE, READS, command
 
 
 def check_arguments(argv: Sequence[str]) -> None:
@@ -61,7 +58,7 @@ def resolve_wait(args: argparse.Namespace) -> float:
 
 def resolve_theme(args: argparse.Namespace) -> str | None:
     theme = getattr(args, "theme", None) or os.environ.get("HUSHDESK_THEME") or None
-    if theme is None or args.command not in USES_THEME:
+    if theme is None or not command(args.command).theme:
         return None
     from textual.theme import BUILTIN_THEMES
 
@@ -97,36 +94,29 @@ def _run(argv: Sequence[str] | None) -> tuple[int, bool]:
     args.agent = resolve_agent(args)
     args.db = resolve_db(args)
     args.theme = resolve_theme(args)
-    if args.command in NO_DATABASE:
-        return int(args.func(args) or 0), False
+    chosen = command(args.command)
+    if chosen.database == NONE:
+        return int(chosen.run(args) or 0), False
     drawn = args.command is None and first_frame.paint_early(args.db)  # before Peewee loads
     try:
         wait = resolve_wait(args)
-        if args.command in READS_ONLY and models.open_read_only(args.db, wait):
+        if chosen.database == READS and models.open_read_only(args.db, wait):
             try:
-                code = int(args.func(args) or 0)  # without loading Peewee
+                code = int(chosen.run(args) or 0)  # without loading Peewee
             finally:
                 models.close_read_only()
             return code, True
-        models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
+        models.open_database(args.db, busy_timeout=wait, create=chosen.database == CREATES)
         try:
             if args.command is None:
                 drawn = drawn or first_frame.paint()  # the newest rows, while Textual loads
-                return run_app(args), False
-            return int(args.func(args) or 0), False
+            return int(chosen.run(args) or 0), False
         finally:
             models.close_database()
     except BaseException:
         if drawn:  # the app did not start, or ended badly: back to the shell's screen
             first_frame.leave()
         raise
-
-
-def run_app(args: argparse.Namespace) -> int:
-    from ..app import make_app
-
-    make_app(args.agent, args.sweep_interval, args.theme, own_process=True).run()
-    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -33,6 +33,14 @@ def _note(note: str) -> None:
         print(f"Note: {safe(note)}.")
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    """The app: the inbox, on the open database."""
+    from ..app import make_app
+
+    make_app(args.agent, args.sweep_interval, args.theme, own_process=True).run()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> None:
     result = models.generate_demo(args.conversations, args.seed, add=args.add)
     print(
