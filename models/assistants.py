@@ -101,7 +101,6 @@ def set_assistant(channel: str, days: object | None) -> AssistantRow:
     return assistant_row(info.name)
 
 
-@guarded
 def due(channel_id: int, limit: datetime) -> Sql:
     """The retention rule, stated once: this channel's conversations whose last activity is
     strictly before `limit`, and not on legal hold. The sweep deletes by it; its preview
@@ -114,6 +113,7 @@ def due(channel_id: int, limit: datetime) -> Sql:
     )
 
 
+@guarded
 def due_search(
     channel: str, days: int | None = None, now: datetime | None = None
 ) -> ConversationSearch:

@@ -69,6 +69,7 @@ PLAIN = {
     "check_days",
     "check_ids",
     "check_texts",
+    "connection",
     "owed",
     "receipt_dict",
     "receipt_json",
@@ -80,3 +81,15 @@ PLAIN = {
 def test_every_public_operation_turns_driver_errors_into_hushdesk_errors(name, operation):
     if name not in PLAIN:
         assert getattr(operation, "__guarded__", False), f"{name} is not @guarded"
+
+
+def test_the_api_face_has_what_it_needs_without_textual():
+    """The operations, the open-database object and errors that carry an HTTP status."""
+    statement = (
+        "import tui.api, models; models.archive, models.erase, models.set_attribute, "
+        "models.connection, models.Database; assert models.NotFound.status == 404; "
+        "assert models.Refused.status == 409 and models.InvalidInput.status == 422"
+    )
+    modules = loaded_after(statement)
+    assert roots(modules, "textual", "rich") == []
+    assert not [m for m in modules if m.startswith(("tui.app", "tui.hosting", "tui.cli"))]

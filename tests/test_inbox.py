@@ -1,5 +1,6 @@
 """Pilot tests: the real app on a real database file, driven by keys and clicks."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -487,3 +488,39 @@ async def test_first_page_shows_before_the_count_and_end_waits_for_it(db):
         assert view.cursor == exact - 1 and view.current is not None
         assert f"{exact} conversations" in str(info.render())
         assert "counting" not in str(info.render())
+
+
+async def test_painting_never_waits_for_the_database(db):
+    """A page far from the first is read in a thread: while it is held up, the list paints
+    placeholders and the app answers keys; when it arrives, its rows are drawn."""
+    models.generate_demo(400, seed=2)
+    gate = threading.Event()
+
+    class Slow(models.ConversationSearch):
+        def rows(self, offset: int, limit: int, total: int | None = None) -> list:
+            if offset and threading.current_thread() is threading.main_thread():
+                raise AssertionError("a page other than the first was read on the UI thread")
+            if offset:
+                assert gate.wait(10)
+            return super().rows(offset, limit, total)
+
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        view = listing(app)
+        view.show(Slow("", status="open"))
+        await settle(pilot)
+        view.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        assert view.waiting and view.current is None
+        lines = [view.render_line(y).text for y in range(5)]
+        assert any(line.strip() == "…" for line in lines), lines
+        last = view.cursor
+        await pilot.press("up")  # the app still answers while the page is held up
+        await pilot.pause()
+        assert view.cursor == last - 1 and view.waiting
+        gate.set()
+        await settle(pilot)
+        assert not view.waiting and view.current is not None
+        assert all(line.strip() != "…" for line in (view.render_line(y).text for y in range(5)))

@@ -51,6 +51,7 @@ def _when(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
+@guarded
 def person_document(person: Person, for_agent: bool = False) -> dict[str, object]:
     """The person as JSON, one shape for the export and `hushdesk person --json`.
 

@@ -210,6 +210,15 @@ class ConversationSearch:
         return _rows(query)[::-1]
 
     @guarded
+    def rows(self, offset: int, limit: int, total: int | None = None) -> list[ConversationRow]:
+        """Rows offset..offset+limit, newest first, read from whichever end is nearer: with
+        the exact `total` known, a page in the older half is read from the oldest end,
+        which skips fewer rows."""
+        if total is not None and offset > total // 2:
+            return self.page_from_end(offset, limit, total)
+        return self.page(offset, limit)
+
+    @guarded
     def ids(self) -> list[int]:
         query = joined([f"SELECT {ID} FROM conversation WHERE", self._filters()])
         return [cid for (cid,) in reading.reader().execute(query)]  # row by row: see engine.rows

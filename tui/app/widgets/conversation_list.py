@@ -1,9 +1,13 @@
 """The inbox list: a window onto the database, never the whole result in memory.
 
-A line-API ScrollView whose virtual height is the match count. Rows are
-fetched a page at a time as they come into view and kept in a small LRU
-cache, so a million-conversation inbox opens and scrolls like a small one.
-The first page shows at once; when it is full, the matches are counted in a
+A line-API ScrollView whose virtual height is the match count. The list asks,
+the search decides: which end a page is read from is the search's (`rows`).
+The first page is read when the search is shown; every other page is read in a
+thread as it comes near the view (the pages around it are read ahead) and kept
+in a small LRU cache, so painting never waits on the database: a row not read
+yet is drawn as a placeholder until its page arrives. So a million-conversation
+inbox opens and scrolls like a small one, and on PostgreSQL no paint waits for
+a network round trip. When the first page is full, the matches are counted in a
 thread (a count of hundreds of thousands reads them all) and the height follows.
 """
 
@@ -28,6 +32,7 @@ from ...text import row_cells, safe
 
 PAGE = 100
 CACHE_PAGES = 20
+AHEAD = 1  # pages read ahead on each side of the view
 
 
 class ConversationList(ScrollView, can_focus=True):
@@ -95,6 +100,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.selection: set[int] = set()
         self.rows_fetched = 0
         self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
+        self._asked: set[int] = set()  # pages being read in a thread
 
     def show(self, search: ConversationSearch, keep_cursor: bool = False) -> None:
         """Point the list at a search; the cursor goes to the top unless kept."""
@@ -108,11 +114,12 @@ class ConversationList(ScrollView, can_focus=True):
         old total when the cursor stays, so the view does not jump meanwhile.
         """
         self._pages.clear()
+        self._asked.clear()
         self._end_when_counted = False
         self._reloads += 1
         if self.search is not None:
             self.search.refresh()
-        first = len(self._page(0)) if self.search else 0
+        first = len(self._read_now(0)) if self.search else 0
         self.counted = first < PAGE
         if self.counted:
             self.total = first
@@ -163,33 +170,96 @@ class ConversationList(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, self.total)
 
     def row_at(self, index: int) -> ConversationRow | None:
+        """The row at `index` if its page has been read; else None, and its page is asked for."""
         if self.search is None or not 0 <= index < self.total:
             return None
         number = index // PAGE
-        rows = self._page(number)
+        rows = self._cached(number)
+        if rows is None:
+            self._ask(number)
+            return None
         offset = index - number * PAGE
         return rows[offset] if offset < len(rows) else None
 
-    def _page(self, number: int) -> list[ConversationRow]:
-        if number in self._pages:
+    @property
+    def waiting(self) -> bool:
+        """Some page in view is still being read."""
+        return bool(self._asked)
+
+    def _cached(self, number: int) -> list[ConversationRow] | None:
+        rows = self._pages.get(number)
+        if rows is not None:
             self._pages.move_to_end(number)
-            return self._pages[number]
-        rows = self._pages[number] = self._fetch(number * PAGE)
+        return rows
+
+    def _keep(self, number: int, rows: list[ConversationRow]) -> None:
+        self._pages[number] = rows
+        self._pages.move_to_end(number)
         self.rows_fetched += len(rows)
         while len(self._pages) > CACHE_PAGES:
             self._pages.popitem(last=False)
+
+    def _read_now(self, number: int) -> list[ConversationRow]:
+        """A page read at once (the first, when a search is shown; around a followed row)."""
+        rows = self._cached(number)
+        if rows is None:
+            rows = self._read(number)
+            self._keep(number, rows)
         return rows
 
-    def _fetch(self, offset: int) -> list[ConversationRow]:
-        """A page; in the older half it is read from the oldest end, skipping fewer rows."""
+    def _read(self, number: int) -> list[ConversationRow]:
         assert self.search is not None
         try:
-            if self.counted and offset > self.total // 2:
-                return self.search.page_from_end(offset, PAGE, self.total)
-            return self.search.page(offset, PAGE)
+            return self.search.rows(number * PAGE, PAGE, self.total if self.counted else None)
         except HushdeskError as error:
             self._failed_read(error)
             return []
+
+    def _ask(self, number: int) -> None:
+        if number in self._asked or number < 0 or number * PAGE >= max(self.total, 1):
+            return
+        self._asked.add(number)
+        self.read_page(number, self._reloads, self.total if self.counted else None)
+
+    def _read_ahead(self) -> None:
+        """Ask for the pages in view and those on each side of it."""
+        top, height = int(self.scroll_y), max(1, self.scrollable_content_region.height)
+        for number in range(top // PAGE - AHEAD, (top + height) // PAGE + AHEAD + 1):
+            if number not in self._pages:
+                self._ask(number)
+
+    @work(thread=True, group="list-pages")
+    def read_page(self, number: int, reload: int, total: int | None) -> None:
+        """One page, in a thread; it answers only the reload that asked for it."""
+        search = self.search
+        if search is None:
+            return
+        try:
+            with models.connection():
+                rows = search.rows(number * PAGE, PAGE, total)
+        except HushdeskError as error:
+            self.post_message(self.PageRead(reload, number, [], str(error)))
+            return
+        self.post_message(self.PageRead(reload, number, rows, ""))
+
+    class PageRead(Message):
+        def __init__(
+            self, reload: int, number: int, rows: list[ConversationRow], failed: str
+        ) -> None:
+            super().__init__()
+            self.reload, self.number, self.rows, self.failed = reload, number, rows, failed
+
+    @on(PageRead)
+    def _page_read(self, message: PageRead) -> None:
+        if message.reload != self._reloads:
+            return  # read for an older search, or before the data changed
+        self._asked.discard(message.number)
+        if message.failed:
+            self._failed_read(models.HushdeskError(message.failed))
+        self._keep(message.number, message.rows)
+        self.refresh()
+        if self.cursor // PAGE == message.number:
+            self.post_message(self.Highlighted(self.current))
 
     def _failed_read(self, error: HushdeskError) -> None:
         """Say once per reload that rows could not be read (they show as empty meanwhile)."""
@@ -203,7 +273,7 @@ class ConversationList(ScrollView, can_focus=True):
         for page in (number, number - 1, number + 1):
             if page < 0 or page * PAGE >= max(self.total, 1):
                 continue
-            for offset, row in enumerate(self._page(page)):
+            for offset, row in enumerate(self._read_now(page)):
                 if row.id == conversation_id:
                     self.cursor = page * PAGE + offset
                     return True
@@ -238,6 +308,10 @@ class ConversationList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self.current))
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._read_ahead()
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -283,11 +357,14 @@ class ConversationList(ScrollView, can_focus=True):
 
     # drawing ---------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
+        """One line, from the rows read so far: it never reads the database itself."""
         width = self.scrollable_content_region.width
         index = int(self.scroll_y) + y
         row = self.row_at(index)
         if row is None:
             text = "  No conversations here." if self.total == 0 and y == 0 else ""
+            if 0 <= index < self.total:
+                text = "  …"  # its page is being read
             return Strip([Segment(text.ljust(width)[:width], self.rich_style)], width)
         base, on_cursor = self.rich_style, index == self.cursor
         if on_cursor:
