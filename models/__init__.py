@@ -205,6 +205,10 @@ if TYPE_CHECKING:
     )
     from .privacy.proof import Proof as Proof
     from .privacy.redaction import redact as redact
+    from .schedule import DEFAULT_INTERVAL as DEFAULT_INTERVAL
+    from .schedule import SweepSchedule as SweepSchedule
+    from .schedule import describe_interval as describe_interval
+    from .schedule import parse_interval as parse_interval
     from .search.planner import ConversationSearch as ConversationSearch
     from .settings import (
         RegionChange as RegionChange,
@@ -224,6 +228,7 @@ if TYPE_CHECKING:
     from .settings import (
         set_region as set_region,
     )
+    from .store.clock import now as now
     from .store.database import Database as Database
     from .store.database import connection as connection
     from .store.engine import (
@@ -290,6 +295,7 @@ if TYPE_CHECKING:
     from .store.forensics import (
         scan as scan,
     )
+    from .store.glance import newest_open as newest_open
     from .store.guard import BUSY_TIMEOUT_S as BUSY_TIMEOUT_S
     from .store.reading import close_read_only as close_read_only
     from .store.reading import open_read_only as open_read_only

@@ -36,6 +36,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine", ENGINES, indirect=True)
 
 
+@pytest.fixture(autouse=True)
+def notices_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests count the app's notices: on a slow run, none may expire before it is counted."""
+    from textual.app import App
+
+    monkeypatch.setattr(App, "NOTIFICATION_TIMEOUT", 600)
+
+
 @pytest.fixture
 def engine(request: pytest.FixtureRequest) -> str:
     return getattr(request, "param", "sqlite")

@@ -29,7 +29,6 @@ async def test_a_held_write_lock_is_a_notification_and_the_app_keeps_working(db_
         contact = models.get_conversation(open_one).contact_id
         models.set_attribute(contact, "plan", "gold")
         app = make_app("sam")
-        app.NOTIFICATION_TIMEOUT = 600  # every notice stays to be counted, however slow the run
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
             blocker = sqlite3.connect(db_path, isolation_level=None)

@@ -81,7 +81,7 @@ def test_the_early_look_reads_nothing_unusual_and_changes_nothing(tmp_path, db_p
 def test_the_first_frame_needs_no_peewee():
     """What the command line loads before the first frame: not Peewee, not Textual."""
     _, loaded = in_new_python(
-        "from tui.cli import run, first_frame\nfirst_frame.newest_open('none.db', 10)"
+        "import models\nfrom tui.cli import run, first_frame\nmodels.newest_open('none.db', 10)"
     )
     assert roots(loaded, "peewee", "playhouse", "textual", "psycopg") == []
 

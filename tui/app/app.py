@@ -22,8 +22,6 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 import models
-from models.schedule import DEFAULT_INTERVAL, SweepSchedule
-from models.store import clock
 
 from ..layout import LIST_SHARE
 from ..text import plural, safe
@@ -50,7 +48,7 @@ class HushdeskApp(App[None]):
     def __init__(
         self,
         agent: str,
-        sweep_interval: timedelta = DEFAULT_INTERVAL,
+        sweep_interval: timedelta = models.DEFAULT_INTERVAL,
         theme: str | None = None,
         demo_folder: Path | None = None,
         own_process: bool = False,
@@ -61,11 +59,11 @@ class HushdeskApp(App[None]):
         self.demo_folder = demo_folder  # a visitor's session: nothing is written outside it
         if theme:
             self.theme = theme
-        self.schedule = SweepSchedule(sweep_interval, clock.now())
+        self.schedule = models.SweepSchedule(sweep_interval, models.now())
         self.sweeping = False
 
     def on_mount(self) -> None:
-        self.schedule.set_interval(self.schedule.interval, clock.now())
+        self.schedule.set_interval(self.schedule.interval, models.now())
         self.set_interval(TICK_SECONDS, self.sweep_tick)
         self.push_screen(InboxScreen())
         self.follower = ChangeWatch(self)
@@ -95,7 +93,7 @@ class HushdeskApp(App[None]):
 
     # the background tick -------------------------------------------------------
     def set_sweep_interval(self, interval: timedelta) -> None:
-        self.schedule.set_interval(interval, clock.now())
+        self.schedule.set_interval(interval, models.now())
 
     def sweep_tick(self) -> None:
         """Sweep the channels whose slots have come, and finish owed clean-ups (in a thread)."""
@@ -118,7 +116,7 @@ class HushdeskApp(App[None]):
         try:
             with models.connection():
                 if channels is None:
-                    channels = self.schedule.due(models.enabled_channels(), clock.now())
+                    channels = self.schedule.due(models.enabled_channels(), models.now())
                 for channel in channels:
                     results.append(self._sweep_one(channel))
                 finished = models.finish_cleanup()
@@ -216,7 +214,7 @@ SAFE_SYSTEM_COMMANDS = frozenset({"Theme", "Quit", "Keys", "Maximize", "Minimize
 
 def make_app(
     agent: str,
-    sweep_interval: timedelta = DEFAULT_INTERVAL,
+    sweep_interval: timedelta = models.DEFAULT_INTERVAL,
     theme: str | None = None,
     demo_folder: Path | None = None,
     own_process: bool = False,

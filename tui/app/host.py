@@ -8,12 +8,12 @@ from typing import Protocol, cast
 
 from textual.dom import DOMNode
 
-from models.schedule import SweepSchedule
+import models
 
 
 class Host(Protocol):
     agent: str
-    schedule: SweepSchedule
+    schedule: models.SweepSchedule
     demo_folder: Path | None  # a visitor's session: nothing may be written outside it
 
     def start_sweep(self, channels: list[str]) -> None: ...

@@ -7,7 +7,6 @@ import argparse
 from datetime import timedelta
 
 import models
-from models.schedule import parse_interval
 
 
 def value(text: str) -> str:
@@ -43,7 +42,7 @@ def positive(text: str) -> int:
 
 def interval(text: str) -> timedelta:
     try:
-        return parse_interval(text)
+        return models.parse_interval(text)
     except models.HushdeskError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 

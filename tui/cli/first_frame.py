@@ -18,8 +18,6 @@ import sys
 from collections.abc import Callable
 
 import models
-from models.store.glance import newest_open
-from models.store.values import ConversationRow
 
 from ..layout import is_narrow, list_width
 from ..text import row_cells
@@ -52,7 +50,7 @@ def _size() -> tuple[int, int] | None:
 def paint_early(path: str) -> bool:
     """Draw the newest rows of the SQLite file at `path`, before the database is opened.
     None (no file yet, another schema, PostgreSQL, busy): `paint` after opening."""
-    return _paint(lambda limit: newest_open(path, limit), draw_empty=False)
+    return _paint(lambda limit: models.newest_open(path, limit), draw_empty=False)
 
 
 def paint() -> bool:
@@ -60,7 +58,7 @@ def paint() -> bool:
     return _paint(lambda limit: models.ConversationSearch("", status=models.OPEN).page(0, limit))
 
 
-def _paint(newest: Callable[[int], list[ConversationRow]], draw_empty: bool = True) -> bool:
+def _paint(newest: Callable[[int], list[models.ConversationRow]], draw_empty: bool = True) -> bool:
     size = _size()
     if size is None:
         return False
@@ -84,7 +82,7 @@ def _draw(text: str) -> None:
     sys.stdout.flush()
 
 
-def frame(rows: list[ConversationRow], columns: int, lines: int) -> str:
+def frame(rows: list[models.ConversationRow], columns: int, lines: int) -> str:
     """The escape sequences and text of the first frame."""
     outer = list_width(columns)
     inner = outer - 2

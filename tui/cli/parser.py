@@ -17,7 +17,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from models.schedule import DEFAULT_INTERVAL
+import models
 
 from ..text import safe
 from .checks import interval, seconds, value
@@ -120,7 +120,7 @@ def build_parser(only: str | None = None) -> Parser:
     parser.add_argument(
         "--sweep-interval",
         type=interval,
-        default=DEFAULT_INTERVAL,
+        default=models.DEFAULT_INTERVAL,
         metavar="TIME",
         help="how often the app runs the assistants (90s, 15m, 1h; default 1h)",
     )

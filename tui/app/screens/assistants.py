@@ -15,7 +15,6 @@ from textual.widgets import DataTable, Footer, Static
 
 import models
 from models import AssistantRow, HushdeskError
-from models.schedule import describe_interval, parse_interval
 
 from ...text import plural, safe, short_when
 from ...wording import social_notice
@@ -106,7 +105,7 @@ class AssistantsScreen(OperatingScreen[None]):
             table.add_row(*self._cells(row, span, ages), key=row.channel)
         if self.rows:
             table.move_cursor(row=min(cursor, len(self.rows) - 1))
-        interval = describe_interval(host(self).schedule.interval)
+        interval = models.describe_interval(host(self).schedule.interval)
         self.query_one("#assistants-title", Static).update(
             Text(
                 f" Channel assistants: sweeps every {interval}, each channel in its own slot. "
@@ -200,12 +199,12 @@ class AssistantsScreen(OperatingScreen[None]):
             if value is None:
                 return
             try:
-                host(self).set_sweep_interval(parse_interval(value))
+                host(self).set_sweep_interval(models.parse_interval(value))
             except HushdeskError as error:
                 self.notify(safe(error), severity="error", markup=False)
             self.refresh_table()
 
-        current = describe_interval(host(self).schedule.interval)
+        current = models.describe_interval(host(self).schedule.interval)
         self.app.push_screen(
             PromptDialog("Sweep every (e.g. 90s, 15m, 1h, 1d):", current), answered
         )
