@@ -18,7 +18,7 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from . import engine, mail, mail_import
+from . import engine, mail, mail_import, mbox
 from .contacts import create_contact, resolve_contact, set_attribute
 from .engines.base import DRIVER_ERRORS
 from .errors import HushdeskError, InvalidInput
@@ -27,6 +27,7 @@ from .intake import NewMessage, create_conversation
 from .mail_reader import Progress
 
 MAX_LINE = 2_000_000
+HEAD = 4096  # bytes read to tell mail from JSON Lines
 BULK_LOAD = 1000  # conversations; after an import this large the index is merged, stats refreshed
 
 
@@ -74,13 +75,23 @@ def _import(path: Path, ours: Sequence[str] | None, progress: Progress | None) -
         return _import_mail(path, ours, progress)
     if not path.is_file():
         raise InvalidInput(f"{path}: not a regular file")
-    with path.open("rb") as handle:
-        head = handle.read(5)
-    if head == b"From ":
+    if is_mail(path):
         return _import_mail(path, ours, progress)
     if ours:
         raise InvalidInput("--ours is for mail (an mbox file or a Maildir folder)")
     return _import_jsonl(path)
+
+
+def is_mail(path: Path) -> bool:
+    """Whether a file is mail: an mbox, or one message (its headers first).
+
+    An mbox is known by a `From ` line that header fields follow, in its first
+    few kilobytes (after a byte-order mark, blank lines or a note a program
+    wrote first); anything else is read as JSON Lines.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(HEAD).removeprefix(mbox.BOM).lstrip(b" \t\r\n")
+    return mbox.opens_headers(head, 0) or mbox.has_separator(head)
 
 
 def _import_jsonl(path: Path) -> ImportResult:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,12 +21,12 @@ from pathlib import Path
 from . import clock, mail
 from .clock import FixedClock, set_clock
 from .intake import MAX_BODY, MAX_SUBJECT
-from .mailbox_files import MailItem, maildir_file, maildir_files, read_mail
+from .mailbox_files import read_mail
+from .raw_mail import MailItem, RawMail, normalised
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
 BATCH = 500
 Progress = Callable[[int, int], None]  # (messages read, messages in all)
-Job = MailItem | tuple[Path, str]  # an mbox message's bytes, or a Maildir file to read
 
 
 @dataclass
@@ -49,8 +49,15 @@ Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it w
 
 
 def read_all(path: Path, progress: Progress | None = None) -> tuple[list[Read], list[str], int]:
-    """The messages in date order, what was skipped, and how many files were duplicates."""
-    jobs = _jobs(path)
+    """The messages of a mailbox file or folder (see `read_messages`)."""
+    return read_messages(read_mail(path), progress)
+
+
+def read_messages(
+    items: Iterable[RawMail], progress: Progress | None = None
+) -> tuple[list[Read], list[str], int]:
+    """The messages in date order, what was skipped, and how many were the same bytes again."""
+    jobs = list(items)
     found: list[Read] = []
     skipped: list[str] = []
     seen: set[str] = set()
@@ -70,13 +77,7 @@ def read_all(path: Path, progress: Progress | None = None) -> tuple[list[Read], 
     return found, skipped, duplicates
 
 
-def _jobs(path: Path) -> list[Job]:
-    if path.is_dir():
-        return list(maildir_files(path))
-    return list(read_mail(path))
-
-
-def _batches(jobs: Sequence[Job]) -> Iterator[tuple[int, list[Outcome]]]:
+def _batches(jobs: Sequence[RawMail]) -> Iterator[tuple[int, list[Outcome]]]:
     """Each batch's outcomes, in order, with how many jobs are done."""
     batches = [jobs[i : i + BATCH] for i in range(0, len(jobs), BATCH)]
     workers = min(os.cpu_count() or 1, 4)
@@ -96,15 +97,15 @@ def _start_worker(now: datetime) -> None:
     set_clock(FixedClock(now))  # "now" (for dates too far ahead) is the importer's
 
 
-def read_batch(jobs: Sequence[Job]) -> list[Outcome]:
+def read_batch(jobs: Sequence[RawMail]) -> list[Outcome]:
     return [_outcome(job) for job in jobs]
 
 
-def _outcome(job: Job) -> Outcome:
-    item = maildir_file(*job) if isinstance(job, tuple) else job
+def _outcome(job: RawMail) -> Outcome:
+    item = job.load()
     if item.problem:
         return "", None, f"{item.label}: {item.problem}"
-    digest = hashlib.sha256(item.data).hexdigest()
+    digest = hashlib.sha256(normalised(item.data)).hexdigest()
     try:
         return digest, _read(item, digest), ""
     except mail.NotAMessage as error:

@@ -175,3 +175,36 @@ def test_an_html_only_message_and_an_attached_message(db, tmp_path):
     }
     assert "Hello there" in bodies["html"] and "the link (https://example.com/x)" in bodies["html"]
     assert "inner body" not in bodies["fwd"]
+
+
+def test_links_out_of_a_maildir_are_skipped_and_named_not_followed(tmp_path, clock):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret").write_bytes(mail("ada@example.com", "outside the Maildir"))
+    (outside / "cur").mkdir()
+    (outside / "cur" / "1.other:2,S").write_bytes(mail("bob@example.com", "another folder"))
+    folder = maildir(tmp_path)
+    (folder / "new" / "1.inside").write_bytes(mail("cy@example.com", "inside"))
+    (folder / "tmp" / "kept").write_bytes(mail("dee@example.com", "linked from new"))
+    os.symlink(folder / "tmp" / "kept", folder / "new" / "2.link-inside")
+    os.symlink(outside / "secret", folder / "new" / "3.link-out")
+    os.symlink("../../elsewhere/secret", folder / "new" / "4.relative-out")
+    (folder / "cur").rmdir()
+    os.symlink(outside / "cur", folder / "cur")
+    done = subprocess.run(
+        [HUSHDESK, "--db", str(tmp_path / "h.db"), "import", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 contacts, 2 conversations" in done.stdout
+    assert "new/3.link-out: a link out of the Maildir (not followed)" in done.stdout
+    assert "new/4.relative-out: a link out of the Maildir (not followed)" in done.stdout
+    assert "cur/: a link out of the Maildir (not followed)" in done.stdout
+    models.open_database(tmp_path / "h.db")
+    try:
+        subjects = {c.subject for c in Conversation.select()}
+    finally:
+        models.close_database()
+    assert subjects == {"inside", "linked from new"}
