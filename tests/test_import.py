@@ -134,3 +134,30 @@ def test_missing_and_non_utf8_files(db, tmp_path):
     (tmp_path / "bin.jsonl").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(models.InvalidInput, match="UTF-8"):
         importer.import_path(tmp_path / "bin.jsonl")
+
+
+def test_mail_without_message_id_is_found_again_in_another_mailbox_or_a_grown_one(db, tmp_path):
+    def bare(sender: str, subject: str) -> bytes:
+        return (
+            f"From: {sender}\nSubject: {subject}\nDate: Mon, 04 May 2026 10:00:00 +0000\n\n"
+            "Hello\nFrom here on it is broken.\n"
+        ).encode()
+
+    box = mailbox.Maildir(str(tmp_path / "Maildir"))
+    box.add(bare("ada@example.com", "no id").replace(b"\n", b"\r\n"))
+    assert importer.import_path(tmp_path / "Maildir").messages == 1
+    mbox = tmp_path / "same.mbox"
+    escaped = bare("ada@example.com", "no id").replace(b"\nFrom here", b"\n>From here")
+    mbox.write_bytes(b"From ada@example.com Mon May  4 10:00:00 2026\n" + escaped + b"\n")
+    again = importer.import_path(mbox)
+    assert (again.messages, again.duplicates) == (0, 1)
+
+    grown = tmp_path / "grown.mbox"
+    first = b"From bob@example.com Mon May  4 10:00:00 2026\n" + bare("bob@example.com", "one")
+    grown.write_bytes(first)
+    assert importer.import_path(grown).messages == 1
+    later = b"From cy@example.com Mon May  4 11:00:00 2026\n" + bare("cy@example.com", "two")
+    grown.write_bytes(first + b"\n" + later)
+    more = importer.import_path(grown)
+    assert (more.messages, more.duplicates) == (1, 1)
+    assert Conversation.select().count() == 3
