@@ -37,12 +37,14 @@ class Read:
     message_id: str
     references: tuple[str, ...]
     name: str
-    address: str
+    address: str  # "" when the sender is unclear
     recipients: list[str]
     subject: str
     sent: datetime
     body: str
     digest: str
+    unclear: bool = False  # From: names several mailboxes, or none the grammar allows
+    dated_by: str = "date"  # "date", "received", "from line", "file" or "import"
 
 
 Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it was skipped)
@@ -123,20 +125,36 @@ def _label(item: MailItem) -> str:
 
 def _read(item: MailItem, digest: str) -> Read:
     message = mail.parse(item.data)
-    name, address = mail.sender(message)
+    who = mail.sender(message)
     body = mail.body(message)
+    sent, dated_by = _date(message, item)
     return Read(
         label=item.label,
         message_id=mail.message_id(message),
         references=tuple(mail.references(message)),
-        name=name,
-        address=address,
+        name=who.name,
+        address=who.address,
         recipients=mail.recipients(message),
         subject=mail.header(message, "Subject")[:MAX_SUBJECT],
-        sent=mail.sent_at(message) or item.fallback_date or clock.now(),
+        sent=sent,
         body=_body_text(body),
         digest=digest,
+        unclear=who.unclear,
+        dated_by=dated_by,
     )
+
+
+def _date(message: mail.Mail, item: MailItem) -> tuple[datetime, str]:
+    """The message's date and where it came from: Date:, else the newest Received: line,
+    else the mbox From line or the file's time, else the import's own time."""
+    for when, source in (
+        (mail.sent_at(message), "date"),
+        (mail.received_at(message), "received"),
+        (item.fallback_date, item.dated_by or "file"),
+    ):
+        if when is not None:
+            return when, source
+    return clock.now(), "import"
 
 
 def _body_text(body: mail.MailBody) -> str:

@@ -7,7 +7,7 @@ named, or refused in one line; never a hang, a traceback or a wrong contact.
 import json
 import os
 import subprocess
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -50,11 +50,33 @@ def test_an_encoded_display_name_never_supplies_the_address(db, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "head",
+    [
+        "From: attacker@evil.test (<victim@example.com>)",  # an address inside a comment
+        "From: Eve <attacker@evil.test> (\\) <victim@example.com>)",  # ...with a backslash
+        'From: "Victim <victim@example.com>" attacker@evil.test',  # inside a quoted name
+        "From: attacker@evil.test, Victim <victim@example.com>",  # a list
+        "From: Team: attacker@evil.test, <victim@example.com>;",  # a group
+        "From: Eve <attacker@evil.test>\n <victim@example.com>",  # a folded line
+        "From: <attacker@evil.test <victim@example.com>>",  # nested angle brackets
+        "From: Eve <attacker@evil.test\\<victim@example.com>>",  # backslashed brackets
+        "From: attacker@evil.test\nFrom: Victim <victim@example.com>",  # two From headers
+    ],
+)
+def test_no_header_shape_attaches_mail_to_another_customer(db, tmp_path, head):
+    victim = models.create_contact("Victim", "victim@example.com")
+    data = f"{head}\nSubject: invoice\nDate: Mon, 04 May 2026 10:00:00 +0000\n\npay me\n"
+    result = importer.import_path(mbox(tmp_path / "in.mbox", data.encode()))
+    assert (result.messages, result.skipped) == (1, [])
+    assert models.get_contact(victim).conversations == 0
+
+
+@pytest.mark.parametrize(
     "sender, name",
     [
         ("Smith, John <j@example.com>", "Smith, John"),
-        ("John [Sales] <j@example.com>", "John [Sales]"),
-        ("Mal [ops] Lory <j@example.com>", "Mal [ops] Lory"),
+        ('"John [Sales]" <j@example.com>', "John [Sales]"),
+        ("Mal (ops) Lory <j@example.com>", "Mal (ops) Lory"),
         ('"Doe, Jane" <j@example.com>', "Doe, Jane"),
         ("j@example.com (John)", ""),
     ],
@@ -208,3 +230,87 @@ def test_links_out_of_a_maildir_are_skipped_and_named_not_followed(tmp_path, clo
     finally:
         models.close_database()
     assert subjects == {"inside", "linked from new"}
+
+
+RECEIVED = (
+    "Received: from relay.example.net by mx.example.com; Sun, 03 May 2026 09:00:00 +0000\n"
+    "Received: from laptop by relay.example.net; Sat, 02 May 2026 08:00:00 +0000\n"
+)
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "",
+        "Date: 2012-12-08 00:48\n",
+        "Date: Mon, 04 May 2026 10:00:00 -7900\n",
+        "Date: Sat, 08 Dec 3609 00:48:00 +0000\n",
+    ],
+)
+def test_without_a_usable_date_the_newest_received_line_dates_the_mail(tmp_path, clock, date):
+    folder = maildir(tmp_path)
+    data = f"From: ada@example.com\n{date}{RECEIVED}Subject: old question\n\nbody\n"
+    (folder / "cur" / "1.copied:2,S").write_bytes(data.encode())  # its file time: now
+    db_path = tmp_path / "h.db"
+    code = subprocess.run([HUSHDESK, "--db", str(db_path), "import", str(folder)], timeout=60)
+    assert code.returncode == 0
+    models.open_database(db_path)
+    try:
+        [conversation] = Conversation.select()
+        assert conversation.last_activity == datetime(2026, 5, 3, 9, 0, tzinfo=UTC)
+    finally:
+        models.close_database()
+
+
+def test_without_date_or_received_the_mbox_from_line_dates_the_mail(db, tmp_path):
+    box = tmp_path / "in.mbox"
+    box.write_bytes(
+        b"From ada@example.com Tue Mar  3 10:00:00 2026\nFrom: ada@example.com\nSubject: x\n\nb\n"
+    )
+    importer.import_path(box)
+    [conversation] = Conversation.select()
+    assert conversation.last_activity == datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+def test_header_text_is_decoded_as_mail_clients_decode_it(db, tmp_path):
+    subjects = {
+        b"=?utf-8?q?caf\xc3\xa9?= au lait": "caf\u00e9 au lait",  # 8-bit bytes in an encoded word
+        b"=?iso-8859-1?q?cr\xe8me?=": "cr\u00e8me",
+        b"caf\xe9 cr\xe8me \x80": "caf\u00e9 cr\u00e8me \u20ac",  # undeclared, not UTF-8: cp1252
+        b"na\xc3\xafve": "na\u00efve",  # undeclared UTF-8
+        b"=?utf-8?q?na=C3=AFve?=  =?utf-8?q?_caf=C3=A9?=": "na\u00efve caf\u00e9",
+    }
+    messages = [
+        b"From: Jos\xe9 <jose@example.com>\nSubject: " + raw + b"\n\nbody\n" for raw in subjects
+    ]
+    importer.import_path(mbox(tmp_path / "in.mbox", *messages))
+    assert {c.subject for c in Conversation.select()} == set(subjects.values())
+    assert Contact.get(Contact.email == "jose@example.com").name == "Jos\u00e9"
+
+
+def test_attachment_names_are_decoded(db, tmp_path):
+    parts = [
+        b"Content-Disposition: attachment; filename*=utf-8''%E2%82%AC%20rate.pdf",
+        b"Content-Disposition: attachment; filename*=iso-8859-1'fr'r%E9sum%E9.pdf",
+        b'Content-Disposition: attachment; filename="=?utf-8?q?caf=C3=A9.pdf?="',
+        b'Content-Type: application/pdf; name="=?iso-8859-1?q?men=FC.pdf?="',
+        b'Content-Disposition: attachment; filename="na\xc3\xafve.pdf"',
+    ]
+    body = b"".join(
+        b"--b\n"
+        + (p if p.startswith(b"Content-Type") else b"Content-Type: application/pdf\n" + p)
+        + b"\n\nAAAA\n"
+        for p in parts
+    )
+    head = b"From: ada@example.com\nSubject: files\nContent-Type: multipart/mixed; boundary=b\n\n"
+    importer.import_path(mbox(tmp_path / "in.mbox", head + b"--b\n\nsee\n" + body + b"--b--\n"))
+    [conversation] = Conversation.select()
+    text = models.get_conversation(conversation.id).messages[0].body
+    for name in (
+        "\u20ac rate.pdf",
+        "r\u00e9sum\u00e9.pdf",
+        "caf\u00e9.pdf",
+        "men\u00fc.pdf",
+        "na\u00efve.pdf",
+    ):
+        assert f"  {name} (" in text, text
