@@ -2,7 +2,7 @@
 
 Reading is most of an import: opening each file, parsing headers, decoding
 bodies. A mailbox of PARALLEL_FROM messages or more is read in batches by
-worker processes (started fresh, so no database connection crosses a fork),
+worker processes (`mail_workers`: fresh interpreters that end with the import),
 one per core; the records come back in the mailbox's order, so the result is
 the same as reading in one process. Files with the same bytes are read once.
 """
@@ -10,15 +10,13 @@ the same as reading in one process. Files with the same bytes are read once.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import clock, mail
+from . import clock, mail, mail_workers
 from .clock import FixedClock, set_clock
 from .intake import MAX_BODY, MAX_SUBJECT
 from .mailbox_files import read_mail
@@ -87,16 +85,19 @@ def _batches(jobs: Sequence[RawMail]) -> Iterator[tuple[int, list[Outcome]]]:
         for number, batch in enumerate(batches, start=1):
             yield min(number * BATCH, len(jobs)), read_batch(batch)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(clock.now(),)
-    ) as pool:
-        for number, outcomes in enumerate(pool.map(read_batch, batches), start=1):
-            yield min(number * BATCH, len(jobs)), outcomes
+    done = 0
+    for batch, outcomes in zip(
+        batches,
+        mail_workers.run_all(read_batch, batches, workers, start_worker, clock.now()),
+        strict=True,
+    ):
+        done += len(batch)
+        yield done, outcomes
 
 
-def _start_worker(now: datetime) -> None:
-    set_clock(FixedClock(now))  # "now" (for dates too far ahead) is the importer's
+def start_worker(now: datetime) -> None:
+    """A worker's "now" (for dates too far ahead) is the importer's."""
+    set_clock(FixedClock(now))
 
 
 def read_batch(jobs: Sequence[RawMail]) -> list[Outcome]:
