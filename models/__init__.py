@@ -77,8 +77,7 @@ if TYPE_CHECKING:
         erase,
         plan_erasure,
         receipt_dict,
-        redact,
-        write_new,
+        receipt_json,
     )
     from .errors import (
         BadQuery,
@@ -93,15 +92,18 @@ if TYPE_CHECKING:
         ReadOnly,
         Refused,
     )
+    from .files import write_new
     from .forensics import Finding, Owed, check_texts, owed, scan
     from .guard import BUSY_TIMEOUT_S
     from .importer import ImportResult, import_path
     from .intake import NewMessage, add_message, create_conversation
     from .log import LogCheck, LogEntry, list_log, verify_log
-    from .people import ConversationBrief, Mention, Person, find_person
+    from .people import ConversationBrief, Mention, Person, Written, find_person
+    from .proof import Proof
     from .reading import close_read_only, open_read_only
+    from .redaction import redact
     from .search import ConversationSearch
-    from .settings import all_settings, ours, set_ours
+    from .settings import RegionChange, all_settings, ours, region, set_ours, set_region
     from .values import ARCHIVED, OPEN, SOMEONE, ConversationRow
     from .verification import Report, Trace, verify
 
@@ -196,8 +198,11 @@ LAZY = {  # name: module, or module:name where the module calls it otherwise
     "erase": "erasure",
     "plan_erasure": "erasure",
     "receipt_dict": "erasure",
-    "redact": "erasure",
-    "write_new": "erasure",
+    "receipt_json": "erasure",
+    "redact": "redaction",
+    "write_new": "files",
+    "Proof": "proof",
+    "Written": "people",
     "ImportResult": "importer",
     "import_path": "importer",
     "ConversationBrief": "people",
@@ -207,6 +212,9 @@ LAZY = {  # name: module, or module:name where the module calls it otherwise
     "all_settings": "settings",
     "ours": "settings",
     "set_ours": "settings",
+    "RegionChange": "settings",
+    "region": "settings",
+    "set_region": "settings",
 }
 
 
@@ -279,7 +287,13 @@ __all__ = [
     "find_person",
     "plan_erasure",
     "receipt_dict",
+    "receipt_json",
     "redact",
+    "Proof",
+    "Written",
+    "RegionChange",
+    "region",
+    "set_region",
     "suggestions",
     "write_new",
     "verify",

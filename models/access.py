@@ -7,11 +7,16 @@ The document's shape (`"format": "hushdesk-access-export/1"`):
     contacts         [{id, name, email, phone, attributes: [{key, value, source, set_at}]}]
     conversations    [{id, contact, channel, status, held, subject, created_at,
                        last_activity, messages: [{author, sent_at, body}]}]
+    written          [{conversation, sent_at, body}]: messages they wrote in other
+                     people's conversations (a second customer in a thread)
     mentions         [{conversation, message, field, identifier}]: where other
-                     people's conversations name them; never those people's text
+                     people's conversations name them by an identifier that is
+                     theirs alone; never those people's text
+    not_matched      [{identifier, why}]: numbers given that name no one
 
 It holds nothing of any other person: their conversations appear only as an
-id in `mentions`. The file is written new; an existing one is never replaced.
+id in `written` and `mentions`, and a name another contact shares is no
+mention. The file is written whole and new; an existing one is never replaced.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from . import clock
+from . import clock, engine
 from .conversations import get_conversation
-from .erasure import write_new
+from .files import write_new
 from .guard import guarded
 from .people import Person, find_person
+from .schema import Message
+from .values import stored_time
 
 FORMAT = "hushdesk-access-export/1"
 
@@ -86,6 +93,7 @@ def document(person: Person) -> dict[str, object]:
             "identifier": m.identifier,
         }
         for m in person.mentions
+        if m.sure
     ]
     return {
         "format": FORMAT,
@@ -93,8 +101,21 @@ def document(person: Person) -> dict[str, object]:
         "identifiers": [i.given for i in person.identifiers],
         "contacts": contacts,
         "conversations": conversations,
+        "written": _written(person),
         "mentions": mentions,
+        "not_matched": [{"identifier": u.given, "why": u.why} for u in person.unplaced],
     }
+
+
+def _written(person: Person) -> list[dict[str, object]]:
+    """The person's own messages in other people's conversations, and nothing around them."""
+    ids = [w.message for w in person.written]
+    query = Message.select(Message.conversation, Message.sent_at, Message.body)
+    query = query.where(Message.id.in_(ids)).order_by(Message.sent_at, Message.id)
+    return [
+        {"conversation": int(cid), "sent_at": _when(stored_time(str(sent))), "body": body}
+        for cid, sent, body in engine.rows(query)
+    ]
 
 
 @guarded
@@ -107,6 +128,6 @@ def export_person(texts: Sequence[str], out: str | Path) -> ExportSummary:
         path,
         len(person.contacts),
         len(person.conversations),
-        sum(c.messages for c in person.conversations),
-        len(person.mentions),
+        sum(c.messages for c in person.conversations) + len(person.written),
+        sum(m.sure for m in person.mentions),
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock, engine, log
+from . import clock, engine, log, phones, settings
 from .errors import InvalidInput, NotFound
 from .guard import guarded
 from .query import digits
@@ -38,6 +38,7 @@ class ContactInfo:
     phone: str
     attributes: list[AttributeRow]
     conversations: int
+    number: str = ""  # the phone's E.164 form; "" when it cannot be placed
 
     @property
     def shown(self) -> str:
@@ -46,7 +47,7 @@ class ContactInfo:
 
 @guarded
 def resolve_contact(text: str) -> int:
-    """A contact by id, email or phone (digits compared), or a clear refusal."""
+    """A contact by id, email or phone (the same number, else the same digits), or a refusal."""
     text = (text or "").strip()
     if (
         text.isascii()
@@ -58,8 +59,9 @@ def resolve_contact(text: str) -> int:
     if "@" in text:
         found = [c.id for c in Contact.select(Contact.id).where(Contact.email == text.lower())]
     elif len(digits(text)) >= 4:
-        where = Contact.phone_digits == digits(text)
-        found = [c.id for c in Contact.select(Contact.id).where(where)]
+        number = phones.e164(text, settings.region())
+        same = Contact.phone_e164 == number if number else Contact.phone_digits == digits(text)
+        found = [c.id for c in Contact.select(Contact.id).where(same)]
     else:
         found = []
     if not found:
@@ -86,6 +88,7 @@ def get_contact(contact_id: int) -> ContactInfo:
         contact.phone,
         list_attributes(contact_id),
         Conversation.select().where(Conversation.contact == contact_id).count(),
+        contact.phone_e164,
     )
 
 
@@ -98,7 +101,12 @@ def create_contact(name: str = "", email: str = "", phone: str = "") -> int:
     if not (name or email or phone):
         raise InvalidInput("a contact needs a name, an email or a phone")
     contact = Contact.create(
-        name=name, email=email, phone=phone, phone_digits=digits(phone), created_at=clock.now()
+        name=name,
+        email=email,
+        phone=phone,
+        phone_digits=digits(phone),
+        phone_e164=phones.e164(phone, settings.region()),
+        created_at=clock.now(),
     )
     return contact.id
 

@@ -3,7 +3,9 @@
 Rows are generated as plain tuples and written with bulk inserts in one
 transaction, then indexed with one INSERT ... SELECT, so a million
 conversations take a minute rather than an hour. Dates spread over the last
-18 months before the clock's now, so assistants have work to do.
+18 months before the clock's now, so assistants have work to do. The demo's
+region is the US (numbers written without a country code are American),
+unless the help desk has chosen one already.
 """
 
 from __future__ import annotations
@@ -13,16 +15,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from . import clock, engine
+from . import clock, engine, settings
 from .assistants import set_assistant
 from .channels import ensure_channel
 from .demo_cases import CASE_CONTACTS, CASES, add_cases
 from .engines.base import DRIVER_ERRORS
 from .errors import InvalidInput, Refused
 from .guard import cause, guarded
-from .schema import stamp
+from .schema import (
+    ATTRIBUTE_COLUMNS,
+    CONTACT_COLUMNS,
+    CONVERSATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    stamp,
+)
 
 MAX_CONVERSATIONS = 10_000_000
+REGION = "US"  # the demo's numbers without a country code are American
 MIN_FOR_CASES = 100  # a demo this large includes the hand-written request cases
 SPAN_DAYS = 548
 CHANNELS = (
@@ -98,7 +107,8 @@ def _contacts(rng: random.Random, first_id: int, count: int, now: str) -> Iterat
         email = f"{first}.{last}{i}@{rng.choice(DOMAINS)}".lower()
         area, line = rng.randint(200, 999), rng.randint(0, 9999)
         phone = f"+1 ({area}) 555-{line:04d}"
-        yield (i, f"{first} {last}", email, phone, f"1{area}555{line:04d}", now)
+        number = f"1{area}555{line:04d}"  # its digits; and, with a "+", its E.164 form
+        yield (i, f"{first} {last}", email, phone, number, f"+{number}", now)
 
 
 def _attributes(rng: random.Random, contact_ids: range, now: str) -> Iterator[Row]:
@@ -136,20 +146,6 @@ def _conversation(
     return row, messages
 
 
-CONVERSATION_COLUMNS = (
-    "id",
-    "channel_id",
-    "contact_id",
-    "subject",
-    "status",
-    "archived_at",
-    "created_at",
-    "last_activity",
-    "held",
-)
-CONTACT_COLUMNS = ("id", "name", "email", "phone", "phone_digits", "created_at")
-ATTRIBUTE_COLUMNS = ("contact_id", "key", "value", "source", "set_at")
-MESSAGE_COLUMNS = ("conversation_id", "author", "body", "sent_at")
 Batch = tuple[str, tuple[str, ...], list[Row]]
 
 
@@ -204,6 +200,8 @@ def generate(
                 "(give --add to add it anyway)"
             )
         channels = demo_channels()
+        if settings.region() is None:
+            settings.set_region(REGION)
         first = engine.max_id("conversation") + 1
         cases = CASES if empty and conversations >= MIN_FOR_CASES else 0
         for table, columns, rows in batches(

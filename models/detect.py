@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import phones, settings
 from .conversations import get_conversation
+from .folding import Folded, fold
 from .guard import guarded
-from .identifiers import EMAIL_RE, name_pattern
+from .needles import EMAIL_RE
 from .query import digits
 from .schema import Contact
 
@@ -43,24 +45,24 @@ def iban_valid(text: str) -> bool:
     return 15 <= len(compact) <= 34 and int(number) % 97 == 1
 
 
-def _phones(text: str) -> list[str]:
-    import phonenumbers
-
-    return [m.raw_string for m in phonenumbers.PhoneNumberMatcher(text, "US")]
+def _phones(text: str, region: str | None) -> list[str]:
+    return [text[f.start : f.end] for f in phones.find_in(text, region)]
 
 
-def find_in(text: str, name: str = "") -> list[tuple[str, str]]:
+def find_in(text: str, name: str = "", region: str | None = None) -> list[tuple[str, str]]:
     """(kind, text) for everything in `text` that looks like personal data, in order."""
     found = [("email", m.group()) for m in EMAIL_RE.finditer(text)]
     cards = [m.group() for m in CARD_RE.finditer(text) if luhn(digits(m.group()))]
     found += [("card", card) for card in cards]
     found += [
-        ("phone", p) for p in _phones(text) if not any(digits(p) in digits(c) for c in cards)
+        ("phone", p)
+        for p in _phones(text, region)
+        if not any(digits(p) in digits(c) for c in cards)
     ]
     found += [("iban", m.group()) for m in IBAN_RE.finditer(text) if iban_valid(m.group())]
-    pattern = name_pattern(name) if name else None
-    if pattern is not None:
-        found += [("name", m.group()) for m in pattern.finditer(text)]
+    if len(name.split()) >= 2:
+        spans = Folded(text).spans(fold(name), whole_words=True)
+        found += [("name", text[start:end]) for start, end in spans]
     return found
 
 
@@ -70,9 +72,10 @@ def suggestions(conversation_id: int) -> list[Suggestion]:
     detail = get_conversation(conversation_id)
     contact = Contact.get_or_none(Contact.id == detail.contact_id) if detail.contact_id else None
     name = contact.name if contact is not None else ""
+    region = settings.region() or "US"  # a suggestion may guess; a request never does
     counts: dict[tuple[str, str], int] = {}
     for text in [detail.subject, *(m.body for m in detail.messages)]:
-        for kind, found in find_in(text, name):
+        for kind, found in find_in(text, name, region):
             counts[(kind, found)] = counts.get((kind, found), 0) + 1
     ordered = sorted(counts.items(), key=lambda item: (KINDS.index(item[0][0]), item[0][1]))
     return [Suggestion(kind, text, count) for (kind, text), count in ordered]

@@ -18,7 +18,7 @@ from typing import Any
 from peewee import ColumnBase, Database, ModelSelect
 
 from . import reading
-from .engines.base import CHUNK, Backend, Cleanup, Watcher, chunked, db, rows
+from .engines.base import CHUNK, DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, rows
 from .engines.sqlite import SqliteBackend
 from .errors import InvalidInput
 from .guard import BUSY_TIMEOUT_S, guarded
@@ -30,7 +30,7 @@ SCRUB_WAIT_S = 2.0
 URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:/")
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-__all__ = ["BUSY_TIMEOUT_S", "CHUNK", "Cleanup", "chunked", "db", "rows"]
+__all__ = ["BUSY_TIMEOUT_S", "CHUNK", "DRIVER_ERRORS", "Cleanup", "chunked", "db", "rows"]
 
 
 class _Current:
@@ -86,6 +86,15 @@ def open_database(
 def close_database() -> None:
     if db.obj is not None and not db.is_closed():
         db.close()
+
+
+def reconnect() -> None:
+    """A new connection in place of one that was lost (the old one is closed if it can be)."""
+    try:
+        db.close()
+    except DRIVER_ERRORS:
+        db._state.reset()  # the lost connection cannot even be closed: forget it
+    db.connect(reuse_if_open=True)
 
 
 def schema_migrations() -> list[str]:

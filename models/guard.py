@@ -60,6 +60,19 @@ PG_FULL = ("53100",)  # disk_full
 PG_DAMAGED = ("XX001", "XX002")  # data_corrupted, index_corrupted
 PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
 RETRIES = 5
+PG_LOST = ("08", "57P01", "57P02", "57P03")  # connection exceptions, the server shutting down
+LOST_WORDS = ("server closed the connection", "connection is closed", "terminating connection")
+
+
+def lost_connection(error: BaseException | None) -> bool:
+    """The connection to the server went away (not a refusal of the statement)."""
+    seen = 0
+    while error is not None and seen < 5:
+        text = str(error).lower()
+        if _code(error).startswith(PG_LOST) or any(w in text for w in LOST_WORDS):
+            return True
+        error, seen = error.__context__ or error.__cause__, seen + 1
+    return False
 
 
 def transient(error: BaseException) -> bool:

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock, engine
+from . import clock, engine, outcome
 from .engine import db
 from .errors import InvalidInput
 from .guard import guarded
@@ -94,6 +94,7 @@ def record(actor: str, action: str, count: int, reason: str) -> DeletionLog:
         hash="",
     )
     _seal(entry)
+    outcome.record()
     return entry
 
 

@@ -9,7 +9,9 @@
    message of an earlier import joins that conversation.
 4. Each new thread becomes a conversation whose contact is its customer: the
    first sender who is not us (or, when we wrote first, whom we wrote to).
-   Our messages are agent messages, authored by our display name.
+   Our messages are agent messages, authored by our display name. Every other
+   sender who is not us (a colleague in Cc, a second customer) has a contact
+   of their own too, and their messages name it: a request finds them.
 5. Rows are written in bulk, in one transaction, and indexed for search.
 """
 
@@ -24,10 +26,17 @@ from pathlib import Path
 
 from . import clock, engine, mail, settings
 from .channels import ensure_channel
-from .demo import CONTACT_COLUMNS, CONVERSATION_COLUMNS, MESSAGE_COLUMNS
 from .intake import CUSTOMER
 from .mail_reader import Progress, Read, read_all
-from .schema import Contact, Conversation, MailKey, stamp
+from .schema import (
+    CONTACT_COLUMNS,
+    CONVERSATION_COLUMNS,
+    WRITTEN_COLUMNS,
+    Contact,
+    Conversation,
+    MailKey,
+    stamp,
+)
 from .threads import Letter, group, own_key, subject_key
 
 INFER_SHARE = 3  # an inferred address of ours received at least 1/3 of the messages
@@ -169,7 +178,11 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
     for thread in threads:
         thread.conversation = next((known[k] for k in thread.asks if k in known), 0)
     channel = ensure_channel("Email", "email").id
-    contacts = _contacts(found, [t for t in threads if not t.conversation], ours, result)
+    new_threads = [t for t in threads if not t.conversation]
+    people = _people(found, threads, ours, result)
+    contacts = {
+        t.members[0]: (people[a], a) for t in new_threads if (a := _customer(t, found, ours)[1])
+    }
     earlier = _customers_of(t.conversation for t in threads if t.conversation)
     first = engine.max_id("conversation") + 1
     conversations: list[tuple[object, ...]] = []
@@ -188,10 +201,10 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
             cid, next_id = next_id, next_id + 1
             conversations.append(_conversation_row(cid, channel, thread, found, contacts))
             customer = contacts.get(thread.members[0], (0, ""))[1]
-        messages += [_message_row(cid, found[i], ours, customer) for i in thread.members]
+        messages += [_message_row(cid, found[i], ours, customer, people) for i in thread.members]
         _keep_keys(thread, found, known, cid, keys)
     engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
-    engine.insert_rows("message", MESSAGE_COLUMNS, messages)
+    engine.insert_rows("message", WRITTEN_COLUMNS, messages)
     engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
     _touch(joined)
     if conversations:
@@ -222,30 +235,34 @@ def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, 
     return "", next((a for a in first.recipients if a not in ours), "")
 
 
-def _contacts(
+def _people(
     found: list[Read], threads: list[_Thread], ours: set[str], result: MailResult
-) -> dict[int, tuple[int, str]]:
-    """Each new thread's contact (by its first member): existing by email, else created."""
-    wanted = {t.members[0]: _customer(t, found, ours) for t in threads}
-    addresses = sorted({a for _, a in wanted.values() if a})
+) -> dict[str, int]:
+    """The contact of every address that is not ours: each new thread's customer and every
+    sender; an existing contact with the address (the first), else a new one."""
+    names: dict[str, str] = {}
+    for thread in threads:
+        if not thread.conversation:
+            name, address = _customer(thread, found, ours)
+            if address:
+                names.setdefault(address, name)
+        for index in thread.members:
+            if found[index].address not in ours:
+                names.setdefault(found[index].address, found[index].name)
     existing: dict[str, int] = {}
-    for batch in engine.chunked(addresses):
+    for batch in engine.chunked(sorted(names)):
         query = Contact.select(Contact.email, Contact.id).where(Contact.email.in_(batch))
-        for email, cid in engine.rows(query.order_by(Contact.id.desc())):
-            existing[str(email)] = int(cid)
-    chosen: dict[int, tuple[int, str]] = {}
+        for email, cid in engine.rows(query.order_by(Contact.id)):
+            existing.setdefault(str(email), int(cid))
     rows: list[tuple[object, ...]] = []
     next_id, now = engine.max_id("contact") + 1, stamp(clock.now())
-    for first, (name, address) in wanted.items():
-        if not address:
-            continue
+    for address, name in names.items():
         if address not in existing:
             existing[address], next_id = next_id, next_id + 1
-            rows.append((existing[address], name.strip()[:200], address, "", "", now))
-        chosen[first] = (existing[address], address)
+            rows.append((existing[address], name.strip()[:200], address, "", "", "", now))
     engine.insert_rows("contact", CONTACT_COLUMNS, rows)
     result.contacts += len(rows)
-    return chosen
+    return existing
 
 
 def _conversation_row(
@@ -262,12 +279,15 @@ def _conversation_row(
     return (cid, channel, contact, subject, "open", None, created, last_activity, False)
 
 
-def _message_row(cid: int, read: Read, ours: set[str], customer: str) -> tuple[object, ...]:
+def _message_row(
+    cid: int, read: Read, ours: set[str], customer: str, people: dict[str, int]
+) -> tuple[object, ...]:
+    """A message row: the customer's as "customer"; anyone else's by their name, and
+    another customer's with their own contact."""
     if read.address == customer or (not customer and read.address not in ours):
-        author = CUSTOMER
-    else:
-        author = (read.name or read.address)[:200]
-    return (cid, author, read.body, stamp(read.sent))
+        return (cid, CUSTOMER, read.body, stamp(read.sent), None)
+    writer = people.get(read.address) if read.address not in ours else None
+    return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), writer)
 
 
 def _touch(newest: dict[int, datetime]) -> None:

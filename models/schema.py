@@ -31,6 +31,24 @@ def stamp(when: datetime) -> str:
     return when.strftime(TIME_FORMAT)
 
 
+# the columns rows written in bulk (demo, imports) give, in their order
+CONTACT_COLUMNS = ("id", "name", "email", "phone", "phone_digits", "phone_e164", "created_at")
+ATTRIBUTE_COLUMNS = ("contact_id", "key", "value", "source", "set_at")
+CONVERSATION_COLUMNS = (
+    "id",
+    "channel_id",
+    "contact_id",
+    "subject",
+    "status",
+    "archived_at",
+    "created_at",
+    "last_activity",
+    "held",
+)
+MESSAGE_COLUMNS = ("conversation_id", "author", "body", "sent_at")
+WRITTEN_COLUMNS = (*MESSAGE_COLUMNS, "contact_id")  # a message with the contact who wrote it
+
+
 SOCIAL_KINDS = frozenset({"facebook", "instagram", "twitter", "whatsapp", "telegram", "linkedin"})
 KNOWN_KINDS = frozenset({"email", "chat", "sms", "phone"}) | SOCIAL_KINDS
 
@@ -68,6 +86,7 @@ class Contact(BaseModel):
     email = TextField(default="", index=True)
     phone = TextField(default="")
     phone_digits = TextField(default="", index=True)
+    phone_e164 = TextField(default="", index=True)  # "" when it cannot be placed (`phones`)
     created_at = UTCDateTimeField()
 
 
@@ -109,6 +128,10 @@ class Message(BaseModel):
     author = TextField()
     body = TextField(default="")
     sent_at = UTCDateTimeField()
+    # who wrote it, when that is not the conversation's own contact (a second customer)
+    contact = ForeignKeyField(
+        Contact, null=True, backref="written", on_delete="SET NULL", index=False
+    )
 
 
 class MailKey(BaseModel):
@@ -116,6 +139,13 @@ class MailKey(BaseModel):
 
     key = TextField(primary_key=True)
     conversation = ForeignKeyField(Conversation, on_delete="CASCADE")
+
+
+class RequestDone(BaseModel):
+    """A logged change's request id, written in its transaction: did it commit?"""
+
+    id = TextField(primary_key=True)
+    at = UTCDateTimeField()
 
 
 class Setting(BaseModel):

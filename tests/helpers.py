@@ -77,7 +77,9 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
     await pilot.pause()
 
 
-def terminal_output(args: list[str], until: str, limit: float = 30) -> str:
+def terminal_output(
+    args: list[str], until: str, limit: float = 30, environment: dict[str, str] | None = None
+) -> str:
     """What a program writes on a 120x40 terminal (a pty) until `until` is among it; then
     the program is killed. Fails when it never comes."""
     import fcntl
@@ -90,7 +92,7 @@ def terminal_output(args: list[str], until: str, limit: float = 30) -> str:
 
     main, child = os.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
-    env = {**os.environ, "TERM": "xterm-256color"}
+    env = {**os.environ, "TERM": "xterm-256color", **(environment or {})}
     process = subprocess.Popen(args, stdin=child, stdout=child, stderr=child, env=env)
     os.close(child)
     seen, deadline = b"", time.monotonic() + limit  # a bound on a failure, not a timing

@@ -71,6 +71,11 @@ class Cluster:
         self.sql(f"CREATE DATABASE {name} TEMPLATE {template}")
         return self.url(name)
 
+    def restart(self) -> None:
+        """Restart the server (every connection is cut), and wait until it takes new ones."""
+        data, log = str(self.folder / "data"), str(self.folder / "server.log")
+        _run([str(self.bin / "pg_ctl"), "-D", data, "-l", log, "-m", "fast", "-w", "restart"])
+
     def stop(self) -> None:
         subprocess.run(
             _as_owner(

@@ -36,7 +36,8 @@ def test_the_app_on_a_terminal_starts_with_the_first_frame(db_path, clock):
     cli(db_path, "demo", "--conversations", "120")
     newest = json.loads(cli(db_path, "search", "--json", "--limit", "1", "is:open")[1])
     name = newest["contact"][:10]
-    out = terminal_output([HUSHDESK, "--db", str(db_path)], name)
+    stale = {"COLUMNS": "80", "LINES": "24"}  # another terminal's, left in the environment
+    out = terminal_output([HUSHDESK, "--db", str(db_path)], name, environment=stale)
     frame_starts = out.index("\x1b[?1049h")
     assert frame_starts < out.index(name), "the rows are drawn on the alternate screen"
     assert "\x1b[6;1H│  " + name in out, "by the command line, before Textual"

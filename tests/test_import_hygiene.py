@@ -66,6 +66,7 @@ PLAIN = {
     "check_texts",
     "owed",
     "receipt_dict",
+    "receipt_json",
     "rule",
 }  # no database behind them
 

@@ -69,6 +69,9 @@ async def test_export_and_erase_from_the_keyboard(db, tmp_path):
         assert isinstance(app.screen, EraseDialog)
         question = str(app.screen.query_one("#erase-question").render())
         assert "Kept whole, on legal hold" in question and "5 mentions" in question
+        assert "Please call my sister at (415) 555-0199 when it arrives." in question, (
+            "every redaction is listed with its line"
+        )
         await pilot.press(*"GDPR-7", "enter")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)

@@ -84,6 +84,9 @@ def cmd_settings(args: argparse.Namespace) -> None:
         kept = models.set_ours(args.addresses)
         print(f"Ours: {', '.join(safe(a, 80) for a in kept) or 'none (imports infer them)'}.")
         return
+    if args.setting == "region":
+        _set_region(args)
+        return
     found = models.all_settings()
     if args.json:
         print(json.dumps(found))
@@ -91,6 +94,22 @@ def cmd_settings(args: argparse.Namespace) -> None:
     ours = found["ours"]
     shown = ", ".join(safe(str(a), 80) for a in ours) if isinstance(ours, list) else ""
     print(f"ours: {shown or 'not set (imports infer them)'}")
+    region = found["region"]
+    print(f"region: {safe(region) if region else NO_REGION}")
+
+
+NO_REGION = "not set (a phone number without its country code names no one)"
+
+
+def _set_region(args: argparse.Namespace) -> None:
+    if args.clear == bool(args.code):
+        raise models.InvalidInput("give the help desk's region (GB, US, ...), or --clear")
+    change = models.set_region(None if args.clear else args.code)
+    shown = change.region or NO_REGION
+    print(
+        f"Region: {shown}. {plural(change.reread, 'stored number')} without a country code "
+        f"read again: {change.placed:,} placed."
+    )
 
 
 def cmd_search(args: argparse.Namespace) -> None:

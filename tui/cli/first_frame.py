@@ -30,11 +30,21 @@ ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?1049l\x1b[?25h"  # the alternate s
 
 
 def _size() -> tuple[int, int] | None:
-    """The terminal's columns and lines, if the first frame can be shown on it."""
-    import shutil  # here: only a frame to draw needs it
+    """The terminal's columns and lines, if the first frame can be shown on it.
 
-    columns, lines = shutil.get_terminal_size((0, 0))
-    if not sys.stdout.isatty() or columns < MIN_COLUMNS or lines < MIN_LINES:
+    Asked of the terminal itself, as Textual asks it: `$COLUMNS` and `$LINES` may
+    be left over from another terminal (a tmux server started from a shell that
+    exported them), and the app would then draw a layout other than the frame's.
+    """
+    import os
+
+    if not sys.stdout.isatty():
+        return None
+    try:
+        columns, lines = os.get_terminal_size(sys.stdout.fileno())
+    except OSError:
+        return None
+    if columns < MIN_COLUMNS or lines < MIN_LINES:
         return None
     return columns, lines
 

@@ -238,6 +238,11 @@ def _data_parsers(add: _Adder) -> None:
     ours = q.add_parser("ours", help="set the help desk's own mail addresses")
     ours.add_argument("addresses", nargs="*", type=value, metavar="ADDRESS")
     ours.add_argument("--clear", action="store_true", help="forget them (imports infer them)")
+    region = q.add_parser("region", help="the region phone numbers without +country are read in")
+    region.add_argument("code", nargs="?", type=value, metavar="REGION", help="GB, US, FR, ...")
+    region.add_argument(
+        "--clear", action="store_true", help="forget it (such numbers name no one)"
+    )
     p = add("search", commands.cmd_search, "search conversations (newest activity first)")
     p.add_argument("query", nargs="+")
     p.add_argument("--limit", type=_count, default=100, help="rows to print; 0 for all")

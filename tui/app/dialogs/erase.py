@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
@@ -13,6 +13,15 @@ import models
 
 from ...text import plural
 from ..plain import plain
+
+
+def mention_text(mention: models.Mention) -> Text:
+    """A mention's line as plain text, what would be redacted in reverse."""
+    line = mention.line
+    text = plain(line[: mention.start])
+    text.append_text(plain(line[mention.start : mention.end], "bold reverse"))
+    text.append_text(plain(line[mention.end :]))
+    return text
 
 
 def erase_question(plan: models.ErasurePlan) -> Text:
@@ -24,8 +33,22 @@ def erase_question(plan: models.ErasurePlan) -> Text:
         text.append(f" and {plural(len(contact.attributes), 'attribute')}\n")
     text.append(f"  {plural(len(plan.conversations), 'conversation')} of theirs, ")
     text.append(f"{plural(plan.messages, 'message')}\n")
+    if plan.written:
+        text.append(f"  {plural(len(plan.written), 'message')} they wrote in others' ")
+        text.append("conversations\n")
     text.append(f"  {plural(len(plan.redactions), 'mention')} in other conversations ")
-    text.append("become [redacted]\n")
+    text.append("become [redacted]:\n")
+    for mention in plan.redactions:
+        text.append(f"    #{mention.conversation} ", style="dim")
+        text.append_text(mention_text(mention))
+        text.append("\n")
+    if plan.left:
+        text.append(f"\nLeft to you ({plural(len(plan.left), 'possible mention')}, ", "yellow")
+        text.append("a name someone else has, or common words; R redacts by hand):\n", "yellow")
+        for mention in plan.left:
+            text.append(f"    #{mention.conversation} ", style="dim")
+            text.append_text(mention_text(mention))
+            text.append("\n")
     held = sorted({*plan.retained, *(m.conversation for m in plan.retained_mentions)})
     if held:
         shown = ", ".join(f"#{cid}" for cid in held[:8])
@@ -46,7 +69,8 @@ class EraseDialog(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="erase-box"):
-            yield Static(erase_question(self.plan), id="erase-question", markup=False)
+            with VerticalScroll(id="erase-scroll"):
+                yield Static(erase_question(self.plan), id="erase-question", markup=False)
             yield Input(placeholder="e.g. GDPR-2026-0142", id="erase-reference")
             with Horizontal(id="erase-buttons"):
                 yield Button("Cancel (esc)", id="erase-no")

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Footer, Static
 import models
 
 from ...text import plural, safe
-from ..dialogs.erase import EraseDialog
+from ..dialogs.erase import EraseDialog, mention_text
 from ..dialogs.prompt import PromptDialog
 from ..host import host
 from ..plain import plain
@@ -38,15 +38,6 @@ def export_target(typed: str, demo_folder: Path | None) -> Path:
             "in the demo, give a file name only: it is saved in your session"
         )
     return demo_folder / name
-
-
-def mention_line(mention: models.Mention) -> Text:
-    """The mention's line, as plain text, with the identifier highlighted."""
-    line = mention.line
-    text = plain(line[: mention.start])
-    text.append_text(plain(line[mention.start : mention.end], "bold reverse"))
-    text.append_text(plain(line[mention.end :]))
-    return text
 
 
 class PersonScreen(OperatingScreen[int | None]):
@@ -97,11 +88,15 @@ class PersonScreen(OperatingScreen[int | None]):
     def _show(self, message: Found) -> None:
         person = self.person = message.person
         name = next((c.shown for c in person.contacts), safe(self.identifiers[0]))
+        sure = sum(m.sure for m in person.mentions)
+        elsewhere = (
+            f" · {plural(len(person.written), 'message')} elsewhere" if person.written else ""
+        )
         self.query_one("#person-title", Static).update(
             Text(
                 f" Person: {safe(name)} · {plural(len(person.contacts), 'contact')} · "
-                f"{plural(len(person.conversations), 'conversation')} · "
-                f"{plural(len(person.mentions), 'mention')} (e: export, E: erase, Esc: back)",
+                f"{plural(len(person.conversations), 'conversation')}{elsewhere} · "
+                f"{plural(sure, 'mention')} (e: export, E: erase, Esc: back)",
                 style="bold",
             )
         )
@@ -114,12 +109,18 @@ class PersonScreen(OperatingScreen[int | None]):
         for c in person.conversations:
             hold = Text("HELD", "bold red") if c.held else ""
             table.add_row(c.id, plain(c.channel), c.status, hold, plain(c.subject), key=str(c.id))
+        for w in person.written:
+            hold = Text("HELD", "bold red") if w.held else ""
+            what = Text("their message in someone else's conversation", "italic")
+            table.add_row(w.conversation, "", "", hold, what, key=f"m{w.message}")
         mentions = self.query_one("#person-mentions", DataTable)
         mentions.clear()
         for number, m in enumerate(person.mentions):
             where = "subject" if m.message is None else "message"
-            kind = m.identifier + (" (held)" if m.held else "")
-            mentions.add_row(m.conversation, where, kind, mention_line(m), key=str(number))
+            kind = Text(m.identifier + (" (held)" if m.held else ""))
+            if not m.sure:
+                kind = Text(f"{m.identifier}? left to you", "yellow")
+            mentions.add_row(m.conversation, where, kind, mention_text(m), key=str(number))
 
     def after_operation(self, failed: bool) -> None:
         if self.erased and not failed:
@@ -181,7 +182,7 @@ class PersonScreen(OperatingScreen[int | None]):
     def _erase(self, reference: str, keep_held: bool) -> OperatingScreen.Done:
         receipt = models.erase(self.identifiers, reference, host(self).agent, keep_held)
         c = receipt.counts
-        verdict = "verify-gone passed" if receipt.verify_gone else receipt.verify_note
+        verdict = "verify-gone passed" if receipt.verify_gone else receipt.proof.note
         said = (
             f"Erased under {reference}: {plural(c.contacts, 'contact')}, "
             f"{plural(c.conversations, 'conversation')}, {plural(c.redactions, 'redaction')}; "
@@ -192,6 +193,10 @@ class PersonScreen(OperatingScreen[int | None]):
 
 def _identities(person: models.Person) -> Text:
     text = Text()
+    for warning in person.warnings:
+        text.append(" Check: ", style="bold yellow")
+        text.append_text(plain(warning, "yellow"))
+        text.append("\n")
     for contact in person.contacts:
         text.append(f" #{contact.id} ", style="dim")
         text.append_text(plain(contact.name or "(no name)", "bold"))
@@ -199,6 +204,8 @@ def _identities(person: models.Person) -> Text:
             if value:
                 text.append(f"  {label}: ", style="dim")
                 text.append_text(plain(value))
+        if contact.phone and not contact.number:
+            text.append(" (cannot tell which number)", style="yellow")
         for attribute in contact.attributes:
             text.append(f"\n    {safe(attribute.key)}: ", style="dim")
             text.append_text(plain(attribute.value))
