@@ -14,12 +14,10 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from . import clock, mail, mail_workers
 from .clock import FixedClock, set_clock
 from .intake import MAX_BODY, MAX_SUBJECT
-from .mailbox_files import read_mail
 from .raw_mail import MailItem, RawMail, normalised
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
@@ -43,38 +41,40 @@ class Read:
     digest: str
     unclear: bool = False  # From: names several mailboxes, or none the grammar allows
     dated_by: str = "date"  # "date", "received", "from line", "file" or "import"
+    reused_id: str = ""  # a Message-ID a different message has too: put aside, not threaded by
 
 
 Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it was skipped)
 
 
-def read_all(path: Path, progress: Progress | None = None) -> tuple[list[Read], list[str], int]:
-    """The messages of a mailbox file or folder (see `read_messages`)."""
-    return read_messages(read_mail(path), progress)
+@dataclass
+class Reading:
+    """What reading a mailbox gave: its messages, what was skipped, what was a copy."""
+
+    found: list[Read]  # in date order
+    skipped: list[str]  # "message 7: it has no sender address in From:"
+    duplicates: int  # items with the same (normalised) bytes as one before
+    items: int  # everything read: found + skipped + duplicates
 
 
-def read_messages(
-    items: Iterable[RawMail], progress: Progress | None = None
-) -> tuple[list[Read], list[str], int]:
-    """The messages in date order, what was skipped, and how many were the same bytes again."""
+def read_messages(items: Iterable[RawMail], progress: Progress | None = None) -> Reading:
+    """Every message of a source of raw mail, read on every core when there are many."""
     jobs = list(items)
-    found: list[Read] = []
-    skipped: list[str] = []
+    reading = Reading([], [], 0, len(jobs))
     seen: set[str] = set()
-    duplicates = 0
     for done, outcomes in _batches(jobs):
         for digest, read, problem in outcomes:
             if problem:
-                skipped.append(problem)
+                reading.skipped.append(problem)
             elif digest in seen:
-                duplicates += 1
+                reading.duplicates += 1
             elif read is not None:
                 seen.add(digest)
-                found.append(read)
+                reading.found.append(read)
         if progress:
             progress(done, len(jobs))
-    found.sort(key=lambda r: r.sent)
-    return found, skipped, duplicates
+    reading.found.sort(key=lambda r: r.sent)
+    return reading
 
 
 def _batches(jobs: Sequence[RawMail]) -> Iterator[tuple[int, list[Outcome]]]:

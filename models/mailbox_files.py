@@ -3,7 +3,8 @@
 Neither is read through the standard `mailbox` module: a Maildir may hold a
 FIFO (opening it would block forever), a dangling link or a folder where a
 message should be, and an mbox message's date on its `From ` line is wanted
-when the message has no `Date:`. An mbox is split by `mbox.split`. A
+when the message has no `Date:`. An mbox is split by `mbox.split`; which of the
+two a path is, `importer` decides. A
 Maildir's folders that are Maildirs themselves (`.Sent`, `Archive/2024`) are
 read too; a Maildir is its own folders: a link that leads out of it (a message
 file, or `cur/` itself) is skipped and named, never followed. Each item is
@@ -21,11 +22,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import mbox
+from . import mbox as mbox_format
 from .mail import sane_date
 from .raw_mail import MailItem, RawMail
 
-MAX_MESSAGE = mbox.MAX_MESSAGE
+MAX_MESSAGE = mbox_format.MAX_MESSAGE
 MAX_DEPTH = 8  # Maildirs inside Maildirs
 OUTSIDE = "a link out of the Maildir (not followed)"
 
@@ -42,13 +43,10 @@ class MaildirFile:
         return maildir_file(Path(self.path), self.label, Path(self.root))
 
 
-def read_mail(path: Path) -> Iterator[RawMail]:
-    """Every message of a Maildir folder (new/ then cur/) or an mbox file, in order."""
-    if path.is_dir():
-        root = Path(os.path.realpath(path))
-        yield from maildir_files(root, root)
-    else:
-        yield from _mbox(path)
+def maildir(path: Path) -> Iterator[RawMail]:
+    """Every message of a Maildir folder (new/ then cur/, then the Maildirs inside), in order."""
+    root = Path(os.path.realpath(path))
+    yield from maildir_files(root, root)
 
 
 def maildir_files(folder: Path, root: Path, prefix: str = "", depth: int = 0) -> Iterator[RawMail]:
@@ -116,9 +114,10 @@ def _read_fd(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _mbox(path: Path) -> Iterator[MailItem]:
+def mbox(path: Path) -> Iterator[MailItem]:
+    """Every message of an mbox file, in order (see `mbox.split`)."""
     with path.open("rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:
             return
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            yield from mbox.split(data)
+            yield from mbox_format.split(data)

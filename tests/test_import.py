@@ -161,3 +161,21 @@ def test_mail_without_message_id_is_found_again_in_another_mailbox_or_a_grown_on
     more = importer.import_path(grown)
     assert (more.messages, more.duplicates) == (1, 1)
     assert Conversation.select().count() == 3
+
+
+def test_the_mail_import_takes_raw_messages_from_any_source(db, monkeypatch):
+    """Nothing below importer.import_path knows of files: a later source (IMAP) feeds this door."""
+    from models import mail_import, mail_reader
+    from models.raw_mail import MailItem
+
+    def server(count: int):  # messages as a mail server hands them over: bytes, no files
+        for n in range(count):
+            data = bytes(_mail(f"c{n}@example.com", f"question {n}", "hello"))
+            yield MailItem(f"uid {n + 1}", data)
+        yield MailItem("uid 99", b"", problem="the server could not send it")
+
+    monkeypatch.setattr(mail_reader, "PARALLEL_FROM", 10)  # read by worker processes
+    monkeypatch.setattr(mail_reader, "BATCH", 4)
+    result = mail_import.import_mail(server(30), ours=None)
+    assert (result.read, result.messages, result.conversations) == (31, 30, 30)
+    assert result.skipped == ["uid 99: the server could not send it"]

@@ -50,25 +50,65 @@ def test_an_encoded_display_name_never_supplies_the_address(db, tmp_path):
 
 
 @pytest.mark.parametrize(
-    "head",
+    "head, clear",
     [
-        "From: attacker@evil.test (<victim@example.com>)",  # an address inside a comment
-        "From: Eve <attacker@evil.test> (\\) <victim@example.com>)",  # ...with a backslash
-        'From: "Victim <victim@example.com>" attacker@evil.test',  # inside a quoted name
-        "From: attacker@evil.test, Victim <victim@example.com>",  # a list
-        "From: Team: attacker@evil.test, <victim@example.com>;",  # a group
-        "From: Eve <attacker@evil.test>\n <victim@example.com>",  # a folded line
-        "From: <attacker@evil.test <victim@example.com>>",  # nested angle brackets
-        "From: Eve <attacker@evil.test\\<victim@example.com>>",  # backslashed brackets
-        "From: attacker@evil.test\nFrom: Victim <victim@example.com>",  # two From headers
+        ("From: attacker@evil.test (<victim@example.com>)", True),  # an address in a comment
+        ("From: Eve <attacker@evil.test> (\\) <victim@example.com>)", True),  # ...a backslash
+        ('From: "Victim <victim@example.com>" attacker@evil.test', False),  # in a quoted name
+        ("From: attacker@evil.test, Victim <victim@example.com>", False),  # a list
+        ("From: Team: attacker@evil.test, <victim@example.com>;", False),  # a group
+        ("From: Eve <attacker@evil.test>\n <victim@example.com>", False),  # a folded line
+        ("From: <attacker@evil.test <victim@example.com>>", False),  # nested angle brackets
+        ("From: Eve <attacker@evil.test\\<victim@example.com>>", False),  # backslashed
+        ("From: attacker@evil.test\nFrom: Victim <victim@example.com>", False),  # two From:
     ],
 )
-def test_no_header_shape_attaches_mail_to_another_customer(db, tmp_path, head):
+def test_no_header_shape_attaches_mail_to_another_customer(db, tmp_path, head, clear):
     victim = models.create_contact("Victim", "victim@example.com")
     data = f"{head}\nSubject: invoice\nDate: Mon, 04 May 2026 10:00:00 +0000\n\npay me\n"
     result = importer.import_path(mbox(tmp_path / "in.mbox", data.encode()))
-    assert (result.messages, result.skipped) == (1, [])
+    assert (result.messages, result.skipped, result.unclear) == (1, [], 0 if clear else 1)
     assert models.get_contact(victim).conversations == 0
+    [conversation] = Conversation.select()
+    contact = models.get_contact(conversation.contact_id)
+    if clear:
+        assert contact.email == "attacker@evil.test"
+    else:
+        assert contact.email == "" and contact.conversations == 1
+        assert [(a.key, a.value) for a in contact.attributes] == [("sender", "unclear")]
+
+
+def test_a_sender_unclear_is_said_and_each_such_sender_is_one_new_contact(tmp_path, clock):
+    john = "John [Sales] <j@example.com>"  # not RFC 5322: unclear
+    box = mbox(
+        tmp_path / "in.mbox",
+        mail(john, "one"),
+        mail(john, "three"),
+        mail("a@evil.test, j@example.com", "two"),
+    )
+    db_path = tmp_path / "h.db"
+    models.open_database(db_path, create=True)
+    models.create_contact("John", "j@example.com")
+    models.close_database()
+    done = subprocess.run(
+        [HUSHDESK, "--db", str(db_path), "import", str(box)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 contacts, 3 conversations and 3 messages." in done.stdout
+    assert "3 messages had an unclear sender" in done.stdout
+    assert 'a new contact marked "sender unclear"' in done.stdout
+    assert "j@example.com" not in done.stdout and "evil" not in done.stdout
+    models.open_database(db_path)
+    try:
+        [john] = Contact.select().where(Contact.email == "j@example.com")
+        assert models.get_contact(john.id).conversations == 0
+        unclear = Contact.select().where(Contact.email == "")
+        assert sorted(c.name for c in unclear) == [
+            "John [Sales] <j@example.com>",
+            "a@evil.test, j@example.com",
+        ]
+    finally:
+        models.close_database()
 
 
 @pytest.mark.parametrize(

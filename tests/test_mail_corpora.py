@@ -18,7 +18,7 @@ import pytest
 import models
 from models import importer
 
-from .test_cli import HUSHDESK
+from .test_cli import HUSHDESK, cli
 from .test_mail_threads import DATA, conversations, messages_of
 
 pytestmark = pytest.mark.both_engines
@@ -68,13 +68,21 @@ CORPORA = {
 }
 
 
+READ_RE = re.compile(
+    r"Read ([\d,]+) messages?: ([\d,]+) imported, ([\d,]+) duplicates?, ([\d,]+) skipped"
+)
+
+
 @pytest.mark.parametrize("name", sorted(CORPORA))
-def test_every_message_of_every_corpus_is_accounted_for(db, name):
+def test_every_message_of_every_corpus_is_accounted_for(db_path, clock, name):
     path = DATA / name
-    result = importer.import_path(path)
-    expected = CORPORA[name](path)
-    assert result.messages + result.duplicates + len(result.skipped) == expected, result
-    assert all(not s.startswith("before message") for s in result.skipped)
+    code, out, err = cli(db_path, "import", str(path))
+    assert code == 0, err
+    found = READ_RE.search(out)
+    assert found, out
+    read, imported, duplicates, skipped = (int(n.replace(",", "")) for n in found.groups())
+    assert read == imported + duplicates + skipped == CORPORA[name](path), out
+    assert "before message" not in out
 
 
 def test_separators_without_dates_or_blank_lines(db):
