@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from models.engines import sqlite as lite
+from models.store.engines import sqlite as lite
 
 
 def connect(path: Path) -> sqlite3.Connection:

@@ -12,7 +12,7 @@ from typing import Any
 
 import psycopg
 
-from models.engines import postgres as pg
+from models.store.engines import postgres as pg
 
 Tables = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
 

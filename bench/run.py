@@ -33,10 +33,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import models  # noqa: E402
-from models import demo, engine  # noqa: E402
-from models.clock import FixedClock, set_clock  # noqa: E402
-from models.engines import sqlite as lite  # noqa: E402
-from models.sql import Sql  # noqa: E402
+from models.demo import generate as demo  # noqa: E402
+from models.store import engine  # noqa: E402
+from models.store.clock import FixedClock, set_clock  # noqa: E402
+from models.store.engines import sqlite as lite  # noqa: E402
+from models.store.sql import Sql  # noqa: E402
 from tui.app.widgets.conversation_list import PAGE  # noqa: E402  (rows the list fetches at a time)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -120,7 +121,7 @@ def timed(action: Callable[[], object], repeat: int) -> list[float]:
 def build(path: Path, conversations: int) -> float:
     models.open_database(path, create=True)
     start = time.perf_counter()
-    demo.generate(conversations, seed=1)
+    models.generate_demo(conversations, seed=1)
     elapsed = time.perf_counter() - start
     models.close_database()
     return elapsed

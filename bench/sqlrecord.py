@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from models import engine
+from models.store import engine
 
 
 def statements(action: Callable[[], object]) -> list[tuple[str, list[Any]]]:

@@ -1,226 +1,338 @@
-"""hushdesk's data: Peewee models and every data-policy operation, with no user interface.
+"""hushdesk's core: every data-policy operation and the data, with no user interface.
 
-The screens and the command line call these functions and never build a
-query of their own. Nothing here imports Textual.
+The screens, the command line and the HTTP API call these names and never build
+a query of their own. Nothing here imports Textual or anything of `tui`.
 
-Every name below is loaded on first use, with the module that defines it:
-`import models` itself costs nothing, so the command line can draw its first
-frame (`glance`) before Peewee and the rest have loaded, and each command loads
-only what it uses (the mail parser, the export and erasure code are not small).
+The public names are listed once, below, each imported from the room that
+defines it (`X as X`: the name is this package's). At run time nothing is
+imported until a name is first used: the list is read from this file, and each
+name then loads its module. So `import models` costs nothing, the command line
+can draw its first frame (`store.glance`) before Peewee has loaded, and each
+command loads only what it uses.
 """
 
 from __future__ import annotations
 
+import re
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from . import drivers  # noqa: F401  # first: Peewee, whenever it loads, without psycopg
+from .store import drivers  # noqa: F401  # first: Peewee, whenever it loads, without psycopg
 
 if TYPE_CHECKING:
-    from .access import ExportSummary, export_person
     from .assistants import (
-        AssistantRow,
-        SweepResult,
-        ages,
-        check_days,
-        due_search,
-        enabled_channels,
-        list_assistants,
-        oldest_age_days,
-        rule,
-        set_assistant,
-        sweep,
-        sweep_channel,
+        AssistantRow as AssistantRow,
     )
-    from .channels import ChannelInfo, ensure_channel, get_channel, list_channels
+    from .assistants import (
+        SweepResult as SweepResult,
+    )
+    from .assistants import (
+        ages as ages,
+    )
+    from .assistants import (
+        check_days as check_days,
+    )
+    from .assistants import (
+        due_search as due_search,
+    )
+    from .assistants import (
+        enabled_channels as enabled_channels,
+    )
+    from .assistants import (
+        list_assistants as list_assistants,
+    )
+    from .assistants import (
+        oldest_age_days as oldest_age_days,
+    )
+    from .assistants import (
+        rule as rule,
+    )
+    from .assistants import (
+        set_assistant as set_assistant,
+    )
+    from .assistants import (
+        sweep as sweep,
+    )
+    from .assistants import (
+        sweep_channel as sweep_channel,
+    )
+    from .channels import (
+        ChannelInfo as ChannelInfo,
+    )
+    from .channels import (
+        ensure_channel as ensure_channel,
+    )
+    from .channels import (
+        get_channel as get_channel,
+    )
+    from .channels import (
+        list_channels as list_channels,
+    )
     from .contacts import (
-        AttributeRow,
-        ContactInfo,
-        ForgetResult,
-        create_contact,
-        delete_attribute,
-        forget_contact,
-        get_contact,
-        list_attributes,
-        resolve_contact,
-        set_attribute,
+        AttributeRow as AttributeRow,
+    )
+    from .contacts import (
+        ContactInfo as ContactInfo,
+    )
+    from .contacts import (
+        ForgetResult as ForgetResult,
+    )
+    from .contacts import (
+        create_contact as create_contact,
+    )
+    from .contacts import (
+        delete_attribute as delete_attribute,
+    )
+    from .contacts import (
+        forget_contact as forget_contact,
+    )
+    from .contacts import (
+        get_contact as get_contact,
+    )
+    from .contacts import (
+        list_attributes as list_attributes,
+    )
+    from .contacts import (
+        resolve_contact as resolve_contact,
+    )
+    from .contacts import (
+        set_attribute as set_attribute,
     )
     from .conversations import (
-        ConversationDetail,
-        DeletionResult,
-        DeletionSummary,
-        archive,
-        check_ids,
-        counts,
-        delete_conversations,
-        existing,
-        get_conversation,
-        hold,
-        release,
-        summarize,
-        unarchive,
+        ConversationDetail as ConversationDetail,
     )
-    from .demo import DemoResult
-    from .demo import generate as generate_demo
-    from .detect import Suggestion, suggestions
-    from .engine import (
-        Cleanup,
-        close_database,
-        finish_cleanup,
-        open_database,
-        watch_changes,
+    from .conversations import (
+        DeletionResult as DeletionResult,
     )
-    from .erasure import (
-        Counts,
-        ErasurePlan,
-        Receipt,
-        erase,
-        plan_erasure,
-        receipt_dict,
-        receipt_json,
+    from .conversations import (
+        DeletionSummary as DeletionSummary,
     )
-    from .errors import (
-        BadQuery,
-        DatabaseBusy,
-        DatabaseDamaged,
-        DatabaseTooNew,
-        DatabaseUnavailable,
-        DiskFull,
-        HushdeskError,
-        InvalidInput,
-        NotFound,
-        ReadOnly,
-        Refused,
+    from .conversations import (
+        archive as archive,
     )
-    from .files import write_new
-    from .forensics import Finding, Owed, check_texts, owed, scan
-    from .guard import BUSY_TIMEOUT_S
-    from .importer import ImportResult, import_path
-    from .intake import NewMessage, add_message, create_conversation
-    from .log import LogCheck, LogEntry, list_log, verify_log
-    from .people import ConversationBrief, Mention, Person, Written, find_person
-    from .proof import Proof
-    from .reading import close_read_only, open_read_only
-    from .redaction import redact
-    from .search import ConversationSearch
-    from .settings import RegionChange, all_settings, ours, region, set_ours, set_region
-    from .values import ARCHIVED, OPEN, SOMEONE, ConversationRow
-    from .verification import Report, Trace, verify
+    from .conversations import (
+        check_ids as check_ids,
+    )
+    from .conversations import (
+        counts as counts,
+    )
+    from .conversations import (
+        delete_conversations as delete_conversations,
+    )
+    from .conversations import (
+        existing as existing,
+    )
+    from .conversations import (
+        get_conversation as get_conversation,
+    )
+    from .conversations import (
+        hold as hold,
+    )
+    from .conversations import (
+        release as release,
+    )
+    from .conversations import (
+        summarize as summarize,
+    )
+    from .conversations import (
+        unarchive as unarchive,
+    )
+    from .demo.generate import DemoResult as DemoResult
+    from .demo.generate import generate_demo as generate_demo
+    from .importer import ImportResult as ImportResult
+    from .importer import import_path as import_path
+    from .intake import (
+        NewMessage as NewMessage,
+    )
+    from .intake import (
+        add_message as add_message,
+    )
+    from .intake import (
+        create_conversation as create_conversation,
+    )
+    from .log import (
+        LogCheck as LogCheck,
+    )
+    from .log import (
+        LogEntry as LogEntry,
+    )
+    from .log import (
+        list_log as list_log,
+    )
+    from .log import (
+        verify_log as verify_log,
+    )
+    from .privacy.access import ExportSummary as ExportSummary
+    from .privacy.access import export_person as export_person
+    from .privacy.access import person_document as person_document
+    from .privacy.detect import Suggestion as Suggestion
+    from .privacy.detect import suggestions as suggestions
+    from .privacy.erasure import (
+        Counts as Counts,
+    )
+    from .privacy.erasure import (
+        ErasurePlan as ErasurePlan,
+    )
+    from .privacy.erasure import (
+        Receipt as Receipt,
+    )
+    from .privacy.erasure import (
+        erase as erase,
+    )
+    from .privacy.erasure import (
+        plan_erasure as plan_erasure,
+    )
+    from .privacy.erasure import (
+        receipt_dict as receipt_dict,
+    )
+    from .privacy.erasure import (
+        receipt_json as receipt_json,
+    )
+    from .privacy.people import (
+        ConversationBrief as ConversationBrief,
+    )
+    from .privacy.people import (
+        Mention as Mention,
+    )
+    from .privacy.people import (
+        Person as Person,
+    )
+    from .privacy.people import (
+        Written as Written,
+    )
+    from .privacy.people import (
+        find_person as find_person,
+    )
+    from .privacy.proof import Proof as Proof
+    from .privacy.redaction import redact as redact
+    from .search.planner import ConversationSearch as ConversationSearch
+    from .settings import (
+        RegionChange as RegionChange,
+    )
+    from .settings import (
+        all_settings as all_settings,
+    )
+    from .settings import (
+        ours as ours,
+    )
+    from .settings import (
+        region as region,
+    )
+    from .settings import (
+        set_ours as set_ours,
+    )
+    from .settings import (
+        set_region as set_region,
+    )
+    from .store.database import Database as Database
+    from .store.database import connection as connection
+    from .store.engine import (
+        Cleanup as Cleanup,
+    )
+    from .store.engine import (
+        close_database as close_database,
+    )
+    from .store.engine import (
+        finish_cleanup as finish_cleanup,
+    )
+    from .store.engine import (
+        open_database as open_database,
+    )
+    from .store.engine import (
+        watch_changes as watch_changes,
+    )
+    from .store.errors import (
+        BadQuery as BadQuery,
+    )
+    from .store.errors import (
+        DatabaseBusy as DatabaseBusy,
+    )
+    from .store.errors import (
+        DatabaseDamaged as DatabaseDamaged,
+    )
+    from .store.errors import (
+        DatabaseTooNew as DatabaseTooNew,
+    )
+    from .store.errors import (
+        DatabaseUnavailable as DatabaseUnavailable,
+    )
+    from .store.errors import (
+        DiskFull as DiskFull,
+    )
+    from .store.errors import (
+        HushdeskError as HushdeskError,
+    )
+    from .store.errors import (
+        InvalidInput as InvalidInput,
+    )
+    from .store.errors import (
+        NotFound as NotFound,
+    )
+    from .store.errors import (
+        ReadOnly as ReadOnly,
+    )
+    from .store.errors import (
+        Refused as Refused,
+    )
+    from .store.files import write_new as write_new
+    from .store.forensics import (
+        Finding as Finding,
+    )
+    from .store.forensics import (
+        Owed as Owed,
+    )
+    from .store.forensics import (
+        check_texts as check_texts,
+    )
+    from .store.forensics import (
+        owed as owed,
+    )
+    from .store.forensics import (
+        scan as scan,
+    )
+    from .store.guard import BUSY_TIMEOUT_S as BUSY_TIMEOUT_S
+    from .store.reading import close_read_only as close_read_only
+    from .store.reading import open_read_only as open_read_only
+    from .store.values import (
+        ARCHIVED as ARCHIVED,
+    )
+    from .store.values import (
+        OPEN as OPEN,
+    )
+    from .store.values import (
+        SOMEONE as SOMEONE,
+    )
+    from .store.values import (
+        ConversationRow as ConversationRow,
+    )
+    from .store.verification import Report as Report
+    from .store.verification import Trace as Trace
+    from .store.verification import verify as verify
 
-LAZY = {  # name: module, or module:name where the module calls it otherwise
-    "AssistantRow": "assistants",
-    "SweepResult": "assistants",
-    "ages": "assistants",
-    "check_days": "assistants",
-    "due_search": "assistants",
-    "enabled_channels": "assistants",
-    "list_assistants": "assistants",
-    "oldest_age_days": "assistants",
-    "rule": "assistants",
-    "set_assistant": "assistants",
-    "sweep": "assistants",
-    "sweep_channel": "assistants",
-    "ChannelInfo": "channels",
-    "ensure_channel": "channels",
-    "get_channel": "channels",
-    "list_channels": "channels",
-    "AttributeRow": "contacts",
-    "ContactInfo": "contacts",
-    "ForgetResult": "contacts",
-    "create_contact": "contacts",
-    "delete_attribute": "contacts",
-    "forget_contact": "contacts",
-    "get_contact": "contacts",
-    "list_attributes": "contacts",
-    "resolve_contact": "contacts",
-    "set_attribute": "contacts",
-    "ConversationDetail": "conversations",
-    "DeletionResult": "conversations",
-    "DeletionSummary": "conversations",
-    "archive": "conversations",
-    "check_ids": "conversations",
-    "counts": "conversations",
-    "delete_conversations": "conversations",
-    "existing": "conversations",
-    "get_conversation": "conversations",
-    "hold": "conversations",
-    "release": "conversations",
-    "summarize": "conversations",
-    "unarchive": "conversations",
-    "BUSY_TIMEOUT_S": "guard",
-    "Cleanup": "engine",
-    "close_database": "engine",
-    "finish_cleanup": "engine",
-    "open_database": "engine",
-    "watch_changes": "engine",
-    "BadQuery": "errors",
-    "DatabaseBusy": "errors",
-    "DatabaseDamaged": "errors",
-    "DatabaseTooNew": "errors",
-    "DatabaseUnavailable": "errors",
-    "DiskFull": "errors",
-    "HushdeskError": "errors",
-    "InvalidInput": "errors",
-    "NotFound": "errors",
-    "ReadOnly": "errors",
-    "Refused": "errors",
-    "Finding": "forensics",
-    "Owed": "forensics",
-    "check_texts": "forensics",
-    "owed": "forensics",
-    "scan": "forensics",
-    "NewMessage": "intake",
-    "add_message": "intake",
-    "create_conversation": "intake",
-    "LogCheck": "log",
-    "LogEntry": "log",
-    "list_log": "log",
-    "verify_log": "log",
-    "ARCHIVED": "values",
-    "OPEN": "values",
-    "SOMEONE": "values",
-    "ConversationRow": "values",
-    "ConversationSearch": "search",
-    "close_read_only": "reading",
-    "open_read_only": "reading",
-    "Report": "verification",
-    "Trace": "verification",
-    "verify": "verification",
-    "ExportSummary": "access",
-    "export_person": "access",
-    "DemoResult": "demo",
-    "generate_demo": "demo:generate",
-    "Suggestion": "detect",
-    "suggestions": "detect",
-    "Counts": "erasure",
-    "ErasurePlan": "erasure",
-    "Receipt": "erasure",
-    "erase": "erasure",
-    "plan_erasure": "erasure",
-    "receipt_dict": "erasure",
-    "receipt_json": "erasure",
-    "redact": "redaction",
-    "write_new": "files",
-    "Proof": "proof",
-    "Written": "people",
-    "ImportResult": "importer",
-    "import_path": "importer",
-    "ConversationBrief": "people",
-    "Mention": "people",
-    "Person": "people",
-    "find_person": "people",
-    "all_settings": "settings",
-    "ours": "settings",
-    "set_ours": "settings",
-    "RegionChange": "settings",
-    "region": "settings",
-    "set_region": "settings",
-}
+_IMPORT_RE = re.compile(r"^    from \.([\w.]+) import (?:\(([^)]*)\)|([^(\n]*)$)", re.M)
+
+
+def _public() -> dict[str, tuple[str, str]]:
+    """Each public name: (its module, its name there), read from the list above."""
+    with open(__file__, encoding="utf-8") as handle:
+        source = handle.read()
+    block = source.split("if TYPE_CHECKING:\n", 1)[1].split("\n\n", 1)[0]
+    found: dict[str, tuple[str, str]] = {}
+    for module, listed, line in _IMPORT_RE.findall(block):
+        for pair in (listed or line).replace("\n", " ").split(","):
+            if pair.strip():
+                defined, _, public = pair.strip().partition(" as ")
+                found[public] = (module, defined)
+    return found
+
+
+_PUBLIC = _public()
+__all__ = list(_PUBLIC)
 
 
 def __getattr__(name: str) -> Any:
     """A public name (loading its module) or a submodule, on first use."""
-    where = LAZY.get(name)
+    where = _PUBLIC.get(name)
     if where is None:
         try:
             return import_module(f".{name}", __name__)
@@ -228,118 +340,7 @@ def __getattr__(name: str) -> Any:
             if error.name != f"{__name__}.{name}":
                 raise
             raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
-    module, _, attribute = where.partition(":")
-    value = getattr(import_module(f".{module}", __name__), attribute or name)
+    module, defined = where
+    value = getattr(import_module(f".{module}", __name__), defined)
     globals()[name] = value
     return value
-
-
-__all__ = [
-    "ARCHIVED",
-    "BUSY_TIMEOUT_S",
-    "OPEN",
-    "SOMEONE",
-    "AssistantRow",
-    "AttributeRow",
-    "BadQuery",
-    "ChannelInfo",
-    "Cleanup",
-    "ConversationBrief",
-    "Counts",
-    "ContactInfo",
-    "ConversationDetail",
-    "ConversationRow",
-    "ConversationSearch",
-    "close_read_only",
-    "open_read_only",
-    "DatabaseBusy",
-    "DatabaseDamaged",
-    "DatabaseTooNew",
-    "DatabaseUnavailable",
-    "DeletionResult",
-    "DeletionSummary",
-    "DemoResult",
-    "DiskFull",
-    "ErasurePlan",
-    "ExportSummary",
-    "Finding",
-    "ForgetResult",
-    "HushdeskError",
-    "ImportResult",
-    "InvalidInput",
-    "LogCheck",
-    "LogEntry",
-    "Mention",
-    "NewMessage",
-    "NotFound",
-    "Owed",
-    "Person",
-    "Receipt",
-    "Report",
-    "Trace",
-    "ReadOnly",
-    "Refused",
-    "Suggestion",
-    "SweepResult",
-    "check_texts",
-    "erase",
-    "export_person",
-    "find_person",
-    "plan_erasure",
-    "receipt_dict",
-    "receipt_json",
-    "redact",
-    "Proof",
-    "Written",
-    "RegionChange",
-    "region",
-    "set_region",
-    "suggestions",
-    "write_new",
-    "verify",
-    "watch_changes",
-    "existing",
-    "check_ids",
-    "finish_cleanup",
-    "generate_demo",
-    "all_settings",
-    "ours",
-    "set_ours",
-    "import_path",
-    "owed",
-    "scan",
-    "add_message",
-    "ages",
-    "archive",
-    "check_days",
-    "close_database",
-    "counts",
-    "create_contact",
-    "create_conversation",
-    "delete_attribute",
-    "delete_conversations",
-    "due_search",
-    "enabled_channels",
-    "rule",
-    "ensure_channel",
-    "forget_contact",
-    "get_channel",
-    "get_contact",
-    "get_conversation",
-    "hold",
-    "list_assistants",
-    "list_attributes",
-    "list_channels",
-    "list_log",
-    "verify_log",
-    "oldest_age_days",
-    "open_database",
-    "release",
-    "resolve_contact",
-    "set_assistant",
-    "set_attribute",
-    "summarize",
-    "sweep",
-    "sweep_channel",
-    "unarchive",
-]

@@ -16,14 +16,17 @@ from datetime import datetime, timedelta
 
 from peewee import SQL, Case, fn
 
-from . import clock, engine, log
+from . import log
 from .channels import get_channel, list_channels
 from .conversations import remove
-from .engines.base import DRIVER_ERRORS
-from .errors import HushdeskError, InvalidInput, Refused
-from .guard import cause, guarded
-from .schema import Assistant, Channel, Conversation, DeletionLog
-from .search import ConversationSearch
+from .search.planner import ConversationSearch
+from .store import clock, engine
+from .store.engines.base import DRIVER_ERRORS
+from .store.errors import HushdeskError, InvalidInput, Refused
+from .store.guard import cause, guarded
+from .store.schema import Assistant, Channel, Conversation, DeletionLog
+from .store.sql import Sql, sql
+from .store.values import stored_text
 
 MIN_DAYS, MAX_DAYS = 1, 36_500
 SWEEP_CHUNK = 150
@@ -99,13 +102,25 @@ def set_assistant(channel: str, days: object | None) -> AssistantRow:
 
 
 @guarded
+def due(channel_id: int, limit: datetime) -> Sql:
+    """The retention rule, stated once: this channel's conversations whose last activity is
+    strictly before `limit`, and not on legal hold. The sweep deletes by it; its preview
+    (`due_search`) lists by it."""
+    return sql(
+        "(conversation.channel_id = ? AND conversation.last_activity < ? "
+        "AND NOT conversation.held)",
+        channel_id,
+        stored_text(limit),
+    )
+
+
 def due_search(
     channel: str, days: int | None = None, now: datetime | None = None
 ) -> ConversationSearch:
     """Exactly what the channel's next sweep would delete (its preview)."""
     info = get_channel(channel)
     days = days if days is not None else _settings(info.id).days
-    return ConversationSearch(channel_id=info.id, older_than=cutoff(days, now), now=now)
+    return ConversationSearch(rule=due(info.id, cutoff(days, now)), now=now)
 
 
 @guarded
@@ -186,13 +201,12 @@ class _Sweep:
         Each chunk starts after the last id of the one before, so no chunk walks past
         the rows the earlier ones deleted (on PostgreSQL they stay, dead, until VACUUM).
         """
-        c = Conversation
+        backend = engine.backend()
         with engine.db.atomic():
-            due = (c.channel == self.channel_id) & c.due(self.limit) & (c.id > self.after)
-            part = engine.partition_filter(c.id, shard)
-            query = c.select(c.id).where(due if part is None else due & part)
-            query = engine.lock_free_rows(query.order_by(c.id).limit(self.chunk))
-            ids = [int(cid) for (cid,) in engine.rows(query)]
+            query = backend.dialect.chunk(
+                due(self.channel_id, self.limit), self.after, shard, self.chunk
+            )
+            ids = [int(cid) for (cid,) in backend.execute(query)]
             if ids:
                 self.after = max(ids)
                 remove(ids)

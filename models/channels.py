@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from peewee import fn
 
-from .errors import InvalidInput, NotFound
-from .guard import guarded
-from .schema import KNOWN_KINDS, SOCIAL_KINDS, Assistant, Channel
+from .store.errors import InvalidInput, NotFound
+from .store.guard import guarded
+from .store.schema import KNOWN_KINDS, SOCIAL_KINDS, Assistant, Channel
 
 MAX_NAME = 60
 

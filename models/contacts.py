@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock, engine, log, phones, settings
-from .errors import InvalidInput, NotFound
-from .guard import guarded
-from .query import digits
-from .schema import Attribute, Contact, Conversation
-from .values import shown_name
+from . import log, settings
+from .search.query import digits
+from .store import clock, engine
+from .store.errors import InvalidInput, NotFound
+from .store.guard import guarded
+from .store.schema import Attribute, Contact, Conversation
+from .store.values import shown_name
+from .text import phones
 
 SOURCES = ("manual", "api")
 MAX_KEY = 100

@@ -13,11 +13,12 @@ from datetime import datetime
 
 from peewee import JOIN, fn
 
-from . import clock, engine, log
-from .errors import InvalidInput, NotFound, Refused
-from .guard import guarded
-from .schema import Channel, Contact, Conversation, MailKey, Message
-from .values import ARCHIVED, OPEN, SOMEONE, shown_name
+from . import log
+from .store import clock, engine
+from .store.errors import InvalidInput, NotFound, Refused
+from .store.guard import guarded
+from .store.schema import Channel, Contact, Conversation, MailKey, Message
+from .store.values import ARCHIVED, OPEN, SOMEONE, shown_name
 
 MAX_IDS = 5_000_000
 FETCH_CHUNK = 10_000  # ids read per statement, sent as one value (a list of 500 costs 20x)

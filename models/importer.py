@@ -18,14 +18,15 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from . import engine, mail, mail_import, mailbox_files, mbox
+from . import mail, mail_import, mailbox_files, mbox
 from .contacts import create_contact, resolve_contact, set_attribute
-from .engines.base import DRIVER_ERRORS
-from .errors import HushdeskError, InvalidInput
-from .guard import cause, guarded
 from .intake import NewMessage, create_conversation
 from .mail_reader import Progress
 from .raw_mail import RawMail
+from .store import engine
+from .store.engines.base import DRIVER_ERRORS
+from .store.errors import HushdeskError, InvalidInput
+from .store.guard import cause, guarded
 
 MAX_LINE = 2_000_000
 HEAD = 4096  # bytes read to tell mail from JSON Lines

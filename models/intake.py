@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock, engine
 from .channels import ensure_channel
-from .clock import to_utc
-from .errors import InvalidInput, NotFound
-from .guard import guarded
-from .schema import Contact, Conversation, Message
-from .values import ARCHIVED, OPEN
+from .store import clock, engine
+from .store.clock import to_utc
+from .store.errors import InvalidInput, NotFound
+from .store.guard import guarded
+from .store.schema import Contact, Conversation, Message
+from .store.values import ARCHIVED, OPEN
 
 MAX_SUBJECT = 1_000
 MAX_BODY = 1_000_000

@@ -15,12 +15,12 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock, engine, outcome
-from .engine import db
-from .errors import InvalidInput
-from .guard import guarded
-from .schema import DeletionLog
-from .values import TIME_FORMAT
+from .store import clock, engine, outcome
+from .store.engine import db
+from .store.errors import InvalidInput
+from .store.guard import guarded
+from .store.schema import DeletionLog
+from .store.values import TIME_FORMAT
 
 MAX_ACTOR = 100
 GENESIS = "0" * 64

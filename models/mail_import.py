@@ -23,14 +23,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from . import clock, engine, mail, mail_identity, mail_ours, settings
+from . import mail, mail_identity, mail_ours, settings
 from .channels import ensure_channel
 from .intake import CUSTOMER
 from .mail_keys import hashed
 from .mail_keys import stored as _stored
 from .mail_reader import Progress, Read, read_messages
 from .raw_mail import RawMail
-from .schema import (
+from .store import clock, engine
+from .store.schema import (
     ATTRIBUTE_COLUMNS,
     CONTACT_COLUMNS,
     CONVERSATION_COLUMNS,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from . import mail_keys
 from .mail_reader import Read
-from .schema import Channel, Conversation, Message
+from .store.schema import Channel, Conversation, Message
 
 SHARE = 3  # an address of ours received at least 1/SHARE of the mail
 MAX_TALLIED = 20  # recipients of one message whose hash is kept

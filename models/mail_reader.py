@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import clock, mail, mail_workers
-from .clock import FixedClock, set_clock
+from . import mail, mail_workers
 from .intake import MAX_BODY, MAX_SUBJECT
 from .raw_mail import MailItem, RawMail, normalised
+from .store import clock
+from .store.clock import FixedClock, set_clock
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
 BATCH = 500

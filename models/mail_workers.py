@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, TypeVar
 
-from .errors import HushdeskError
+from .store.errors import HushdeskError
 
 PR_SET_PDEATHSIG = 1
 FRAME = struct.Struct(">Q")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from .errors import InvalidInput
+from .store.errors import InvalidInput
 
 MIN_INTERVAL = timedelta(seconds=10)
 MAX_INTERVAL = timedelta(days=30)

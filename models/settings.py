@@ -7,10 +7,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import engine, phones
-from .errors import InvalidInput
-from .guard import guarded
-from .schema import Contact, Setting
+from .store import engine
+from .store.errors import InvalidInput
+from .store.guard import guarded
+from .store.schema import Contact, Setting
+from .text import phones
 
 OURS = "ours"
 REGION = "region"

@@ -14,8 +14,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import models  # noqa: E402
-from models import demo  # noqa: E402
-from models.clock import FixedClock, set_clock  # noqa: E402
+from models.store.clock import FixedClock, set_clock  # noqa: E402
 from tui.app import make_app  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -81,7 +80,7 @@ def main() -> None:
     set_clock(FixedClock(NOW))
     with tempfile.TemporaryDirectory() as folder:
         models.open_database(Path(folder) / "screenshots.db", create=True)
-        demo.generate(1000, seed=7)
+        models.generate_demo(1000, seed=7)
         models.sweep("Facebook")
         asyncio.run(shoot())
         models.close_database()

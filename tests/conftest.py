@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import models
-from models.clock import FixedClock, set_clock
+from models.store.clock import FixedClock, set_clock
 
 from . import helpers, postgres
 

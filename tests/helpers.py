@@ -78,9 +78,13 @@ async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
 
 
 def terminal_output(
-    args: list[str], until: str, limit: float = 30, environment: dict[str, str] | None = None
+    args: list[str],
+    until: str,
+    limit: float = 30,
+    environment: dict[str, str] | None = None,
+    size: tuple[int, int] = (120, 40),
 ) -> str:
-    """What a program writes on a 120x40 terminal (a pty) until `until` is among it; then
+    """What a program writes on a terminal of `size` (a pty) until `until` is among it; then
     the program is killed. Fails when it never comes."""
     import fcntl
     import os
@@ -91,7 +95,7 @@ def terminal_output(
     import time
 
     main, child = os.openpty()
-    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", **(environment or {})}
     process = subprocess.Popen(args, stdin=child, stdout=child, stderr=child, env=env)
     os.close(child)

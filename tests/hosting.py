@@ -77,9 +77,15 @@ def wait_for_port(port: int) -> None:
 
 
 def stop(proc: subprocess.Popen[str]) -> list[str]:
-    """SIGTERM the server and return its whole log."""
+    """SIGTERM the server and return its whole log; a server that will not stop is killed
+    (and the test fails), so a failed test leaves no server behind."""
     proc.terminate()
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError("the server did not stop within 60s of SIGTERM") from None
     return err.splitlines()
 
 
@@ -110,3 +116,33 @@ def gone_soon(check, seconds: float = 20.0) -> bool:  # type: ignore[no-untyped-
             return True
         time.sleep(0.1)
     return not check()
+
+
+def alive(pid: int) -> bool:
+    """True while `pid` runs (a zombie, killed but not yet reaped by its server, is gone)."""
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return False
+    return state not in ("Z", "X")
+
+
+def resident_kb(pid: int) -> int:
+    """The process's resident memory in KiB, 0 once it is gone."""
+    try:
+        status = (Path("/proc") / str(pid) / "status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def limit(pid: int, name: str) -> str:
+    """The soft limit the kernel holds for `pid`, as /proc/PID/limits shows it: "unlimited"
+    or a number."""
+    for line in (Path("/proc") / str(pid) / "limits").read_text().splitlines():
+        if line.startswith(name):
+            return line[len(name) :].split()[0]
+    raise AssertionError(f"no limit {name!r} for {pid}")

@@ -8,7 +8,6 @@ import gc
 import sqlite3
 
 import models
-from models import demo
 from tui.app import make_app
 from tui.app.dialogs.confirm import ConfirmDialog
 from tui.app.widgets.conversation_list import ConversationList
@@ -106,7 +105,7 @@ async def test_delete_says_what_policy_keeps_before_asking(db):
 
 
 async def test_select_all_runs_off_the_ui_thread(db):
-    demo.generate(300, seed=2)
+    models.generate_demo(300, seed=2)
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 import models
-from models.engines import sqlite as lite
+from models.store.engines import sqlite as lite
 
 from .conftest import NOW
 from .helpers import conversation

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import models
-from models.clock import FixedClock, set_clock
+from models.store.clock import FixedClock, set_clock
 from tui.app import make_app
 from tui.app.dialogs.confirm import ConfirmDialog
 from tui.app.dialogs.prompt import PromptDialog
@@ -34,7 +34,7 @@ def chat(days_old, now=NOW, **kw):
 
 def bulk_old_chats(count, at):
     """Many due Chat conversations at once, each with a message and an index row."""
-    engine, stamp = models.engine, at.strftime("%Y-%m-%d %H:%M:%S")
+    engine, stamp = models.store.engine, at.strftime("%Y-%m-%d %H:%M:%S")
     channel = models.get_channel("Chat").id
     with engine.db.atomic():
         first = engine.max_id("conversation") + 1

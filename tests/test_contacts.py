@@ -1,7 +1,7 @@
 import pytest
 
 import models
-from models.schema import Attribute, Contact
+from models.store.schema import Attribute, Contact
 
 from .helpers import conversation
 

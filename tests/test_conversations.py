@@ -3,7 +3,7 @@ from datetime import timedelta
 import pytest
 
 import models
-from models.schema import Conversation, Message
+from models.store.schema import Conversation, Message
 
 from .helpers import conversation
 

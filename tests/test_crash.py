@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import models
-from models import engine
-from models.engines import sqlite as lite
+from models.store import engine
+from models.store.engines import sqlite as lite
 
 from .conftest import NOW
 

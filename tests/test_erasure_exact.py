@@ -8,7 +8,7 @@ import json
 import pytest
 
 import models
-from models import engine
+from models.store import engine
 
 from .helpers import conversation
 from .test_cli import cli

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import models
-from models import engine, outcome
+from models.store import engine, outcome
 
 from .netcut import COMMIT_ASKED, COMMIT_DONE, Cutter
 from .test_cli import HUSHDESK, cli

@@ -15,7 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import models
-from models import engine, phones
+from models.store import engine
+from models.text import phones
 
 NAMES = ["Ann Lee", "ann  lee", "ANN LEE", "Thank You", "Bo Chen", "Ana Lee", "Zoë Quist"]
 EMAILS = ["ann@x.org", "ann@x.org.uk", "joann@x.org", "ann.lee@x.org", "bo@x.org", "lee@x.org"]

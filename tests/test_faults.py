@@ -145,7 +145,7 @@ def damage(path: Path, seed: int) -> None:
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_damaged_file_is_named_and_never_a_traceback(demo_db, seed):
     models.open_database(demo_db)
-    models.engine.backend().checkpoint()
+    models.store.engine.backend().checkpoint()
     models.close_database()
     damage(demo_db, seed)
     damaged = 0
@@ -189,7 +189,7 @@ def test_a_full_disk_changes_nothing_and_says_so(small_disk, clock, tmp_path):
     path = small_disk / "hushdesk.db"
     assert cli(path, "demo", "--conversations", "150")[0] == 0
     models.open_database(path)
-    models.engine.backend().checkpoint()
+    models.store.engine.backend().checkpoint()
     models.close_database()
     mail = tmp_path / "in.jsonl"
     mail.write_text('{"type": "contact", "name": "Ada", "email": "ada@example.com"}\n' * 400)
@@ -263,7 +263,9 @@ def test_migration_history_is_in_utc(db_path, monkeypatch):
     time.tzset()
     try:
         models.open_database(db_path, create=True)
-        row = models.engine.db.execute_sql("SELECT max(applied) FROM schema_migration").fetchone()
+        row = models.store.engine.db.execute_sql(
+            "SELECT max(applied) FROM schema_migration"
+        ).fetchone()
         models.close_database()
     finally:
         monkeypatch.delenv("TZ")

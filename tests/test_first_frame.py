@@ -10,7 +10,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import models
-from models import glance
+from models.store import glance
 from tui.cli import first_frame
 
 from .helpers import conversation, in_new_python, roots, terminal_output

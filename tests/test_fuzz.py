@@ -35,7 +35,7 @@ def run(db_path: Path, argv: list[str]) -> tuple[int, str, str]:
 
 
 def digest() -> str:
-    con = models.engine.db.connection()
+    con = models.store.engine.db.connection()
     rows = "\n".join(con.iterdump())
     return hashlib.sha256(rows.encode("utf-8", "surrogatepass")).hexdigest()
 

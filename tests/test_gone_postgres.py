@@ -12,7 +12,7 @@ import psycopg
 import pytest
 
 import models
-from models import engine
+from models.store import engine
 
 from .test_cli import cli
 from .test_gone import secret_conversation

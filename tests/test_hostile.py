@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import models
 from models import importer
-from models.schema import Conversation
+from models.store.schema import Conversation
 from tui.cli import main
 
 from .conftest import NOW

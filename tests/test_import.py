@@ -6,7 +6,7 @@ import pytest
 
 import models
 from models import importer
-from models.schema import Contact, Conversation
+from models.store.schema import Contact, Conversation
 
 pytestmark = pytest.mark.both_engines
 

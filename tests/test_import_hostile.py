@@ -13,7 +13,7 @@ import pytest
 
 import models
 from models import importer
-from models.schema import Contact, Conversation
+from models.store.schema import Contact, Conversation
 
 from .conftest import NOW
 from .test_cli import HUSHDESK

@@ -15,16 +15,21 @@ def loaded_after(statement: str) -> list[str]:
 
 
 def test_models_never_import_textual_or_tui():
-    modules = loaded_after("import models, models.demo, models.importer")
+    modules = loaded_after("import models, models.demo.generate, models.importer")
     assert roots(modules, "textual", "tui", "rich") == []
 
 
 def test_peewee_never_loads_the_postgresql_driver_until_it_is_needed():
     """Whichever module loads Peewee first, psycopg (a quarter of a second) stays out."""
-    for first in ("models.schema", "peewee", "playhouse.migrations", "models.search"):
+    for first in (
+        "models.store.schema",
+        "peewee",
+        "playhouse.migrations",
+        "models.search.planner",
+    ):
         modules = loaded_after(f"import models, {first}, peewee, playhouse.migrations")
         assert roots(modules, "psycopg", "psycopg2") == [], first
-    modules = loaded_after("import models, models.drivers as d, peewee; d.attach_psycopg()")
+    modules = loaded_after("import models, models.store.drivers as d, peewee; d.attach_psycopg()")
     assert "psycopg" in modules
 
 

@@ -5,8 +5,7 @@ from datetime import timedelta
 import pytest
 
 import models
-from models import demo
-from models.schema import Contact, Conversation
+from models.store.schema import Contact, Conversation
 from tui.app import make_app
 from tui.app.dialogs.confirm import ConfirmDialog
 from tui.app.screens.inbox import InboxScreen
@@ -386,7 +385,7 @@ async def test_a_message_shows_its_lines_as_lines(db):
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 60)])
 async def test_every_screen_renders_at_small_and_large_sizes(db, size):
-    demo.generate(200)
+    models.generate_demo(200)
     models.archive(models.ConversationSearch("", status="open").ids()[:3])
     app = make_app("sam")
     async with app.run_test(size=size) as pilot:
@@ -410,7 +409,7 @@ async def test_every_screen_renders_at_small_and_large_sizes(db, size):
 
 
 async def test_hundred_thousand_conversations_without_loading_them_all(db):
-    demo.generate(100_000, batch=50_000)
+    models.generate_demo(100_000, batch=50_000)
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -467,7 +466,7 @@ async def test_command_palette_offers_contact_actions(db):
 
 
 async def test_first_page_shows_before_the_count_and_end_waits_for_it(db):
-    demo.generate(400, seed=2)
+    models.generate_demo(400, seed=2)
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -1,7 +1,7 @@
 import pytest
 
 import models
-from models import engine
+from models.store import engine
 
 from .helpers import conversation
 

@@ -21,6 +21,7 @@ import pytest
 
 import models
 from models import importer
+from models.store.schema import MailKey
 
 from .conftest import NOW
 from .test_cli import cli
@@ -411,11 +412,11 @@ def test_a_reused_message_id_keeps_both_messages_and_says_so(db_path, tmp_path, 
 
 def test_mail_imported_before_ids_were_kept_with_their_senders_is_still_found_again(db):
     importer.import_path(DATA / "notmuch" / "default")
-    detailed = models.schema.MailKey.delete().where(models.schema.MailKey.key.contains(":"))
+    detailed = MailKey.delete().where(MailKey.key.contains(":"))
     assert detailed.execute() > 0  # now as an older hushdesk left it: ids alone
     again = importer.import_path(DATA / "notmuch" / "default")
     assert (again.messages, again.duplicates, again.reused) == (0, 53, [])
-    assert models.schema.MailKey.select().where(models.schema.MailKey.key.contains(":")).count()
+    assert MailKey.select().where(MailKey.key.contains(":")).count()
     assert importer.import_path(DATA / "notmuch" / "default").duplicates == 53
 
 

@@ -5,7 +5,7 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 import models
-from models import engine
+from models.store import engine
 
 from .helpers import conversation
 

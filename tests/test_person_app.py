@@ -3,8 +3,7 @@
 import json
 
 import models
-from models import demo
-from models.forensics import scan
+from models.store.forensics import scan
 from tui.app import make_app
 from tui.app.dialogs.erase import EraseDialog
 from tui.app.dialogs.prompt import PromptDialog
@@ -29,7 +28,7 @@ async def open_person(pilot, query="email:ines.moreau"):
 
 
 async def test_person_screen_shows_identities_conversations_and_mentions(db):
-    demo.generate(200, seed=2)
+    models.generate_demo(200, seed=2)
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -51,7 +50,7 @@ async def test_person_screen_shows_identities_conversations_and_mentions(db):
 
 
 async def test_export_and_erase_from_the_keyboard(db, tmp_path):
-    demo.generate(200, seed=2)
+    models.generate_demo(200, seed=2)
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -84,7 +83,7 @@ async def test_export_and_erase_from_the_keyboard(db, tmp_path):
 
 
 async def test_a_visitors_export_stays_in_their_session_folder(db, tmp_path):
-    demo.generate(200, seed=2)
+    models.generate_demo(200, seed=2)
     folder = tmp_path / "session"
     folder.mkdir()
     app = make_app("visitor", demo_folder=folder)
@@ -105,7 +104,7 @@ async def test_a_visitors_export_stays_in_their_session_folder(db, tmp_path):
 
 
 async def test_redaction_picker_suggests_picks_and_redacts(db):
-    demo.generate(200, seed=2)
+    models.generate_demo(200, seed=2)
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -2,9 +2,11 @@
 
 import json
 
-from models import demo, engine, importer
-from models.engines import sqlite as lite
-from models.schema import Contact
+import models
+from models import importer
+from models.store import engine
+from models.store.engines import sqlite as lite
+from models.store.schema import Contact
 
 
 def statistics() -> list[tuple]:
@@ -16,7 +18,7 @@ def analyzed(table: str) -> bool:
 
 
 def test_demo_leaves_statistics_that_hold_only_counts(db):
-    demo.generate(300, seed=3)
+    models.generate_demo(300, seed=3)
     assert analyzed("conversation") and analyzed("contact")
     emails = [c.email for c in Contact.select() if c.email]
     stored = " ".join(str(row) for row in statistics())
@@ -58,6 +60,6 @@ def test_a_large_import_merges_every_index_shard(db, tmp_path, monkeypatch):
 
 
 def test_a_demo_merges_every_index_shard(db):
-    demo.generate(100, seed=3)
-    demo.generate(100, seed=4, add=True)
+    models.generate_demo(100, seed=3)
+    models.generate_demo(100, seed=4, add=True)
     assert {segments(shard) for shard in range(lite.SHARDS)} == {1}

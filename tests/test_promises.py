@@ -10,8 +10,8 @@ import sqlite3
 from contextlib import contextmanager
 
 import models
-from models import engine
-from models.forensics import scan
+from models.store import engine
+from models.store.forensics import scan
 from tui.app import make_app
 
 from .test_cli import cli

@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import models
-from models import engine
-from models.folding import Folded, fold
+from models.store import engine
+from models.text.folding import Folded, fold
 
 LETTERS = list("aeiouklmnrstz") + list("İıIiẞßſςσΣﬁﬂæÆØøÅåÉé") + ["e\u0301", "a\u0308"]
 NEIGHBOURS = ["😀", "👍🏽", " ", "\u200d", "-", "«", "1", "\u0301", "Ω", "ǅ"]

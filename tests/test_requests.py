@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import models
-from models import engine
+from models.store import engine
 
 from .helpers import conversation
 from .test_cli import cli
@@ -77,10 +77,10 @@ def test_person_json_has_the_documented_keys(desk, db):
     code, out, _ = cli(db, "person", EMAIL, "--json")
     data = json.loads(out)
     assert code == 0 and set(data) == {
-        *("contacts", "attributes", "conversations", "written", "mentions"),
-        *("cannot_tell", "not_matched", "warnings"),
+        *("format", "exported_at", "identifiers", "contacts", "conversations", "written"),
+        *("mentions", "not_matched", "possible_mentions", "cannot_tell", "warnings"),
     }
-    assert set(data["contacts"][0]) >= {"id", "name", "email", "phone"}
+    assert set(data["contacts"][0]) >= {"id", "name", "email", "phone", "attributes"}
     assert set(data["mentions"][0]) >= {"conversation", "message", "field", "identifier"}
     code, _, err = cli(db, "person", "nobody@example.com")
     assert code == 1 and "nothing is held" in err
@@ -280,7 +280,7 @@ def test_an_erase_killed_at_any_moment_leaves_all_or_nothing(db, clock, tmp_path
 
 
 def test_a_phone_needle_takes_every_written_form_of_the_number_and_no_other():
-    from models.needles import Needles, PhoneNeedle
+    from models.privacy.needles import Needles, PhoneNeedle
 
     needles = Needles([PhoneNeedle("phone", numbers=frozenset({"+14155550199"}), region="US")])
     for text in (

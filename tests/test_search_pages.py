@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 
 import models
+from models.search import planner
 
 from .conftest import NOW
 from .helpers import conversation
@@ -73,14 +74,13 @@ def _results(text: str) -> tuple[list[int], list[int], list[int], set[int], int]
 
 
 def test_every_search_plan_gives_the_same_rows(db, monkeypatch):
-    from models import demo, search
 
-    demo.generate(3000, seed=5)
+    models.generate_demo(3000, seed=5)
     expected = {text: _results(text) for text in PLAN_QUERIES}
     assert min(result[4] for result in expected.values()) >= 30  # pages worth comparing
     for plan, limits in PLANS.items():
         with monkeypatch.context() as patch:
             for name, value in limits.items():
-                patch.setattr(search, name, value)
+                patch.setattr(planner, name, value)
             for text in PLAN_QUERIES:
                 assert _results(text) == expected[text], (plan, text)

@@ -17,8 +17,8 @@ from peewee import SqliteDatabase
 from playhouse.migrations import Runner
 
 import models
-from models import engine
-from models.forensics import WAL_OWED
+from models.store import engine
+from models.store.forensics import WAL_OWED
 
 from .helpers import conversation, in_new_python, roots
 from .test_cli import HUSHDESK, cli
@@ -140,10 +140,10 @@ def test_files_a_search_cannot_just_read_get_the_same_answer_as_any_command(tmp_
 
 def test_the_reader_is_closed_after_the_search(desk):
     search_json(desk, "refund")
-    assert models.reading._open.reader is None
+    assert models.store.database.current().read_only is None
     models.open_database(desk)
     try:  # searches in the same process go to the opened database again
-        assert models.reading.reader() is models.engine.backend()
+        assert models.store.reading.reader() is models.store.engine.backend()
     finally:
         models.close_database()
 

@@ -153,6 +153,22 @@ async def test_idle_sessions_end_and_a_stopped_server_leaves_no_orphan(web):
     assert "idle" in ends[0] and "server stopped" in ends[1]
 
 
+HOSTILE_HOSTS = ['x"><script>alert(1)</script>', "evil.example:1/ws?", "a' onload='alert(1)"]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_HOSTS)
+async def test_the_page_does_not_reflect_the_host_header(web, hostile):
+    port, proc, _ = web
+    async with aiohttp.ClientSession() as client:
+        async with client.get(f"http://127.0.0.1:{port}/", headers={"Host": hostile}) as reply:
+            assert reply.status == 200
+            page = await reply.text()
+    assert "textual-terminal" in page
+    for piece in (hostile, "<script>alert", "evil.example", "onload="):
+        assert piece not in page
+    stop(proc)
+
+
 @pytest.fixture
 def browser():
     playwright = pytest.importorskip("playwright.async_api", reason="pip install playwright")

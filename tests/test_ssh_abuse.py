@@ -10,15 +10,21 @@ import re
 import asyncssh
 import pytest
 
-from .hosting import crash_path, demo_dirs, gone_soon, processes_with, start, stop
+from .hosting import alive, crash_path, demo_dirs, gone_soon, processes_with, start, stop
 from .test_ssh_demo import Terminal
 
 LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [ -~]*$")  # stamp, then printable ASCII
 
 
-async def connect(port):
+async def connect(port, address="127.0.0.1"):
+    """A visitor from `address`: any in 127.0.0.0/8, to stand for visitors of their own."""
     return await asyncssh.connect(
-        "127.0.0.1", port, username="visitor", known_hosts=None, client_keys=None
+        "127.0.0.1",
+        port,
+        username="visitor",
+        known_hosts=None,
+        client_keys=None,
+        local_addr=(address, 0),
     )
 
 
@@ -87,9 +93,9 @@ async def test_absurd_sizes_are_kept_sane_and_logged_in_pairs(host):
 
 async def test_connections_without_a_session_are_counted_and_closed(host):
     port, proc, scratch = host
-    idle = [await connect(port) for _ in range(4)]  # ssh -N: logged in, no session
+    idle = [await connect(port, f"127.0.0.{11 + n}") for n in range(4)]  # ssh -N: no session
     with pytest.raises((asyncssh.Error, OSError)):
-        extra = await connect(port)  # beyond 2 x --max-sessions
+        extra = await connect(port, "127.0.0.15")  # beyond 2 x --max-sessions
         await extra.create_session(asyncssh.SSHClientSession)
     for conn in idle:
         await asyncio.wait_for(conn.wait_closed(), 15)  # closed after --login-seconds
@@ -98,7 +104,7 @@ async def test_connections_without_a_session_are_counted_and_closed(host):
         await term.wait_for("Archived")
     lines = stop(proc)
     clean_log(lines)
-    assert sum("no session within 2s" in line for line in lines) == 4
+    assert sum("no app running within 2s" in line for line in lines) == 4
     assert any("refused a connection" in line for line in lines)
     no_children_left(scratch)
 
@@ -153,4 +159,36 @@ async def test_a_crash_shows_the_visitor_one_line_and_the_operator_the_cause(cra
     lines = stop(proc)
     clean_log(lines)
     assert any("boom in /srv/secret/path" in line for line in lines), lines
+    no_children_left(scratch)
+
+
+def key_flood(chan):
+    chan.write(b"j" * 1000)
+
+
+def window_flood(chan):
+    chan.change_terminal_size(80, 24)
+
+
+@pytest.mark.parametrize("send", [key_flood, window_flood], ids=["keys", "window changes"])
+async def test_a_flood_of_input_ends_its_session(host, send):
+    port, proc, scratch = host
+    async with await connect(port) as conn:
+        chan, term = await session(conn)
+        await term.wait_for("Archived")
+        [pid] = processes_with("demo-session", str(scratch))
+        for turn in range(20_000):  # 20 MB of keys, or 20,000 window changes
+            if term.closed.is_set():
+                break
+            try:
+                send(chan)
+            except BrokenPipeError:  # the server has closed the channel
+                break
+            if turn % 64 == 0:
+                await asyncio.sleep(0)  # let the client read what the server says
+        await term.wait_for("too much input")
+        await asyncio.wait_for(term.closed.wait(), 20)
+        assert gone_soon(lambda: alive(pid), 5)
+    starts, ends = clean_log(stop(proc))
+    assert len(starts) == 1 and "too much input" in ends[0], ends
     no_children_left(scratch)

@@ -166,22 +166,29 @@ async def test_two_sessions_do_not_see_each_others_deletions(server):
     assert demo_dirs(scratch) == [], "client gone: folders removed"
 
 
+def visit(port):
+    return asyncssh.connect("127.0.0.1", port, username="x", known_hosts=None, client_keys=None)
+
+
 async def test_exec_sftp_forwarding_and_no_terminal_are_refused(server):
     port, _, _ = server
-    async with asyncssh.connect(
-        "127.0.0.1", port, username="x", known_hosts=None, client_keys=None
-    ) as conn:
+    async with visit(port) as conn:
         with pytest.raises(asyncssh.ChannelOpenError):
             await conn.create_connection(asyncssh.SSHTCPSession, "127.0.0.1", port)
+        with pytest.raises(asyncssh.ChannelListenError):
+            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+    # a refused session ends its connection: each of these on a connection of its own
+    async with visit(port) as conn:
         with pytest.raises(asyncssh.ChannelOpenError):
             await conn.run("cat /etc/passwd")
+    async with visit(port) as conn:
         with pytest.raises((asyncssh.SFTPError, asyncssh.ChannelOpenError, OSError)):
             async with conn.start_sftp_client():
                 pass
-        with pytest.raises(asyncssh.ChannelListenError):
-            await conn.forward_remote_port("127.0.0.1", 0, "127.0.0.1", 22)
+    async with visit(port) as conn:
         result = await conn.run(term_type=None)
         assert "needs a terminal" in str(result.stdout)
+        await asyncio.wait_for(conn.wait_closed(), 15)
 
 
 async def test_sessions_beyond_the_limit_are_turned_away(server):

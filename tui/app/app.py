@@ -22,9 +22,10 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 import models
-from models import clock
 from models.schedule import DEFAULT_INTERVAL, SweepSchedule
+from models.store import clock
 
+from ..layout import LIST_SHARE
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
 from .messages import CleanupFinished, DataChanged, SweepsDone, Swept
@@ -41,6 +42,10 @@ TICK_SECONDS = 1.0
 class HushdeskApp(App[None]):
     TITLE = "hushdesk"
     CSS_PATH = "app.tcss"
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables, and the inbox's layout (`tui.layout`, stated once)."""
+        return {**super().get_css_variables(), "list-share": f"{LIST_SHARE}%"}
 
     def __init__(
         self,
@@ -111,16 +116,15 @@ class HushdeskApp(App[None]):
         """Sweep `channels` (None: those whose slot has come), then finish owed clean-ups."""
         results: list[models.SweepResult] = []
         try:
-            if channels is None:
-                channels = self.schedule.due(models.enabled_channels(), clock.now())
-            for channel in channels:
-                results.append(self._sweep_one(channel))
-            finished = models.finish_cleanup()
+            with models.connection():
+                if channels is None:
+                    channels = self.schedule.due(models.enabled_channels(), clock.now())
+                for channel in channels:
+                    results.append(self._sweep_one(channel))
+                finished = models.finish_cleanup()
         except models.HushdeskError as error:
             logger.warning("housekeeping skipped: %s", safe(error))
             finished = None
-        finally:
-            models.close_database()
         self.post_message(SweepsDone(results))
         if finished is not None:
             self.post_message(CleanupFinished(finished))

@@ -27,13 +27,6 @@ NO_DATABASE = ("verify-gone", "demo-session", "ssh-demo", "serve")
 USES_THEME = (None, "demo-session", "ssh-demo", "serve")
 
 
-class _Finished:
-    reading = False  # a command that only read has printed everything it had to say
-
-
-finished = _Finished()
-
-
 def check_arguments(argv: Sequence[str]) -> None:
     """Every argument must be text: invalid UTF-8 and NUL bytes are refused, by any command."""
     for number, arg in enumerate(argv, start=1):
@@ -92,6 +85,12 @@ def resolve_agent(args: argparse.Namespace) -> str:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command; its exit code."""
+    return _run(argv)[0]
+
+
+def _run(argv: Sequence[str] | None) -> tuple[int, bool]:
+    """The exit code, and whether the command only read (then nothing is left to close)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     check_arguments(argv)
     args = parse(argv)
@@ -99,7 +98,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     args.db = resolve_db(args)
     args.theme = resolve_theme(args)
     if args.command in NO_DATABASE:
-        return int(args.func(args) or 0)
+        return int(args.func(args) or 0), False
     drawn = args.command is None and first_frame.paint_early(args.db)  # before Peewee loads
     try:
         wait = resolve_wait(args)
@@ -108,14 +107,13 @@ def run(argv: Sequence[str] | None = None) -> int:
                 code = int(args.func(args) or 0)  # without loading Peewee
             finally:
                 models.close_read_only()
-            finished.reading = True
-            return code
+            return code, True
         models.open_database(args.db, busy_timeout=wait, create=args.command in CREATES_DATABASE)
         try:
             if args.command is None:
                 drawn = drawn or first_frame.paint()  # the newest rows, while Textual loads
-                return run_app(args)
-            return int(args.func(args) or 0)
+                return run_app(args), False
+            return int(args.func(args) or 0), False
         finally:
             models.close_database()
     except BaseException:
@@ -132,8 +130,9 @@ def run_app(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    only_read = False
     try:
-        code = run(argv)
+        code, only_read = _run(argv)
     except models.HushdeskError as error:
         print(f"hushdesk: {safe(error, 500)}", file=sys.stderr)
         code = 1
@@ -152,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             file=sys.stderr,
         )
         code = 1
-    if argv is None and finished.reading:  # the command line itself, not a caller's test
+    if argv is None and only_read:  # the command line itself, not a caller's test
         leave_at_once(code)
     sys.exit(code)
 

@@ -335,6 +335,7 @@ def cmd_ssh_demo(args: argparse.Namespace) -> int:
         args.theme,
         args.authorized_keys,
         args.login_seconds,
+        args.per_address,
     )
     host_key = args.host_key or data_folder() / "ssh_host_ed25519_key"
     try:

@@ -5,7 +5,7 @@ conversations take a few milliseconds to read. So when the app starts on a
 terminal wide enough for the two-pane layout, the command line draws the first
 frame itself: the tabs and the newest open conversations, where the app will
 put them, on the alternate screen the app then takes over. On SQLite the rows
-are read before Peewee and the models have loaded (`models.glance`); on
+are read before Peewee and the models have loaded (`models.store.glance`); on
 PostgreSQL, once the database is open. Keys pressed meanwhile wait in the
 terminal for the app. Customer text is made safe like everywhere else. If
 anything is unusual (not a terminal, too narrow, an error), nothing is drawn
@@ -18,13 +18,13 @@ import sys
 from collections.abc import Callable
 
 import models
-from models.glance import newest_open
-from models.values import ConversationRow
+from models.store.glance import newest_open
+from models.store.values import ConversationRow
 
+from ..layout import is_narrow, list_width
 from ..text import row_cells
 
-MIN_COLUMNS, MIN_LINES = 100, 20
-LIST_SHARE = 0.55  # the list's width in the wide layout (app.tcss)
+MIN_LINES = 20
 FIRST_ROW = 6  # lines above the first row: tabs, their rule, search, heading, border
 ENTER, LEAVE = "\x1b[?1049h\x1b[?25l", "\x1b[?1049l\x1b[?25h"  # the alternate screen
 
@@ -44,7 +44,7 @@ def _size() -> tuple[int, int] | None:
         columns, lines = os.get_terminal_size(sys.stdout.fileno())
     except OSError:
         return None
-    if columns < MIN_COLUMNS or lines < MIN_LINES:
+    if is_narrow(columns) or lines < MIN_LINES:
         return None
     return columns, lines
 
@@ -86,7 +86,7 @@ def _draw(text: str) -> None:
 
 def frame(rows: list[ConversationRow], columns: int, lines: int) -> str:
     """The escape sequences and text of the first frame."""
-    outer = round(columns * LIST_SHARE)
+    outer = list_width(columns)
     inner = outer - 2
     out = [ENTER, "\x1b[H\x1b[2J\x1b[1;1H Open   Archived", "\x1b[4;1H Open"]
     out.append(f"\x1b[5;1H╭{'─' * inner}╮")

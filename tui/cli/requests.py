@@ -25,7 +25,7 @@ from .output import table
 def cmd_person(args: argparse.Namespace) -> None:
     person = models.find_person(args.identifiers)
     if args.json:
-        print(json.dumps(person_json(person), ensure_ascii=False))
+        print(json.dumps(models.person_document(person, for_agent=True), ensure_ascii=False))
         return
     _warnings(person)
     print(f"{plural(len(person.contacts), 'contact')}:")
@@ -102,48 +102,6 @@ def _warnings(person: models.Person) -> None:
 
 def _where(mention: models.Mention) -> str:
     return "subject" if mention.message is None else f"message {mention.message}"
-
-
-def person_json(person: models.Person) -> dict[str, object]:
-    return {
-        "contacts": [
-            {"id": c.id, "name": c.name, "email": c.email, "phone": c.phone, "number": c.number}
-            for c in person.contacts
-        ],
-        "attributes": [
-            {"contact": c.id, "key": a.key, "value": a.value, "source": a.source}
-            for c in person.contacts
-            for a in c.attributes
-        ],
-        "conversations": [
-            {
-                "id": c.id,
-                "contact": c.contact_id,
-                "channel": c.channel,
-                "status": c.status,
-                "held": c.held,
-                "subject": c.subject,
-            }
-            for c in person.conversations
-        ],
-        "written": [
-            {"conversation": w.conversation, "message": w.message, "held": w.held}
-            for w in person.written
-        ],
-        "mentions": [
-            {
-                "conversation": m.conversation,
-                "message": m.message,
-                "field": m.field,
-                "identifier": m.identifier,
-                "sure": m.sure,
-            }
-            for m in person.mentions
-        ],
-        "cannot_tell": [{"id": c.id, "phone": c.phone} for c in person.uncertain],
-        "not_matched": [{"identifier": u.given, "why": u.why} for u in person.unplaced],
-        "warnings": person.warnings,
-    }
 
 
 def cmd_export(args: argparse.Namespace) -> None:

@@ -2,10 +2,12 @@
 
 The page and its terminal (xterm.js) come from textual-serve's static files;
 the server is hushdesk's own, because a public demo must hold what a stranger
-can do: a session limit, an idle and a time limit, a bound on the input one
-session may queue (a flood of keys closes it), validated sizes, no downloads,
-and a process that surely ends, with its folder, when its socket closes or
-the server stops (see `children`). One clean log line per session start and end.
+can do: a session limit, an idle and a time limit, an input budget charged for
+every message as it arrives (see `budget`: a flood of any kind closes the
+session), validated sizes, no downloads, an app held to its share of memory
+and CPU, and a process that surely ends, with its folder and whatever input
+was still queued for it, within a second of its socket closing or the server
+stopping (see `children`). One clean log line per session start and end.
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ from pathlib import Path
 from aiohttp import WSMsgType, web
 
 from . import children
+from .budget import Budget
 from .oplog import clean, log
 
 MAX_MESSAGE = 64 * 1024  # bytes of one websocket message
-BURST, RATE = 256 * 1024, 32 * 1024  # input a session may send at once, and per second after
+BURST, RATE = 128 * 1024, 4 * 1024  # input a session may send at once, and per second after
 WRITE_WAIT = 5.0  # seconds the app may take to accept input before the session ends
+CLOSE_WAIT = 1.0  # seconds a closing socket waits for the browser's answer
+ENDED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED)
 COLS, ROWS = (20, 500), (5, 200)
 FULL = b"\r\n The hushdesk demo is full right now; please come back in a few minutes.\r\n"
 PAGE = (Path(__file__).parent / "serve_page.html").read_text(encoding="utf-8")
@@ -39,6 +44,10 @@ class ServeSettings:
     sessions: set[BrowserSession] = field(default_factory=set)
     started: int = 0
 
+    @property
+    def limits(self) -> children.Limits:
+        return children.Limits.for_session(self.session_minutes)
+
 
 def packet(kind: bytes, payload: bytes) -> bytes:
     """The web driver's framing: a type byte, a 4-byte length, the payload."""
@@ -52,7 +61,11 @@ def size(value: object, limits: tuple[int, int], default: int) -> int:
 
 
 class Flooded(Exception):
-    """The visitor sent more input than a session may queue."""
+    """The visitor sent more than their budget allows."""
+
+
+class BadMessage(Exception):
+    """The browser sent what textual-serve's page never sends."""
 
 
 class BrowserSession:
@@ -62,7 +75,8 @@ class BrowserSession:
         self.number = settings.started
         self.folder = children.new_folder()
         self.process: asyncio.subprocess.Process | None = None
-        self.tokens, self.refilled = float(BURST), time.monotonic()
+        self.budget = Budget(BURST, RATE)
+        self.queue: asyncio.Queue[bytes] = asyncio.Queue()  # bounded by the budget
         self.began = self.last_input = time.monotonic()
         self.why = ""
 
@@ -72,27 +86,33 @@ class BrowserSession:
 
     async def run(self, cols: int, rows: int) -> None:
         env = children.environment(self.folder, _web_environment(cols, rows))
-        self.process = await asyncio.create_subprocess_exec(
-            *children.command(self.folder, self.settings.theme),
+        self.process = await children.start(
+            self.folder,
+            self.settings.theme,
+            env,
+            self.settings.limits,
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL,
-            env=env,
-            start_new_session=True,
         )
         log(f"session {self.number} start from {self.peer} ({cols}x{rows})")
-        jobs = (self._output(), self._input(), self._limits())
+        jobs = (self._output(), self._input(), self._feed(), self._limits())
         tasks = [asyncio.ensure_future(job) for job in jobs]
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         await self.finish(tasks)
 
     async def finish(self, tasks: list[asyncio.Task[None]]) -> None:
-        """End the app and remove its folder, whatever ended the session."""
-        if self.process is not None:
-            await children.stop(self.process)
+        """End the app and remove its folder, whatever ended the session.
+
+        The visitor's input stops first (what is still queued is dropped, never
+        fed), then the app ends, and only then does the socket finish closing.
+        """
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
+        self.queue = asyncio.Queue()
+        if self.process is not None:
+            await children.stop(self.process)
         await self.socket.close()
         said = children.last_error(self.folder)
         children.remove(self.folder)
@@ -122,54 +142,69 @@ class BrowserSession:
             self.ended("app ended")
 
     async def _input(self) -> None:
-        """The browser's messages, checked and bounded, to the app."""
+        """Every message from the browser, charged as it arrives, then queued for the app.
+
+        This never waits for the app, so the budget counts what the visitor
+        sends, not what the app has taken so far.
+        """
         try:
-            async for message in self.socket:
-                if message.type != WSMsgType.TEXT:
-                    continue
-                await self._handle(message.data)
+            while (message := await self.socket.receive()).type not in ENDED:
+                if not self.budget.spend(_size(message.data)):
+                    raise Flooded()
+                await self._handle(message.type, message.data)
         except Flooded:
             self.ended("too much input")
             return
-        except TimeoutError:
-            self.ended("too much input: the app fell behind")
-            return
-        except (ValueError, TypeError, KeyError, IndexError, ConnectionError):
+        except (BadMessage, ValueError, TypeError, KeyError, IndexError):
             self.ended("bad message")
             return
+        except ConnectionError:  # gone while it was being answered
+            pass
         self.ended("browser gone")
 
-    async def _handle(self, text: str) -> None:
-        envelope = json.loads(text)
+    async def _handle(self, kind: WSMsgType, data: object) -> None:
+        if kind == WSMsgType.TEXT:
+            await self._command(json.loads(str(data)))
+        elif kind == WSMsgType.PING:
+            await self.socket.pong(data if isinstance(data, bytes) else b"")
+        elif kind != WSMsgType.PONG:  # binary, or an error such as a message too large
+            raise BadMessage()
+
+    async def _command(self, envelope: object) -> None:
+        if not isinstance(envelope, list) or not envelope:
+            raise BadMessage()
         kind = envelope[0]
         if kind == "stdin":
-            data = str(envelope[1]).encode("utf-8", "replace")
-            self._spend(len(data))
             self.last_input = time.monotonic()
-            await self._send(packet(b"D", data))
+            self.queue.put_nowait(packet(b"D", str(envelope[1]).encode("utf-8", "replace")))
         elif kind == "resize":
-            cols, rows = (
-                size(envelope[1]["width"], COLS, 80),
-                size(envelope[1]["height"], ROWS, 24),
-            )
+            shape = envelope[1]
+            if not isinstance(shape, dict):
+                raise BadMessage()
+            cols, rows = size(shape["width"], COLS, 80), size(shape["height"], ROWS, 24)
             meta = {"type": "resize", "width": cols, "height": rows}
-            await self._send(packet(b"M", json.dumps(meta).encode()))
+            self.queue.put_nowait(packet(b"M", json.dumps(meta).encode()))
         elif kind == "ping":
             await self.socket.send_json(["pong", str(envelope[1])[:100]])
         elif kind in ("focus", "blur"):
-            await self._send(packet(b"M", json.dumps({"type": kind}).encode()))
+            self.queue.put_nowait(packet(b"M", json.dumps({"type": kind}).encode()))
 
-    def _spend(self, amount: int) -> None:
-        now = time.monotonic()
-        self.tokens = min(BURST, self.tokens + (now - self.refilled) * RATE) - amount
-        self.refilled = now
-        if self.tokens < 0:
-            raise Flooded()
-
-    async def _send(self, data: bytes) -> None:
+    async def _feed(self) -> None:
+        """The queued input to the app, as fast as it takes it."""
         assert self.process is not None and self.process.stdin is not None
-        self.process.stdin.write(data)
-        await asyncio.wait_for(self.process.stdin.drain(), WRITE_WAIT)
+        stdin = self.process.stdin
+        try:
+            while True:
+                data = await self.queue.get()
+                while not self.queue.empty():
+                    data += self.queue.get_nowait()
+                stdin.write(data)
+                async with asyncio.timeout(WRITE_WAIT):  # wait_for may swallow a cancel (3.11)
+                    await stdin.drain()
+        except TimeoutError:
+            self.ended("too much input: the app fell behind")
+        except ConnectionError:
+            self.ended("app ended")
 
     async def _limits(self) -> None:
         """The session's time limit and idle limit."""
@@ -181,6 +216,13 @@ class BrowserSession:
                 self.ended("time limit" if now >= ends else "idle")
                 return
             await asyncio.sleep(min(ends, idle_ends) - now + 0.05)
+
+
+def _size(data: object) -> int:
+    """What a message weighs: its text in UTF-8 or its bytes (an error weighs nothing)."""
+    if isinstance(data, str):
+        return len(data.encode("utf-8", "replace"))
+    return len(data) if isinstance(data, bytes) else 0
 
 
 def _web_environment(cols: int, rows: int) -> dict[str, str]:
@@ -215,12 +257,14 @@ class Host:
         return app
 
     async def page(self, request: web.Request) -> web.Response:
-        scheme = "wss" if request.secure else "ws"
-        html = PAGE.replace("{{websocket}}", f"{scheme}://{request.host}/ws")
-        return web.Response(text=html, content_type="text/html")
+        """The same page for everyone: it finds its socket from its own address, so nothing
+        of the request (the Host header least of all) is written into it."""
+        return web.Response(text=PAGE, content_type="text/html")
 
     async def websocket(self, request: web.Request) -> web.WebSocketResponse:
-        socket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE)
+        socket = web.WebSocketResponse(
+            heartbeat=15, max_msg_size=MAX_MESSAGE, autoping=False, timeout=CLOSE_WAIT
+        )
         await socket.prepare(request)
         peer = clean(request.remote or "?", 60)
         if len(self.settings.sessions) >= self.settings.max_sessions:

@@ -8,15 +8,20 @@ shell, no command execution, no SFTP or SCP, no port, X11 or agent forwarding.
 
 Everything a client sends is checked before anything starts: the terminal
 type must look like one, sizes are kept to a sane range, and the client's
-environment is ignored but for COLORTERM. Every connection counts against a
-limit, and one that opens no session soon is closed. The operator's log has
-one clean line per session start and end. Needs `pip install 'hushdesk[ssh]'`.
+environment is ignored but for COLORTERM. No visitor holds the host: every
+connection counts against a limit and against its address's limit, one that
+runs no app soon is closed, one runs at most one app, and one whose last
+session has ended is closed. A session's input and window changes are charged
+to a budget (see `budget`) and its app is held to its share of memory and CPU
+(see `children`). The operator's log has one clean line per session start and
+end. Needs `pip install 'hushdesk[ssh]'`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import fcntl
+import ipaddress
 import os
 import re
 import signal
@@ -30,6 +35,7 @@ from pathlib import Path
 import asyncssh
 
 from . import children
+from .budget import Budget
 from .oplog import clean, log
 
 NO_TERMINAL = b"hushdesk's demo needs a terminal: connect with ssh -t.\r\n"
@@ -37,9 +43,15 @@ FULL = b"The hushdesk demo is full right now; please come back in a few minutes.
 TIME_UP = b"\r\nThis demo session has reached its time limit. Thank you for trying hushdesk!\r\n"
 IDLE = b"\r\nThis demo session was idle too long and has ended.\r\n"
 BAD_TERMINAL = b"hushdesk's demo cannot use this terminal type.\r\n"
+ONE_EACH = b"hushdesk's demo runs one demo session per connection.\r\n"
+FLOODED = b"\r\nThis demo session received too much input and has ended.\r\n"
 TERM_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,63}")
 COLS, ROWS = (20, 500), (5, 200)
 READ_SIZE = 65536
+MAX_CHANNELS = 3  # sessions one connection may have open at once (one of them runs the app)
+CLOSE_GRACE = 5.0  # seconds to close a session the server ended, before the connection goes
+BURST, RATE = 128 * 1024, 4 * 1024  # input a session may send at once, and per second after
+WINDOW_CHANGE = 16  # bytes a window-change request is charged, on top of the message cost
 
 
 @dataclass
@@ -49,7 +61,8 @@ class DemoSettings:
     idle_minutes: float = 10.0
     theme: str | None = None
     authorized_keys: str | None = None
-    login_seconds: float = 30.0  # a connection that opens no session by then is closed
+    login_seconds: float = 30.0  # a connection that runs no app by then is closed
+    per_address: int = 3  # connections open at once from one address (a /64 for IPv6)
     active: set[DemoSession] = field(default_factory=set)
     connections: set[DemoServer] = field(default_factory=set)
     endings: set[asyncio.Task[None]] = field(default_factory=set)
@@ -60,6 +73,13 @@ class DemoSettings:
         """Room for every session, and as many connections again still logging in."""
         return 2 * self.max_sessions
 
+    @property
+    def limits(self) -> children.Limits:
+        return children.Limits.for_session(self.session_minutes)
+
+    def from_address(self, address: str) -> int:
+        return sum(conn.address == address for conn in self.connections)
+
 
 def set_size(fd: int, cols: int, rows: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
@@ -67,6 +87,20 @@ def set_size(fd: int, cols: int, rows: int) -> None:
 
 def clamp(value: int, limits: tuple[int, int], default: int) -> int:
     return default if not value else max(limits[0], min(limits[1], value))
+
+
+def source(host: str) -> str:
+    """The address a visitor is counted under: IPv4 as it is (also when mapped into IPv6),
+    IPv6 by its /64, since one visitor may hold a whole /64."""
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return host
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 class DemoSession(asyncssh.SSHServerSession[bytes]):
@@ -83,6 +117,7 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         self.timers: list[asyncio.TimerHandle] = []
         self.tasks: set[asyncio.Task[None]] = set()
         self.logged_start = False
+        self.budget = Budget(BURST, RATE)
 
     def connection_made(self, chan: asyncssh.SSHServerChannel[bytes]) -> None:
         self.chan = chan
@@ -108,13 +143,16 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         return False
 
     def session_started(self) -> None:
-        self.owner.opened_session()
         if self.term is None:
             self._refuse(NO_TERMINAL)
+        elif self.owner.app is not None:
+            log(f"turned away {self.peer}: a second session on one connection")
+            self._refuse(ONE_EACH)
         elif len(self.settings.active) >= self.settings.max_sessions:
             log(f"turned away {self.peer}: {len(self.settings.active)} sessions running")
             self._refuse(FULL)
         else:
+            self.owner.app = self
             self.settings.started += 1
             self.number = self.settings.started
             self.settings.active.add(self)
@@ -129,6 +167,7 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
     def _refuse(self, message: bytes) -> None:
         self.chan.write(message)
         self.chan.exit(1)
+        self.owner.ending()
 
     def _colorterm(self) -> dict[str, str]:
         sent = self.chan.get_environment().get("COLORTERM", "")
@@ -139,13 +178,14 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         master, slave = os.openpty()
         set_size(slave, *self.size)
         try:
-            process = await asyncio.create_subprocess_exec(
-                *children.command(folder, self.settings.theme),
+            process = await children.start(
+                folder,
+                self.settings.theme,
+                env,
+                self.settings.limits,
                 stdin=slave,
                 stdout=slave,
                 stderr=slave,
-                env=env,
-                start_new_session=True,
             )
         except OSError as error:
             os.close(master)
@@ -186,7 +226,7 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
 
     def data_received(self, data: bytes, datatype: object) -> None:
         self.last_input = time.monotonic()
-        if self.master < 0:
+        if not self._charged(len(data)) or self.master < 0:
             return
         try:
             os.write(self.master, data)
@@ -195,7 +235,18 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
         except OSError:
             self.end("quit")
 
+    def _charged(self, size: int) -> bool:
+        """Charge what the visitor sent as it arrives; over budget, the session ends."""
+        if self.budget.spend(size):
+            return True
+        if self.number and not self.ended:
+            self.chan.write(FLOODED)
+            self.end("too much input")
+        return False
+
     def terminal_size_changed(self, width: int, height: int, pw: int, ph: int) -> None:
+        if not self._charged(WINDOW_CHANGE):
+            return
         self.size = (clamp(width, COLS, self.size[0]), clamp(height, ROWS, self.size[1]))
         if self.master >= 0 and self.process is not None:
             set_size(self.master, *self.size)
@@ -221,6 +272,7 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.end("client gone")
+        self.owner.session_over(self)
 
     def end(self, why: str) -> None:
         """Stop the app, remove its folder, close the channel: once, however it ends."""
@@ -256,42 +308,74 @@ class DemoSession(asyncssh.SSHServerSession[bytes]):
             self.chan.exit(0)
         except OSError:
             pass
+        self.owner.ending()
 
 
 class DemoServer(asyncssh.SSHServer):
-    """One connection: counted, and closed if it opens no session in time."""
+    """One connection: counted, and held to the login limit until it runs an app.
+
+    It may run one app and have a few sessions open, and it is closed as soon
+    as its last session has ended: a refused session holds nothing.
+    """
 
     def __init__(self, settings: DemoSettings) -> None:
         self.settings = settings
-        self.peer = "?"
-        self.sessions = 0
-        self.timer: asyncio.TimerHandle | None = None
+        self.peer = self.address = "?"
+        self.sessions: set[DemoSession] = set()
+        self.app: DemoSession | None = None
+        self.timers: list[asyncio.TimerHandle] = []
 
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
         self.conn = conn
         host, port = conn.get_extra_info("peername")[:2]
-        self.peer = f"{clean(host, 60)}:{clean(port, 10)}"
-        if len(self.settings.connections) >= self.settings.max_connections:
-            log(f"refused a connection from {self.peer}: {self.settings.max_connections} open")
+        self.peer, self.address = f"{clean(host, 60)}:{clean(port, 10)}", source(str(host))
+        refusal = self._refusal()
+        if refusal:
+            log(f"refused a connection from {self.peer}: {refusal}")
             conn.close()
             return
         self.settings.connections.add(self)
-        wait = self.settings.login_seconds
-        self.timer = asyncio.get_running_loop().call_later(wait, self._no_session)
+        self._hold(self.settings.login_seconds, "no app running within {}s")
 
-    def opened_session(self) -> None:
-        self.sessions += 1
+    def _refusal(self) -> str:
+        """Why this connection may not stay, if it may not: the host's limit or its address's."""
+        settings = self.settings
+        if len(settings.connections) >= settings.max_connections:
+            return f"{settings.max_connections} open"
+        if settings.from_address(self.address) >= settings.per_address:
+            return f"{settings.per_address} open from this address"
+        return ""
 
-    def _no_session(self) -> None:
-        if not self.sessions:
-            wait = self.settings.login_seconds
-            log(f"closed a connection from {self.peer}: no session within {wait:g}s")
+    def _hold(self, seconds: float, why: str) -> None:
+        """In `seconds`, close the connection unless it is running an app by then."""
+        loop = asyncio.get_running_loop()
+        self.timers.append(
+            loop.call_later(seconds, self._close_if_idle, why.format(f"{seconds:g}"))
+        )
+
+    def _close_if_idle(self, why: str) -> None:
+        app = self.app
+        if app is None or app.process is None or app.ended:
+            log(f"closed a connection from {self.peer}: {why}")
             self.conn.close()
+
+    def ending(self) -> None:
+        """The server has ended or refused one of this connection's sessions: the client
+        closes it, and the connection with it (see `session_over`), or is made to."""
+        self._hold(CLOSE_GRACE, "its session ended {}s ago")
+
+    def session_over(self, session: DemoSession) -> None:
+        """A session's channel has closed: the connection goes with its last one, and with
+        its app's (it has had the one app it may run)."""
+        if session in self.sessions:
+            self.sessions.discard(session)
+            if not self.sessions or session is self.app:
+                self.conn.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.settings.connections.discard(self)
-        if self.timer is not None:
-            self.timer.cancel()
+        for timer in self.timers:
+            timer.cancel()
 
     def begin_auth(self, username: str) -> bool:
         return self.settings.authorized_keys is not None
@@ -299,8 +383,12 @@ class DemoServer(asyncssh.SSHServer):
     def public_key_auth_supported(self) -> bool:
         return True
 
-    def session_requested(self) -> DemoSession:
-        return DemoSession(self.settings, self)
+    def session_requested(self) -> DemoSession | bool:
+        if len(self.sessions) >= MAX_CHANNELS:
+            return False
+        session = DemoSession(self.settings, self)
+        self.sessions.add(session)
+        return session
 
     def connection_requested(self, *args: object) -> bool:
         return False

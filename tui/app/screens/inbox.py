@@ -23,6 +23,7 @@ from textual.widgets import Footer, Input, ProgressBar, Static, Tab, Tabs
 import models
 from models import ARCHIVED, OPEN, ConversationSearch, HushdeskError
 
+from ...layout import is_narrow
 from ...text import plural, safe
 from ..messages import DataChanged, Swept
 from ..plain import plain
@@ -30,8 +31,6 @@ from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
 from ..widgets.conversation_pane import ConversationPane
 from .inbox_changes import InboxChanges
-
-NARROW = 110
 
 
 class InboxScreen(InboxChanges):
@@ -181,7 +180,7 @@ class InboxScreen(InboxChanges):
             )
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "narrow")
+        self.set_class(is_narrow(event.size.width), "narrow")
 
     # filter and search ------------------------------------------------------
     def show_search(self, text: str, keep_cursor: bool = False) -> bool:
@@ -214,11 +213,10 @@ class InboxScreen(InboxChanges):
     def refresh_counts(self) -> None:
         """The two filters' counts, in a thread: each costs an index scan at scale."""
         try:
-            self.post_message(self.Counted(models.counts()))
+            with models.connection():
+                self.post_message(self.Counted(models.counts()))
         except HushdeskError:
             pass  # the tabs keep their last counts; the list says what is wrong
-        finally:
-            models.close_database()
 
     class Counted(Message):
         def __init__(self, counts: dict[str, int]) -> None:

@@ -50,11 +50,10 @@ class OperatingScreen(Screen[R], Generic[R]):
     def run_operation(self, operation: Callable[[], OperatingScreen.Done]) -> None:
         """Run a models operation in a thread; its outcome comes back as Done or Failed."""
         try:
-            outcome: Message = operation()
+            with models.connection():
+                outcome: Message = operation()
         except models.HushdeskError as error:
             outcome = self.Failed(str(error))
-        finally:
-            models.close_database()
         self.post_message(outcome)
 
     class Unreadable(Message):
@@ -68,11 +67,10 @@ class OperatingScreen(Screen[R], Generic[R]):
     def run_read(self, read: Callable[[], Message]) -> None:
         """Read in a thread; the message `read` builds comes back, or Unreadable."""
         try:
-            outcome = read()
+            with models.connection():
+                outcome = read()
         except models.HushdeskError as error:
             outcome = self.Unreadable(str(error))
-        finally:
-            models.close_database()
         self.post_message(outcome)
 
     @on(Unreadable)

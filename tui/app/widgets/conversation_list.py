@@ -130,11 +130,10 @@ class ConversationList(ScrollView, can_focus=True):
     @work(thread=True, exclusive=True, group="list-count")
     def count_matches(self, search: ConversationSearch, reload: int) -> None:
         try:
-            total: int | None = search.count()
+            with models.connection():
+                total: int | None = search.count()
         except HushdeskError:
             total = None
-        finally:
-            models.close_database()
         self.post_message(self.Counted(reload, total))
 
     class Counted(Message):

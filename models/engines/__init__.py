@@ -1,1 +1,0 @@
-"""The database engines behind models.engine: SQLite (embedded) and PostgreSQL (team mode)."""

@@ -1,0 +1,88 @@
+"""Redaction: replacing texts in one conversation with [redacted], leaving no byte of them.
+
+An agent names the texts (`hushdesk redact`, the app's `R`); an erasure names
+the person (`erasure`). Either way the needles (`needles`) find each text on
+the original subject and messages, in any case, accents or spacing, and the
+spans they found are what is replaced: a match is never located in a changed
+copy and applied to the original. A held conversation is never changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .. import log
+from ..store import engine
+from ..store.errors import InvalidInput, NotFound, Refused
+from ..store.guard import guarded
+from ..store.schema import Conversation, Message
+from ..text.folding import Folded, fold
+from .needles import Needles, text_needle
+
+MAX_TEXT = 1000
+
+
+def redact_conversation(conversation_id: int, needles: Needles) -> int:
+    """Replace every sure hit in one conversation's subject and messages (caller's transaction)."""
+    total = 0
+    conversation = Conversation.get_by_id(conversation_id)
+    subject, count = needles.redact(conversation.subject)
+    if count:
+        Conversation.update(subject=subject).where(Conversation.id == conversation_id).execute()
+        total += count
+    for message in Message.select(Message.id, Message.body).where(
+        Message.conversation == conversation_id
+    ):
+        body, count = needles.redact(message.body)
+        if count:
+            Message.update(body=body).where(Message.id == message.id).execute()
+            total += count
+    return total
+
+
+def check_texts(texts: Sequence[str]) -> list[str]:
+    wanted = [t.strip() for t in texts if t.strip()]
+    if not wanted:
+        raise InvalidInput("give at least one text to redact")
+    if any(len(t) > MAX_TEXT or not t.isprintable() for t in wanted):
+        raise InvalidInput(f"a text to redact is at most {MAX_TEXT:,} printable characters")
+    if any(not fold(t).strip() for t in wanted):
+        raise InvalidInput("a text to redact needs a letter, digit or sign, not only accents")
+    return wanted
+
+
+@guarded
+def redact(conversation_id: int, texts: Sequence[str], actor: str) -> tuple[int, engine.Cleanup]:
+    """Replace each text (any case) in one conversation with [redacted]; all must be there."""
+    actor = log.check_actor(actor)
+    wanted = check_texts(texts)
+    needles = Needles([text_needle(t) for t in wanted])
+    with engine.db.atomic():
+        conversation = Conversation.get_or_none(Conversation.id == conversation_id)
+        if conversation is None:
+            raise NotFound(f"no conversation #{conversation_id}")
+        if conversation.held:
+            raise Refused(
+                f"conversation #{conversation_id} is on legal hold: nothing may change it"
+            )
+        _check_found(conversation_id, conversation.subject, wanted)
+        count = redact_conversation(conversation_id, needles)
+        engine.reindex([conversation_id], purge_later=True)
+        engine.owe_cleanup()
+        log.record(actor, "redaction", count, "agent request")
+    return count, engine.scrub()
+
+
+def _check_found(conversation_id: int, subject: str, wanted: list[str]) -> None:
+    """Every text must be found, by the same needles that will replace it."""
+    texts = [subject] + [
+        str(m.body)
+        for m in Message.select(Message.body).where(Message.conversation == conversation_id)
+    ]
+    folded = [Folded(text) for text in texts]
+    for text in wanted:
+        needle = fold(text)
+        if not any(f.spans(needle) for f in folded):
+            raise InvalidInput(
+                f"{text[:60]!r} is not in conversation #{conversation_id}; nothing was redacted"
+            )

@@ -1,0 +1,1 @@
+"""The database engines behind `store.engine`: SQLite (embedded) and PostgreSQL (team mode)."""

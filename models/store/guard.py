@@ -1,0 +1,191 @@
+"""Turning the database driver's errors into `HushdeskError`s, at the edge of `models/`.
+
+Every public operation is wrapped in `@guarded`: a locked, full, damaged or
+read-only database then reaches the command line and the screens as one line
+that says what happened and what to do, never as a driver exception (the
+user interface does not know the driver exists).
+"""
+
+from __future__ import annotations
+
+import functools
+import sqlite3
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+from . import database
+from .errors import (
+    BadQuery,
+    DatabaseBusy,
+    DatabaseDamaged,
+    DatabaseUnavailable,
+    DiskFull,
+    HushdeskError,
+    InvalidInput,
+    ReadOnly,
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+BUSY_TIMEOUT_S = 15  # how long a statement waits for another writer's lock, by default
+READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "25006", "42501")
+
+
+def _code(error: BaseException) -> str:
+    """SQLite's error name (SQLITE_BUSY, ...) or PostgreSQL's SQLSTATE behind a driver error."""
+    for candidate in (error, error.__context__, error.__cause__):
+        name = getattr(candidate, "sqlite_errorname", None) or getattr(candidate, "sqlstate", None)
+        if name:
+            return str(name)
+    return ""
+
+
+# PostgreSQL's SQLSTATEs, by what they mean for the agent
+PG_BUSY = ("55P03", "57014")  # lock_not_available (lock_timeout), query_canceled
+PG_RETRY = ("40001", "40P01")  # serialization_failure, deadlock_detected: try again
+PG_FULL = ("53100",)  # disk_full
+PG_DAMAGED = ("XX001", "XX002")  # data_corrupted, index_corrupted
+PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
+RETRIES = 5
+PG_LOST = ("08", "57P01", "57P02", "57P03")  # connection exceptions, the server shutting down
+LOST_WORDS = ("server closed the connection", "connection is closed", "terminating connection")
+
+
+def lost_connection(error: BaseException | None) -> bool:
+    """The connection to the server went away (not a refusal of the statement)."""
+    seen = 0
+    while error is not None and seen < 5:
+        text = str(error).lower()
+        if _code(error).startswith(PG_LOST) or any(w in text for w in LOST_WORDS):
+            return True
+        error, seen = error.__context__ or error.__cause__, seen + 1
+    return False
+
+
+def transient(error: BaseException) -> bool:
+    """A conflict with another transaction that trying again resolves."""
+    return _code(error).startswith(PG_RETRY)
+
+
+def driver_errors() -> tuple[type[BaseException], ...]:
+    """The drivers' errors: sqlite3's, and Peewee's (it wraps every driver's) once it is loaded.
+
+    The search runs without Peewee (`reading`); until something loads it, none of its
+    errors can be raised, and looking for them must not load it.
+    """
+    peewee = sys.modules.get("peewee")
+    if peewee is None:
+        return (sqlite3.Error,)
+    return (peewee.DatabaseError, sqlite3.Error, peewee.InterfaceError)
+
+
+def _no_space(path: str) -> bool:
+    """True when the folder of `path` has (almost) no free space: an I/O error's likely cause."""
+    import shutil
+
+    try:
+        folder = Path(path).resolve().parent
+        return folder.is_dir() and shutil.disk_usage(folder).free < 65536
+    except OSError:
+        return False
+
+
+def _root(error: BaseException) -> BaseException:
+    """The failure itself, not a rollback that failed after it.
+
+    After SQLITE_FULL (and some I/O errors) SQLite has already rolled the
+    transaction back, so Peewee's own rollback then fails with "no transaction
+    is active"; the exception that caused it is the one to report.
+    """
+    seen = 0
+    while "no transaction is active" in str(error) and error.__context__ and seen < 5:
+        error, seen = error.__context__, seen + 1
+    return error
+
+
+def translate(error: BaseException) -> HushdeskError:
+    """The one-line `HushdeskError` that says what a driver error means for the agent."""
+    kind, what = diagnose(error)
+    if kind in (DatabaseBusy, DiskFull):
+        what += "; nothing was changed"
+    if kind is DatabaseBusy:
+        what += ", try again"
+    return kind(what)
+
+
+def cause(error: BaseException) -> str:
+    """What went wrong, without a claim about what changed (for work that was partly done)."""
+    return diagnose(error)[1]
+
+
+def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
+    """The kind of failure behind a driver error, and what happened, in a few words."""
+    error = _root(error)
+    opened = database.current()
+    code, text, path = _code(error), str(error), opened.shown
+    lowered = text.lower()
+    if (
+        code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", *PG_BUSY, *PG_RETRY))
+        or "locked" in lowered
+    ):
+        waited = f"{opened.busy_seconds:g} s"
+        return DatabaseBusy, f"another hushdesk (or another program) held {path} for over {waited}"
+    if code.startswith(("SQLITE_FULL", *PG_FULL)) or "full" in lowered or _no_space(path):
+        return DiskFull, f"the disk holding {path} is full"
+    if code.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB", *PG_DAMAGED)) or "malformed" in lowered:
+        return DatabaseDamaged, (
+            f"{path} is damaged ({text}); check it with sqlite3 {path} "
+            "'PRAGMA integrity_check' and rescue what is left with sqlite3's .recover"
+        )
+    if code.startswith(READ_ONLY) or "readonly" in lowered:
+        return ReadOnly, f"cannot write to {path} or its folder ({text})"
+    if code.startswith("SQLITE_IOERR"):
+        return DatabaseDamaged, f"cannot read or write {path} ({text}); check the disk"
+    if "fts5" in lowered:
+        return BadQuery, f"cannot search for that: {text}"
+    return DatabaseUnavailable, f"the database failed: {text}"
+
+
+def _with_retries(operation: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run it; a conflict PostgreSQL resolves by aborting one side is tried again, outermost only.
+
+    A deadlock or serialization failure rolls the whole transaction back, so
+    running the operation again is safe; inside another transaction it is not
+    ours to retry, and the error goes up to the outermost operation.
+    """
+    for attempt in range(RETRIES):
+        try:
+            return operation(*args, **kwargs)
+        except driver_errors() as error:
+            if not transient(error) or attempt == RETRIES - 1 or _in_transaction():
+                raise
+            time.sleep(0.01 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
+def _in_transaction() -> bool:
+    from .engines.base import db  # only after a conflict: Peewee is loaded then
+
+    return db.obj is not None and bool(db.in_transaction())
+
+
+def guarded(operation: Callable[P, R]) -> Callable[P, R]:
+    """Run `operation`; a driver error leaves as the matching `HushdeskError`."""
+
+    @functools.wraps(operation)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return _with_retries(operation, *args, **kwargs)
+        except driver_errors() as error:
+            raise translate(error) from None
+        except UnicodeEncodeError:
+            raise InvalidInput("the text is not valid Unicode (it has a lone surrogate)") from None
+        except RecursionError:
+            raise InvalidInput("the request is too deeply nested to run") from None
+
+    run.__guarded__ = True  # type: ignore[attr-defined]
+    return run
