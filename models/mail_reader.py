@@ -1,10 +1,12 @@
 """Reading a mailbox's messages into plain records, on every core for a large one.
 
-Reading is most of an import: opening each file, parsing headers, decoding
-bodies. A mailbox of PARALLEL_FROM messages or more is read in batches by
+Reading is most of an import: loading each message, parsing headers, decoding
+bodies. A source of PARALLEL_FROM messages or more is read in batches by
 worker processes (`mail_workers`: fresh interpreters that end with the import),
-one per core; the records come back in the mailbox's order, so the result is
-the same as reading in one process. Files with the same bytes are read once.
+one per core; the records come back in the source's order, so the result is
+the same as reading in one process. A message with the same bytes as one
+before it (line endings, the trailing newline and `>From ` quoting aside) is
+counted as a duplicate, and its digest is what a later import finds it by.
 """
 
 from __future__ import annotations
