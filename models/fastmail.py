@@ -3,8 +3,8 @@
 The email package builds a tree of objects for every message, which is most of
 an import's time. A message whose headers are ASCII and whose body is one
 `text/plain` or `text/html` part (the usual reply) is read here instead: the
-headers split and unfolded the way the email package keeps them (first of each
-name wins), the body decoded from its transfer encoding and charset. Anything
+headers split the way the email package keeps them (every value of a name, in
+order; `get` gives the first), the body decoded from its transfer encoding and charset. Anything
 else (multipart, 8-bit headers, an unknown encoding) returns None and goes to
 the email package.
 """
@@ -24,30 +24,36 @@ ENCODINGS = ("", "7bit", "8bit", "binary", "quoted-printable", "base64")
 
 
 class FastMessage:
-    """Headers (first of each name) and the decoded body bytes of a one-part message."""
+    """Headers (every value of each name, in order) and the decoded body of a one-part message."""
 
-    def __init__(self, headers: dict[str, str], kind: str, charset: str | None, payload: bytes):
+    def __init__(
+        self, headers: dict[str, list[str]], kind: str, charset: str | None, payload: bytes
+    ):
         self._headers = headers
         self.kind = kind
         self.charset = charset
         self.payload = payload
 
     def get(self, name: str, default: str | None = None) -> str | None:
-        return self._headers.get(name.lower(), default)
+        found = self._headers.get(name.lower())
+        return found[0] if found else default
+
+    def raw_values(self, name: str) -> list[bytes]:
+        return [value.encode("ascii") for value in self._headers.get(name.lower(), [])]
 
 
 def read_simple(data: bytes) -> FastMessage | None:
     """The message, when it is simple enough to read here; else None."""
     end = END_OF_HEADERS.search(data)
     head, raw_body = (data[: end.start()], data[end.end() :]) if end else (data, b"")
-    if not head.isascii() or b"\x00" in head:
-        return None
+    if not head.isascii() or b"\x00" in head or b"\r" in head.replace(b"\r\n", b""):
+        return None  # 8-bit bytes, or a bare CR the email package takes for a line end
     headers = _headers(head.decode("ascii"))
     if headers is None:
         return None
-    content_type = headers.get("content-type", "text/plain")
+    content_type = headers.get("content-type", ["text/plain"])[0]
     kind = content_type.split(";", 1)[0].strip().lower()
-    encoding = headers.get("content-transfer-encoding", "").strip().lower()
+    encoding = headers.get("content-transfer-encoding", [""])[0].strip().lower()
     if kind not in TEXT_TYPES or encoding not in ENCODINGS or "=?" in content_type:
         return None
     payload = _decoded(raw_body, encoding)
@@ -57,23 +63,21 @@ def read_simple(data: bytes) -> FastMessage | None:
     return FastMessage(headers, kind, found.group(1) if found else None, payload)
 
 
-def _headers(text: str) -> dict[str, str] | None:
-    headers: dict[str, str] = {}
+def _headers(text: str) -> dict[str, list[str]] | None:
+    headers: dict[str, list[str]] = {}
     name = ""
     for line in text.replace("\r\n", "\n").split("\n"):
         if line[:1] in (" ", "\t"):
             if not name:
                 return None
-            headers[name] = f"{headers[name]}\n{line}"
+            headers[name][-1] = f"{headers[name][-1]}\n{line}"
             continue
         match = HEADER_LINE.match(line)
         if match is None:
             return None  # not a header: the email package decides what it is
         name = match.group(1).lower()
-        if name in headers:
-            name = f"\x00{name}"  # a later header of the same name: ignored, as get() does
-        headers[name] = match.group(2).rstrip()
-    return {k: v for k, v in headers.items() if not k.startswith("\x00")}
+        headers.setdefault(name, []).append(match.group(2).rstrip())
+    return headers
 
 
 def _decoded(body: bytes, encoding: str) -> bytes | None:

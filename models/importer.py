@@ -11,23 +11,25 @@ everything else is taken. Attributes that arrive this way have source `api`.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from . import mail, mail_import
+from . import mail, mail_import, mailbox_files, mbox
 from .contacts import create_contact, resolve_contact, set_attribute
 from .intake import NewMessage, create_conversation
 from .mail_reader import Progress
+from .raw_mail import RawMail
 from .store import engine
 from .store.engines.base import DRIVER_ERRORS
 from .store.errors import HushdeskError, InvalidInput
 from .store.guard import cause, guarded
 
 MAX_LINE = 2_000_000
+HEAD = 4096  # bytes read to tell mail from JSON Lines
 BULK_LOAD = 1000  # conversations; after an import this large the index is merged, stats refreshed
 
 
@@ -43,6 +45,12 @@ class ImportResult:
     duplicates: int = 0  # mail: messages already stored, not stored again
     ours: list[str] = field(default_factory=list)  # mail: the help desk's own addresses
     ours_from: str = ""  # "given", "setting" or "inferred"
+    read: int = 0  # mail: every item read (messages + duplicates + skipped)
+    undated: int = 0  # mail: imported messages without a usable Date:
+    unclear: int = 0  # mail: imported messages whose sender is unclear
+    reused: list[str] = field(default_factory=list)  # mail: kept though their id was taken
+    suggested: str = ""  # mail: an address that may be ours, said but not applied
+    suggested_share: tuple[int, int] = (0, 0)  # mail: (messages it received, the desk's)
 
 
 @guarded
@@ -67,21 +75,32 @@ def import_path(
 
 
 def _import(path: Path, ours: Sequence[str] | None, progress: Progress | None) -> ImportResult:
+    """The one place the kind of source is decided: a Maildir, an mbox, or JSON Lines."""
     if not str(path).strip() or not path.exists():
         raise InvalidInput(f"{path}: no such file or folder")
     if path.is_dir():
         if not (path / "cur").is_dir() or not (path / "new").is_dir():
             raise InvalidInput(f"{path}: a folder must be a Maildir (with cur/ and new/)")
-        return _import_mail(path, ours, progress)
+        return _import_mail(mailbox_files.maildir(path), ours, progress)
     if not path.is_file():
         raise InvalidInput(f"{path}: not a regular file")
-    with path.open("rb") as handle:
-        head = handle.read(5)
-    if head == b"From ":
-        return _import_mail(path, ours, progress)
+    if is_mail(path):
+        return _import_mail(mailbox_files.mbox(path), ours, progress)
     if ours:
         raise InvalidInput("--ours is for mail (an mbox file or a Maildir folder)")
     return _import_jsonl(path)
+
+
+def is_mail(path: Path) -> bool:
+    """Whether a file is mail: an mbox, or one message (its headers first).
+
+    An mbox is known by a `From ` line that header fields follow, in its first
+    few kilobytes (after a byte-order mark, blank lines or a note a program
+    wrote first); anything else is read as JSON Lines.
+    """
+    with path.open("rb") as handle:
+        head = handle.read(HEAD).removeprefix(mbox.BOM).lstrip(b" \t\r\n")
+    return mbox.opens_headers(head, 0) or mbox.has_separator(head)
 
 
 def _import_jsonl(path: Path) -> ImportResult:
@@ -198,6 +217,7 @@ def _import_conversation(record: dict[str, object], result: ImportResult) -> Non
 
 
 def _import_mail(
-    path: Path, ours: Sequence[str] | None, progress: Progress | None
+    items: Iterable[RawMail], ours: Sequence[str] | None, progress: Progress | None
 ) -> ImportResult:
-    return ImportResult(**asdict(mail_import.import_mail(path, ours, progress)))
+    """Raw mail from any source (below here, nothing knows of files)."""
+    return ImportResult(**asdict(mail_import.import_mail(items, ours, progress)))

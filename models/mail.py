@@ -4,43 +4,47 @@ Real mail breaks the rules (unquoted commas and brackets in display names,
 8-bit headers, unknown charsets, dates in the year 9999, attachments nested
 thousands deep), and hostile mail is written to exploit a reader. So:
 
-- The sender's address comes from the raw `From:` header, before any encoded
-  word is decoded: a display name such as `=?utf-8?q?x_<victim@example.com>?=`
-  never supplies an address. An address in angle brackets wins.
-- Text is decoded with the declared charset when it is a real text encoding,
-  else as UTF-8 with replacement characters; decoding never fails.
-- A date outside 1970 to a day after now is no date at all.
+- The sender is who the From: header says, or nobody: the header is read as
+  RFC 5322 defines it (`addresses`), before any encoded word is decoded, so a
+  display name, a comment or a quoted string never supplies an address. A
+  header naming more than one mailbox (a list, a group), one the grammar does
+  not allow, or a second From: header, leaves the sender unclear: no address
+  is chosen. To: and Cc: give every mailbox they name, groups' included.
+- Header text is decoded as mail clients decode it (`mail_headers`); body
+  text with the declared charset when it is a real text encoding, else as
+  UTF-8 with replacement characters; decoding never fails.
+- A date outside 1970 to a day after now is no date at all. A message without
+  a usable Date: is dated by its newest Received: line.
 - Bodies are found by an iterative walk with a limit, never inside an attached
   message; attachments are listed by name and size.
 """
 
 from __future__ import annotations
 
-import codecs
 import email
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from email.header import decode_header
 from email.message import Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 
+from . import addresses
 from .fastmail import FastMessage, read_simple
+from .mail_headers import DECODING_ERRORS, decode, first, printable, undeclared, unfolded, values
+from .mail_headers import text as header_text
 from .store import clock
 
 MAX_PARTS = 1_000
 MAX_NAME = 200
+MAX_RECEIVED = 50  # Received: lines looked at for a date
 EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
-NOT_CHARSETS = frozenset({"idna", "punycode", "raw_unicode_escape", "unicode_escape"})
-ANGLE_RE = re.compile(r"<\s*([^<>\s@]+@[^<>\s@]+)\s*>")
-FOLD_RE = re.compile(r"\r?\n[ \t]*")
 ADDRESS_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9.\-\[\]:]+$")
-DECODING_ERRORS = (UnicodeError, LookupError, ValueError, TypeError, AssertionError)
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 MESSAGE_ID_RE = re.compile(r"<([^<>\s]{1,500})>")
 MAX_REFERENCES = 100  # a References: header longer than this keeps its newest ids
 PREFIX_RE = re.compile(r"^\s*(?:(?:re|fwd?|aw|wg|sv|antw|vs|tr|r)\s*(?:\[\d+\])?\s*:\s*)+", re.I)
 TAG_PREFIX_RE = re.compile(r"^\s*\[[^\[\]]{1,40}\]\s*")
+NO_SENDER = "it has no sender address in From:"
 
 
 class NotAMessage(ValueError):
@@ -59,6 +63,13 @@ class MailBody:
     attachments: list[Attachment]
 
 
+@dataclass(frozen=True)
+class Sender:
+    name: str  # as a person reads it
+    address: str  # lower case; "" when unclear
+    unclear: bool = False  # the header names several mailboxes, or none the grammar allows
+
+
 Mail = Message | FastMessage
 
 
@@ -73,74 +84,47 @@ def parse(data: bytes) -> Mail:
         raise NotAMessage("its MIME parts are nested too deeply") from None
 
 
-def decode(payload: bytes, charset: str | None) -> str:
-    """Bytes as text in their declared charset, else UTF-8; bad bytes become '\ufffd'."""
-    name = (charset or "").strip().lower()
-    try:
-        name = codecs.lookup(name).name if name else "utf-8"
-    except LookupError:
-        name = "utf-8"
-    if name not in NOT_CHARSETS:
-        try:  # bytes.decode refuses codecs that are not text encodings (base64, zlib, ...)
-            return payload.decode(name, errors="replace")
-        except DECODING_ERRORS:
-            pass
-    return payload.decode("utf-8", errors="replace")
-
-
 def raw_header(message: Mail, name: str) -> str:
     """A header as it was written (encoded words still encoded), unfolded to one line."""
-    try:
-        value = message.get(name)
-    except DECODING_ERRORS:
-        return ""
-    if value is None:
-        return ""
-    return FOLD_RE.sub(" ", str(value)).strip()
+    found = values(message, name)
+    return undeclared(unfolded(found[0])) if found else ""
 
 
 def header(message: Mail, name: str) -> str:
     """A header as a person reads it: unfolded, encoded words decoded, control codes removed."""
-    return decode_words(raw_header(message, name))
+    found = values(message, name)
+    return header_text(found[0]) if found else ""
 
 
 def decode_words(raw: str) -> str:
-    """Encoded words (=?utf-8?q?...?=) decoded, as one printable line."""
-    try:
-        chunks = decode_header(raw)
-    except DECODING_ERRORS:
-        return printable(raw)
-    text = "".join(
-        chunk if isinstance(chunk, str) else decode(chunk, charset) for chunk, charset in chunks
-    )
-    return printable(text)
+    """Encoded words (=?utf-8?q?...?=) in text decoded, as one printable line."""
+    return header_text(raw.encode("utf-8", "surrogateescape"))
 
 
-def printable(text: str) -> str:
-    """One line of plain text: control characters and lone surrogates become spaces."""
-    if text.isprintable():  # surrogates are not printable: this is the common case, fast
-        return " ".join(text.split())
-    cleaned = "".join(ch if ch.isprintable() and not _surrogate(ch) else " " for ch in text)
-    return " ".join(cleaned.split())
+def sender(message: Mail) -> Sender:
+    """Who the From: header says sent the message; unclear when it names no one mailbox.
+
+    Raises NotAMessage when From: holds no address at all.
+    """
+    found = values(message, "From")
+    raw = [undeclared(value) for value in found]
+    shown = printable(" ".join(decode_words(r) for r in raw))[:MAX_NAME]
+    if not any("@" in r for r in raw):
+        raise NotAMessage(NO_SENDER)
+    elements = addresses.parse(raw[0]) if len(raw) == 1 else None
+    if elements is None or any(isinstance(e, addresses.Group) for e in elements):
+        return Sender(shown, "", unclear=True)
+    boxes = addresses.mailboxes(elements)
+    if len(boxes) != 1 or not _storable(boxes[0].address):
+        return Sender(shown, "", unclear=True)
+    words = elements[: elements.index(boxes[0])]
+    before = [e.text for e in words if isinstance(e, addresses.Words) and e.text]
+    name = ", ".join([*before, boxes[0].name]) if before and boxes[0].name else boxes[0].name
+    return Sender(_display_name(name), boxes[0].address)
 
 
-def _surrogate(ch: str) -> bool:
-    return "\ud800" <= ch <= "\udfff"
-
-
-def sender(message: Mail) -> tuple[str, str]:
-    """The sender's display name and address; the address only ever from the raw header."""
-    raw = raw_header(message, "From")
-    found = ANGLE_RE.findall(raw)
-    if found:
-        address = found[-1]
-        name_part = raw[: raw.rfind("<")]
-    else:
-        name_part, address = parseaddr(raw)
-    address = address.strip().lower()
-    if not ADDRESS_RE.match(address) or not address.isascii() or len(address) > MAX_NAME:
-        raise NotAMessage("it has no sender address in From:")
-    return _display_name(name_part), address
+def _storable(address: str) -> bool:
+    return bool(ADDRESS_RE.match(address)) and address.isascii() and len(address) <= MAX_NAME
 
 
 def _display_name(raw: str) -> str:
@@ -164,14 +148,17 @@ def references(message: Mail) -> list[str]:
 
 
 def recipients(message: Mail) -> list[str]:
-    """The addresses in To: and Cc:, lower case, as far as they can be read."""
+    """Every address in To: and Cc: (groups' members too), lower case, each once.
+
+    A header the grammar does not allow gives none: no address is guessed.
+    """
     found: list[str] = []
     for name in ("To", "Cc"):
-        raw = raw_header(message, name)
-        angled = ANGLE_RE.findall(raw)
-        plain = [a for _, a in getaddresses([raw])] if not angled else []
-        found += [a.strip().lower() for a in [*angled, *plain]]
-    return [a for a in dict.fromkeys(found) if ADDRESS_RE.match(a) and a.isascii()]
+        for value in values(message, name):
+            elements = addresses.parse(undeclared(value))
+            if elements is not None:
+                found += [box.address for box in addresses.mailboxes(elements)]
+    return [a for a in dict.fromkeys(found) if _storable(a)]
 
 
 def thread_subject(subject: str) -> str:
@@ -192,11 +179,21 @@ def sent_at(message: Mail) -> datetime | None:
     return sane_date(_parse_date(raw_header(message, "Date")))
 
 
-def _parse_date(text: str) -> datetime | None:
-    if not text:
+def received_at(message: Mail) -> datetime | None:
+    """The newest sane date of the Received: lines (each ends `; <date>`), or None."""
+    dates = []
+    for value in values(message, "Received")[:MAX_RECEIVED]:
+        line = undeclared(unfolded(value))
+        if ";" in line:
+            dates.append(sane_date(_parse_date(line.rsplit(";", 1)[1].strip())))
+    return max((d for d in dates if d is not None), default=None)
+
+
+def _parse_date(value: str) -> datetime | None:
+    if not value:
         return None
     try:
-        when = parsedate_to_datetime(text)
+        when = parsedate_to_datetime(value)
         return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
@@ -259,17 +256,30 @@ def _is_attachment(part: Message, kind: str) -> bool:
 
 
 def _attachment(part: Message) -> Attachment:
-    try:
-        name = part.get_filename() or ""
-    except DECODING_ERRORS:
-        name = ""
-    name = printable(str(name))[:MAX_NAME] or f"({part.get_content_type()})"
+    name = _filename(part)
+    name = decode_words(str(name))[:MAX_NAME] or f"({part.get_content_type()})"
     payload = part.get_payload(decode=True)
     if isinstance(payload, bytes):
         size = len(payload)
     else:  # an attached message: its text as written
         size = len(str(part.get_payload()).encode("utf-8", "replace"))
     return Attachment(name, size)
+
+
+def _filename(part: Message) -> str:
+    """The attachment's file name (RFC 2231 and RFC 2047 decoded, 8-bit bytes kept)."""
+    try:
+        name = part.get_filename() or ""
+        if "\ufffd" not in name:
+            return name
+        repaired = Message()  # the email package has replaced 8-bit bytes: read them again
+        for field in ("Content-Disposition", "Content-Type"):
+            raw = first(part, field)
+            if raw:
+                repaired[field] = undeclared(unfolded(raw))
+        return repaired.get_filename() or name
+    except DECODING_ERRORS:
+        return ""
 
 
 def _text(part: Message) -> str:

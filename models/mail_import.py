@@ -1,10 +1,12 @@
-"""Importing an mbox file or a Maildir folder as the help desk it holds: threads, ours, theirs.
+"""Importing raw mail (an mbox, a Maildir, any source) as the help desk it holds: threads, ours.
 
-1. Every message is read (`mail`), once: a file with the same bytes, or a
-   message with a Message-ID seen before (in this import or an earlier one), is
-   a duplicate and is counted, not stored again.
-2. Our own addresses are the setting, or `--ours`, or else inferred: the
-   address that received the most messages (a third of them at least).
+1. Every message is read (`mail`), once: the same bytes again, or a message
+   with a Message-ID seen before (in this import or an earlier one) and the
+   same sender or text, is a duplicate and is counted, not stored again; a
+   different message with a taken id is kept (`mail_identity`).
+2. Our own addresses are the setting, or `--ours`, or else inferred from all
+   the desk's mail (`mail_ours`); a sender-unclear message's sender is a new
+   contact marked so, never an existing one.
 3. Messages are grouped into threads (`threads`); a thread that names a
    message of an earlier import joins that conversation.
 4. Each new thread becomes a conversation whose contact is its customer: the
@@ -17,30 +19,30 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from pathlib import Path
 
-from . import mail, settings
+from . import mail, mail_identity, mail_ours, settings
 from .channels import ensure_channel
 from .intake import CUSTOMER
-from .mail_reader import Progress, Read, read_all
+from .mail_keys import hashed
+from .mail_keys import stored as _stored
+from .mail_reader import Progress, Read, read_messages
+from .raw_mail import RawMail
 from .store import clock, engine
 from .store.schema import (
+    ATTRIBUTE_COLUMNS,
     CONTACT_COLUMNS,
     CONVERSATION_COLUMNS,
     WRITTEN_COLUMNS,
     Contact,
     Conversation,
-    MailKey,
     stamp,
 )
 from .threads import Letter, group, own_key, subject_key
 
-INFER_SHARE = 3  # an inferred address of ours received at least 1/3 of the messages
+UNCLEAR_ATTRIBUTE = ("sender", "unclear")  # the attribute of a sender-unclear contact
 
 
 @dataclass
@@ -53,58 +55,44 @@ class MailResult:
     ours: list[str] = field(default_factory=list)
     ours_from: str = ""  # "setting", "given" or "inferred" ("" when none)
     skipped: list[str] = field(default_factory=list)
+    read: int = 0  # every item read: messages + duplicates + skipped
+    undated: int = 0  # imported messages without a usable Date:
+    unclear: int = 0  # imported messages whose sender is unclear (each a new contact)
+    reused: list[str] = field(default_factory=list)  # kept though another message has its id
+    suggested: str = ""  # an address that may be ours: said, not applied (see mail_ours)
+    suggested_share: tuple[int, int] = (0, 0)  # (messages it received, messages of the desk)
 
 
 def import_mail(
-    path: Path, ours: Sequence[str] | None, progress: Progress | None = None
+    items: Iterable[RawMail], ours: Sequence[str] | None, progress: Progress | None = None
 ) -> MailResult:
-    """Import a mailbox in one transaction; `progress` hears of every batch read."""
+    """Import raw mail (from any source) in one transaction; `progress` hears of every batch."""
     result = MailResult()
-    found, result.skipped, result.duplicates = read_all(path, progress)
+    reading = read_messages(items, progress)
+    result.read, result.skipped, result.duplicates = (
+        reading.items,
+        reading.skipped,
+        reading.duplicates,
+    )
     with engine.db.atomic():
-        found = _new_only(found, result)
+        found = _new_only(reading.found, result)
         _choose_ours(found, ours, result)
+        result.undated = sum(1 for read in found if read.dated_by != "date")
+        result.unclear = sum(1 for read in found if read.unclear)
+        found = [replace(r, address=mail_identity.who(r)) if r.unclear else r for r in found]
         if found:
             _write(found, set(result.ours), result)
     return result
 
 
 # duplicates and ours ---------------------------------------------------------------------------
-def hashed(key: str) -> str:
-    """What `mail_key` stores: a hash, never the id, address or subject itself."""
-    return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()[:32]
-
-
-def _identity(read: Read) -> str:
-    return f"m:{read.message_id}" if read.message_id else f"b:{read.digest}"
-
-
 def _new_only(found: list[Read], result: MailResult) -> list[Read]:
-    """Drop messages whose Message-ID came before (here or in an earlier import)."""
-    stored = _stored([hashed(_identity(r)) for r in found])
-    fresh: list[Read] = []
-    taken: set[str] = set()
-    for read in found:
-        identity = _identity(read)
-        if identity in taken or hashed(identity) in stored:
-            result.duplicates += 1
-            continue
-        taken.add(identity)
-        fresh.append(read)
-    return fresh
-
-
-def _stored(keys: Iterable[str]) -> dict[str, int]:
-    """The stored keys among `keys`, with their conversations (none asked of an empty table)."""
-    found: dict[str, int] = {}
-    if MailKey.select().limit(1).scalar() is None:
-        return found
-    mark = engine.db.obj.param  # plain statements: thousands of keys, no query objects
-    for batch in engine.chunked(sorted(set(keys))):
-        marks = ",".join([mark] * len(batch))
-        sql = f"SELECT key, conversation_id FROM mail_key WHERE key IN ({marks})"
-        found.update((str(k), int(c)) for k, c in engine.db.execute_sql(sql, batch).fetchall())
-    return found
+    """Drop copies of messages stored before (here or in an earlier import): `mail_identity`."""
+    sorted_out = mail_identity.sort_out(found)
+    result.duplicates += sorted_out.duplicates
+    result.reused = sorted_out.reused
+    engine.insert_rows("mail_key", ("key", "conversation_id"), list(sorted_out.upgrades.items()))
+    return sorted_out.fresh
 
 
 def _choose_ours(found: list[Read], given: Sequence[str] | None, result: MailResult) -> None:
@@ -115,18 +103,12 @@ def _choose_ours(found: list[Read], given: Sequence[str] | None, result: MailRes
     if stored:
         result.ours, result.ours_from = stored, "setting"
         return
-    inferred = infer_ours(found)
-    if inferred:
-        result.ours, result.ours_from = inferred, "inferred"
-
-
-def infer_ours(found: Sequence[Read]) -> list[str]:
-    """The address most messages were sent to, when it received a third of them or more."""
-    counts = Counter(a for read in found for a in set(read.recipients))
-    if not counts:
-        return []
-    address, received = counts.most_common(1)[0]
-    return [address] if received >= max(2, len(found) / INFER_SHARE) else []
+    inferred = mail_ours.infer(found)
+    if inferred.applied:
+        result.ours, result.ours_from = [inferred.address], "inferred"
+    elif inferred.address:
+        result.suggested = inferred.address
+    result.suggested_share = (inferred.received, inferred.mail)
 
 
 # threads --------------------------------------------------------------------------------------
@@ -223,8 +205,12 @@ def _keep_keys(
         if key not in known:
             keys.setdefault(key, cid)
     for index in thread.members:
-        if not found[index].message_id:  # no id: found again by its bytes
-            keys.setdefault(hashed(f"b:{found[index].digest}"), cid)
+        read = found[index]
+        if not read.message_id:  # no id: found again by its bytes
+            keys.setdefault(hashed(f"b:{read.digest}"), cid)
+        if read.message_id or read.reused_id:  # a copy, or another message with its id
+            keys.update(dict.fromkeys(mail_identity.detail_keys(read), cid))
+        keys.update(dict.fromkeys(mail_ours.tally_keys(read, mail_identity.identity(read)), cid))
 
 
 def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, str]:
@@ -251,17 +237,24 @@ def _people(
             if found[index].address not in ours:
                 names.setdefault(found[index].address, found[index].name)
     existing: dict[str, int] = {}
-    for batch in engine.chunked(sorted(names)):
+    real = sorted(a for a in names if not a.startswith(mail_identity.UNCLEAR))
+    for batch in engine.chunked(real):
         query = Contact.select(Contact.email, Contact.id).where(Contact.email.in_(batch))
         for email, cid in engine.rows(query.order_by(Contact.id)):
             existing.setdefault(str(email), int(cid))
     rows: list[tuple[object, ...]] = []
+    marks: list[tuple[object, ...]] = []
     next_id, now = engine.max_id("contact") + 1, stamp(clock.now())
     for address, name in names.items():
         if address not in existing:
             existing[address], next_id = next_id, next_id + 1
-            rows.append((existing[address], name.strip()[:200], address, "", "", "", now))
+            if address.startswith(mail_identity.UNCLEAR):  # never attached: no address at all
+                rows.append((existing[address], name.strip()[:200], "", "", "", "", now))
+                marks.append((existing[address], *UNCLEAR_ATTRIBUTE, "api", now))
+            else:
+                rows.append((existing[address], name.strip()[:200], address, "", "", "", now))
     engine.insert_rows("contact", CONTACT_COLUMNS, rows)
+    engine.insert_rows("attribute", ATTRIBUTE_COLUMNS, marks)
     result.contacts += len(rows)
     return existing
 

@@ -1,33 +1,31 @@
 """Reading a mailbox's messages into plain records, on every core for a large one.
 
-Reading is most of an import: opening each file, parsing headers, decoding
-bodies. A mailbox of PARALLEL_FROM messages or more is read in batches by
-worker processes (started fresh, so no database connection crosses a fork),
-one per core; the records come back in the mailbox's order, so the result is
-the same as reading in one process. Files with the same bytes are read once.
+Reading is most of an import: loading each message, parsing headers, decoding
+bodies. A source of PARALLEL_FROM messages or more is read in batches by
+worker processes (`mail_workers`: fresh interpreters that end with the import),
+one per core; the records come back in the source's order, so the result is
+the same as reading in one process. A message with the same bytes as one
+before it (line endings, the trailing newline and `>From ` quoting aside) is
+counted as a duplicate, and its digest is what a later import finds it by.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from . import mail
+from . import mail, mail_workers
 from .intake import MAX_BODY, MAX_SUBJECT
-from .mailbox_files import MailItem, maildir_file, maildir_files, read_mail
+from .raw_mail import MailItem, RawMail, normalised
 from .store import clock
 from .store.clock import FixedClock, set_clock
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
 BATCH = 500
 Progress = Callable[[int, int], None]  # (messages read, messages in all)
-Job = MailItem | tuple[Path, str]  # an mbox message's bytes, or a Maildir file to read
 
 
 @dataclass
@@ -38,46 +36,51 @@ class Read:
     message_id: str
     references: tuple[str, ...]
     name: str
-    address: str
+    address: str  # "" when the sender is unclear
     recipients: list[str]
     subject: str
     sent: datetime
     body: str
     digest: str
+    unclear: bool = False  # From: names several mailboxes, or none the grammar allows
+    dated_by: str = "date"  # "date", "received", "from line", "file" or "import"
+    reused_id: str = ""  # a Message-ID a different message has too: put aside, not threaded by
 
 
 Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it was skipped)
 
 
-def read_all(path: Path, progress: Progress | None = None) -> tuple[list[Read], list[str], int]:
-    """The messages in date order, what was skipped, and how many files were duplicates."""
-    jobs = _jobs(path)
-    found: list[Read] = []
-    skipped: list[str] = []
+@dataclass
+class Reading:
+    """What reading a mailbox gave: its messages, what was skipped, what was a copy."""
+
+    found: list[Read]  # in date order
+    skipped: list[str]  # "message 7: it has no sender address in From:"
+    duplicates: int  # items with the same (normalised) bytes as one before
+    items: int  # everything read: found + skipped + duplicates
+
+
+def read_messages(items: Iterable[RawMail], progress: Progress | None = None) -> Reading:
+    """Every message of a source of raw mail, read on every core when there are many."""
+    jobs = list(items)
+    reading = Reading([], [], 0, len(jobs))
     seen: set[str] = set()
-    duplicates = 0
     for done, outcomes in _batches(jobs):
         for digest, read, problem in outcomes:
             if problem:
-                skipped.append(problem)
+                reading.skipped.append(problem)
             elif digest in seen:
-                duplicates += 1
+                reading.duplicates += 1
             elif read is not None:
                 seen.add(digest)
-                found.append(read)
+                reading.found.append(read)
         if progress:
             progress(done, len(jobs))
-    found.sort(key=lambda r: r.sent)
-    return found, skipped, duplicates
+    reading.found.sort(key=lambda r: r.sent)
+    return reading
 
 
-def _jobs(path: Path) -> list[Job]:
-    if path.is_dir():
-        return list(maildir_files(path))
-    return list(read_mail(path))
-
-
-def _batches(jobs: Sequence[Job]) -> Iterator[tuple[int, list[Outcome]]]:
+def _batches(jobs: Sequence[RawMail]) -> Iterator[tuple[int, list[Outcome]]]:
     """Each batch's outcomes, in order, with how many jobs are done."""
     batches = [jobs[i : i + BATCH] for i in range(0, len(jobs), BATCH)]
     workers = min(os.cpu_count() or 1, 4)
@@ -85,27 +88,30 @@ def _batches(jobs: Sequence[Job]) -> Iterator[tuple[int, list[Outcome]]]:
         for number, batch in enumerate(batches, start=1):
             yield min(number * BATCH, len(jobs)), read_batch(batch)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_start_worker, initargs=(clock.now(),)
-    ) as pool:
-        for number, outcomes in enumerate(pool.map(read_batch, batches), start=1):
-            yield min(number * BATCH, len(jobs)), outcomes
+    done = 0
+    for batch, outcomes in zip(
+        batches,
+        mail_workers.run_all(read_batch, batches, workers, start_worker, clock.now()),
+        strict=True,
+    ):
+        done += len(batch)
+        yield done, outcomes
 
 
-def _start_worker(now: datetime) -> None:
-    set_clock(FixedClock(now))  # "now" (for dates too far ahead) is the importer's
+def start_worker(now: datetime) -> None:
+    """A worker's "now" (for dates too far ahead) is the importer's."""
+    set_clock(FixedClock(now))
 
 
-def read_batch(jobs: Sequence[Job]) -> list[Outcome]:
+def read_batch(jobs: Sequence[RawMail]) -> list[Outcome]:
     return [_outcome(job) for job in jobs]
 
 
-def _outcome(job: Job) -> Outcome:
-    item = maildir_file(*job) if isinstance(job, tuple) else job
+def _outcome(job: RawMail) -> Outcome:
+    item = job.load()
     if item.problem:
         return "", None, f"{item.label}: {item.problem}"
-    digest = hashlib.sha256(item.data).hexdigest()
+    digest = hashlib.sha256(normalised(item.data)).hexdigest()
     try:
         return digest, _read(item, digest), ""
     except mail.NotAMessage as error:
@@ -123,20 +129,36 @@ def _label(item: MailItem) -> str:
 
 def _read(item: MailItem, digest: str) -> Read:
     message = mail.parse(item.data)
-    name, address = mail.sender(message)
+    who = mail.sender(message)
     body = mail.body(message)
+    sent, dated_by = _date(message, item)
     return Read(
         label=item.label,
         message_id=mail.message_id(message),
         references=tuple(mail.references(message)),
-        name=name,
-        address=address,
+        name=who.name,
+        address=who.address,
         recipients=mail.recipients(message),
         subject=mail.header(message, "Subject")[:MAX_SUBJECT],
-        sent=mail.sent_at(message) or item.fallback_date or clock.now(),
+        sent=sent,
         body=_body_text(body),
         digest=digest,
+        unclear=who.unclear,
+        dated_by=dated_by,
     )
+
+
+def _date(message: mail.Mail, item: MailItem) -> tuple[datetime, str]:
+    """The message's date and where it came from: Date:, else the newest Received: line,
+    else the mbox From line or the file's time, else the import's own time."""
+    for when, source in (
+        (mail.sent_at(message), "date"),
+        (mail.received_at(message), "received"),
+        (item.fallback_date, item.dated_by or "file"),
+    ):
+        if when is not None:
+            return when, source
+    return clock.now(), "import"
 
 
 def _body_text(body: mail.MailBody) -> str:

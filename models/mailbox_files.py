@@ -1,12 +1,13 @@
-"""Reading messages out of an mbox file or a Maildir folder, as bytes, one at a time.
+"""The messages of an mbox file or a Maildir folder, as raw mail the import reads one at a time.
 
 Neither is read through the standard `mailbox` module: a Maildir may hold a
 FIFO (opening it would block forever), a dangling link or a folder where a
 message should be, and an mbox message's date on its `From ` line is wanted
-when the message has no `Date:`. A `From ` line starts a message only when it
-looks like one (`From sender date`, with a time of day), so an unescaped "From
-time to time" in a body stays in the body. A Maildir's folders that are
-Maildirs themselves (`.Sent`, `Archive/2024`) are read too. Each item is
+when the message has no `Date:`. An mbox is split by `mbox.split`; which of the
+two a path is, `importer` decides. A
+Maildir's folders that are Maildirs themselves (`.Sent`, `Archive/2024`) are
+read too; a Maildir is its own folders: a link that leads out of it (a message
+file, or `cur/` itself) is skipped and named, never followed. Each item is
 labelled the way a person finds it again: `message 7` in an mbox,
 `cur/1700000000.M1P2.host:2,S` in a Maildir.
 """
@@ -15,53 +16,59 @@ from __future__ import annotations
 
 import mmap
 import os
-import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+from . import mbox as mbox_format
 from .mail import sane_date
+from .raw_mail import MailItem, RawMail
 
-MAX_MESSAGE = 25 * 1024 * 1024
-SEPARATOR_RE = re.compile(rb"(?:\A|\n\r?\n)From (\S+ [^\n]*\d:\d\d[^\n]*)\r?\n")
+MAX_MESSAGE = mbox_format.MAX_MESSAGE
 MAX_DEPTH = 8  # Maildirs inside Maildirs
-ESCAPED_FROM_RE = re.compile(rb"(?m)^>(>*From )")
+OUTSIDE = "a link out of the Maildir (not followed)"
 
 
 @dataclass(frozen=True)
-class MailItem:
-    label: str  # "message 7" or "cur/<file name>"
-    data: bytes
-    fallback_date: datetime | None = None  # the mbox From line's date, or the file's time
-    problem: str = ""  # why this cannot be a message (then data is empty)
+class MaildirFile:
+    """A Maildir file not read yet: read where `load()` is called (a worker process)."""
+
+    path: str
+    label: str
+    root: str  # the Maildir's real path: what the file must resolve inside
+
+    def load(self) -> MailItem:
+        return maildir_file(Path(self.path), self.label, Path(self.root))
 
 
-def read_mail(path: Path) -> Iterator[MailItem]:
-    """Every message of a Maildir folder (new/ then cur/) or an mbox file, in order."""
-    if path.is_dir():
-        yield from _maildir(path)
-    else:
-        yield from _mbox(path)
+def maildir(path: Path) -> Iterator[RawMail]:
+    """Every message of a Maildir folder (new/ then cur/, then the Maildirs inside), in order."""
+    root = Path(os.path.realpath(path))
+    yield from maildir_files(root, root)
 
 
-def _maildir(folder: Path) -> Iterator[MailItem]:
-    for path, label in maildir_files(folder):
-        yield maildir_file(path, label)
-
-
-def maildir_files(folder: Path, prefix: str = "", depth: int = 0) -> Iterator[tuple[Path, str]]:
-    """Every file of a Maildir (new/ then cur/, then the Maildirs inside), with its label."""
+def maildir_files(folder: Path, root: Path, prefix: str = "", depth: int = 0) -> Iterator[RawMail]:
+    """Every file of a Maildir (new/ then cur/, then the Maildirs inside), not read yet."""
     for sub in ("new", "cur"):
-        names = sorted(entry.name for entry in os.scandir(folder / sub))
+        place = folder / sub
+        if place.is_symlink() and not _inside(place, root):
+            yield MailItem(f"{prefix}{sub}/", b"", problem=OUTSIDE)
+            continue
+        names = sorted(entry.name for entry in os.scandir(place))
         for name in names:
             if not name.startswith("."):
-                yield folder / sub / name, f"{prefix}{sub}/{name}"
+                yield MaildirFile(str(place / name), f"{prefix}{sub}/{name}", str(root))
     if depth < MAX_DEPTH:
         for inner in _inner_maildirs(folder):
-            yield from maildir_files(folder / inner, f"{prefix}{inner}/", depth + 1)
+            yield from maildir_files(folder / inner, root, f"{prefix}{inner}/", depth + 1)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether `path`, its links resolved, lies inside the Maildir `root` (a real path)."""
+    real = os.path.realpath(path)
+    return real == str(root) or real.startswith(str(root) + os.sep)
 
 
 def _inner_maildirs(folder: Path) -> list[str]:
@@ -76,10 +83,12 @@ def _inner_maildirs(folder: Path) -> list[str]:
     return sorted(found)
 
 
-def maildir_file(path: Path, label: str) -> MailItem:
-    """One file's bytes, opened without blocking and checked to be a regular file."""
+def maildir_file(path: Path, label: str, root: Path) -> MailItem:
+    """One file's bytes, opened without blocking, checked to be a regular file of the Maildir."""
+    if path.is_symlink() and not _inside(path, root):
+        return MailItem(label, b"", problem=OUTSIDE)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(os.path.realpath(path), os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     except FileNotFoundError:
         return MailItem(label, b"", problem="a link to nothing")
     except OSError as error:
@@ -94,7 +103,7 @@ def maildir_file(path: Path, label: str) -> MailItem:
     finally:
         os.close(fd)
     when = sane_date(datetime.fromtimestamp(info.st_mtime, UTC))
-    return MailItem(label, data, when)
+    return MailItem(label, data, when, dated_by="file" if when else "")
 
 
 def _read_fd(fd: int, size: int) -> bytes:
@@ -105,35 +114,10 @@ def _read_fd(fd: int, size: int) -> bytes:
     return b"".join(chunks)
 
 
-def _mbox(path: Path) -> Iterator[MailItem]:
+def mbox(path: Path) -> Iterator[MailItem]:
+    """Every message of an mbox file, in order (see `mbox.split`)."""
     with path.open("rb") as handle:
         if os.fstat(handle.fileno()).st_size == 0:
             return
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-            yield from _mbox_messages(data)
-
-
-def _mbox_messages(data: mmap.mmap) -> Iterator[MailItem]:
-    """Split at `From ` lines that start the file or follow a blank line; unescape `>From `."""
-    marks = list(SEPARATOR_RE.finditer(data))
-    for number, mark in enumerate(marks, start=1):
-        start = mark.end()
-        end = marks[number].start() if number < len(marks) else len(data)
-        label = f"message {number}"
-        if end - start > MAX_MESSAGE:
-            yield MailItem(label, b"", problem=f"larger than {MAX_MESSAGE >> 20} MB")
-            continue
-        body = ESCAPED_FROM_RE.sub(rb"\1", data[start:end])
-        yield MailItem(label, body, _from_line_date(mark.group(1)))
-
-
-def _from_line_date(line: bytes) -> datetime | None:
-    """The date on an mbox `From sender date` line (asctime format), if sane."""
-    parts = line.decode("ascii", "replace").split(None, 1)
-    if len(parts) < 2:
-        return None
-    try:
-        when = parsedate_to_datetime(parts[1].strip())
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return sane_date(when)
+            yield from mbox_format.split(data)

@@ -134,3 +134,48 @@ def test_missing_and_non_utf8_files(db, tmp_path):
     (tmp_path / "bin.jsonl").write_bytes(b"\xff\xfe\x00garbage")
     with pytest.raises(models.InvalidInput, match="UTF-8"):
         importer.import_path(tmp_path / "bin.jsonl")
+
+
+def test_mail_without_message_id_is_found_again_in_another_mailbox_or_a_grown_one(db, tmp_path):
+    def bare(sender: str, subject: str) -> bytes:
+        return (
+            f"From: {sender}\nSubject: {subject}\nDate: Mon, 04 May 2026 10:00:00 +0000\n\n"
+            "Hello\nFrom here on it is broken.\n"
+        ).encode()
+
+    box = mailbox.Maildir(str(tmp_path / "Maildir"))
+    box.add(bare("ada@example.com", "no id").replace(b"\n", b"\r\n"))
+    assert importer.import_path(tmp_path / "Maildir").messages == 1
+    mbox = tmp_path / "same.mbox"
+    escaped = bare("ada@example.com", "no id").replace(b"\nFrom here", b"\n>From here")
+    mbox.write_bytes(b"From ada@example.com Mon May  4 10:00:00 2026\n" + escaped + b"\n")
+    again = importer.import_path(mbox)
+    assert (again.messages, again.duplicates) == (0, 1)
+
+    grown = tmp_path / "grown.mbox"
+    first = b"From bob@example.com Mon May  4 10:00:00 2026\n" + bare("bob@example.com", "one")
+    grown.write_bytes(first)
+    assert importer.import_path(grown).messages == 1
+    later = b"From cy@example.com Mon May  4 11:00:00 2026\n" + bare("cy@example.com", "two")
+    grown.write_bytes(first + b"\n" + later)
+    more = importer.import_path(grown)
+    assert (more.messages, more.duplicates) == (1, 1)
+    assert Conversation.select().count() == 3
+
+
+def test_the_mail_import_takes_raw_messages_from_any_source(db, monkeypatch):
+    """Nothing below importer.import_path knows of files: a later source (IMAP) feeds this door."""
+    from models import mail_import, mail_reader
+    from models.raw_mail import MailItem
+
+    def server(count: int):  # messages as a mail server hands them over: bytes, no files
+        for n in range(count):
+            data = bytes(_mail(f"c{n}@example.com", f"question {n}", "hello"))
+            yield MailItem(f"uid {n + 1}", data)
+        yield MailItem("uid 99", b"", problem="the server could not send it")
+
+    monkeypatch.setattr(mail_reader, "PARALLEL_FROM", 10)  # read by worker processes
+    monkeypatch.setattr(mail_reader, "BATCH", 4)
+    result = mail_import.import_mail(server(30), ours=None)
+    assert (result.read, result.messages, result.conversations) == (31, 30, 30)
+    assert result.skipped == ["uid 99: the server could not send it"]

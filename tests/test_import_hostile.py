@@ -7,7 +7,7 @@ named, or refused in one line; never a hang, a traceback or a wrong contact.
 import json
 import os
 import subprocess
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -50,11 +50,73 @@ def test_an_encoded_display_name_never_supplies_the_address(db, tmp_path):
 
 
 @pytest.mark.parametrize(
+    "head, clear",
+    [
+        ("From: attacker@evil.test (<victim@example.com>)", True),  # an address in a comment
+        ("From: Eve <attacker@evil.test> (\\) <victim@example.com>)", True),  # ...a backslash
+        ('From: "Victim <victim@example.com>" attacker@evil.test', False),  # in a quoted name
+        ("From: attacker@evil.test, Victim <victim@example.com>", False),  # a list
+        ("From: Team: attacker@evil.test, <victim@example.com>;", False),  # a group
+        ("From: Eve <attacker@evil.test>\n <victim@example.com>", False),  # a folded line
+        ("From: <attacker@evil.test <victim@example.com>>", False),  # nested angle brackets
+        ("From: Eve <attacker@evil.test\\<victim@example.com>>", False),  # backslashed
+        ("From: attacker@evil.test\nFrom: Victim <victim@example.com>", False),  # two From:
+    ],
+)
+def test_no_header_shape_attaches_mail_to_another_customer(db, tmp_path, head, clear):
+    victim = models.create_contact("Victim", "victim@example.com")
+    data = f"{head}\nSubject: invoice\nDate: Mon, 04 May 2026 10:00:00 +0000\n\npay me\n"
+    result = importer.import_path(mbox(tmp_path / "in.mbox", data.encode()))
+    assert (result.messages, result.skipped, result.unclear) == (1, [], 0 if clear else 1)
+    assert models.get_contact(victim).conversations == 0
+    [conversation] = Conversation.select()
+    contact = models.get_contact(conversation.contact_id)
+    if clear:
+        assert contact.email == "attacker@evil.test"
+    else:
+        assert contact.email == "" and contact.conversations == 1
+        assert [(a.key, a.value) for a in contact.attributes] == [("sender", "unclear")]
+
+
+def test_a_sender_unclear_is_said_and_each_such_sender_is_one_new_contact(tmp_path, clock):
+    john = "John [Sales] <j@example.com>"  # not RFC 5322: unclear
+    box = mbox(
+        tmp_path / "in.mbox",
+        mail(john, "one"),
+        mail(john, "three"),
+        mail("a@evil.test, j@example.com", "two"),
+    )
+    db_path = tmp_path / "h.db"
+    models.open_database(db_path, create=True)
+    models.create_contact("John", "j@example.com")
+    models.close_database()
+    done = subprocess.run(
+        [HUSHDESK, "--db", str(db_path), "import", str(box)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 contacts, 3 conversations and 3 messages." in done.stdout
+    assert "3 messages had an unclear sender" in done.stdout
+    assert 'a new contact marked "sender unclear"' in done.stdout
+    assert "j@example.com" not in done.stdout and "evil" not in done.stdout
+    models.open_database(db_path)
+    try:
+        [john] = Contact.select().where(Contact.email == "j@example.com")
+        assert models.get_contact(john.id).conversations == 0
+        unclear = Contact.select().where(Contact.email == "")
+        assert sorted(c.name for c in unclear) == [
+            "John [Sales] <j@example.com>",
+            "a@evil.test, j@example.com",
+        ]
+    finally:
+        models.close_database()
+
+
+@pytest.mark.parametrize(
     "sender, name",
     [
         ("Smith, John <j@example.com>", "Smith, John"),
-        ("John [Sales] <j@example.com>", "John [Sales]"),
-        ("Mal [ops] Lory <j@example.com>", "Mal [ops] Lory"),
+        ('"John [Sales]" <j@example.com>', "John [Sales]"),
+        ("Mal (ops) Lory <j@example.com>", "Mal (ops) Lory"),
         ('"Doe, Jane" <j@example.com>', "Doe, Jane"),
         ("j@example.com (John)", ""),
     ],
@@ -175,3 +237,120 @@ def test_an_html_only_message_and_an_attached_message(db, tmp_path):
     }
     assert "Hello there" in bodies["html"] and "the link (https://example.com/x)" in bodies["html"]
     assert "inner body" not in bodies["fwd"]
+
+
+def test_links_out_of_a_maildir_are_skipped_and_named_not_followed(tmp_path, clock):
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "secret").write_bytes(mail("ada@example.com", "outside the Maildir"))
+    (outside / "cur").mkdir()
+    (outside / "cur" / "1.other:2,S").write_bytes(mail("bob@example.com", "another folder"))
+    folder = maildir(tmp_path)
+    (folder / "new" / "1.inside").write_bytes(mail("cy@example.com", "inside"))
+    (folder / "tmp" / "kept").write_bytes(mail("dee@example.com", "linked from new"))
+    os.symlink(folder / "tmp" / "kept", folder / "new" / "2.link-inside")
+    os.symlink(outside / "secret", folder / "new" / "3.link-out")
+    os.symlink("../../elsewhere/secret", folder / "new" / "4.relative-out")
+    (folder / "cur").rmdir()
+    os.symlink(outside / "cur", folder / "cur")
+    done = subprocess.run(
+        [HUSHDESK, "--db", str(tmp_path / "h.db"), "import", str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Imported 2 contacts, 2 conversations" in done.stdout
+    assert "new/3.link-out: a link out of the Maildir (not followed)" in done.stdout
+    assert "new/4.relative-out: a link out of the Maildir (not followed)" in done.stdout
+    assert "cur/: a link out of the Maildir (not followed)" in done.stdout
+    models.open_database(tmp_path / "h.db")
+    try:
+        subjects = {c.subject for c in Conversation.select()}
+    finally:
+        models.close_database()
+    assert subjects == {"inside", "linked from new"}
+
+
+RECEIVED = (
+    "Received: from relay.example.net by mx.example.com; Sun, 03 May 2026 09:00:00 +0000\n"
+    "Received: from laptop by relay.example.net; Sat, 02 May 2026 08:00:00 +0000\n"
+)
+
+
+@pytest.mark.parametrize(
+    "date",
+    [
+        "",
+        "Date: 2012-12-08 00:48\n",
+        "Date: Mon, 04 May 2026 10:00:00 -7900\n",
+        "Date: Sat, 08 Dec 3609 00:48:00 +0000\n",
+    ],
+)
+def test_without_a_usable_date_the_newest_received_line_dates_the_mail(tmp_path, clock, date):
+    folder = maildir(tmp_path)
+    data = f"From: ada@example.com\n{date}{RECEIVED}Subject: old question\n\nbody\n"
+    (folder / "cur" / "1.copied:2,S").write_bytes(data.encode())  # its file time: now
+    db_path = tmp_path / "h.db"
+    code = subprocess.run([HUSHDESK, "--db", str(db_path), "import", str(folder)], timeout=60)
+    assert code.returncode == 0
+    models.open_database(db_path)
+    try:
+        [conversation] = Conversation.select()
+        assert conversation.last_activity == datetime(2026, 5, 3, 9, 0, tzinfo=UTC)
+    finally:
+        models.close_database()
+
+
+def test_without_date_or_received_the_mbox_from_line_dates_the_mail(db, tmp_path):
+    box = tmp_path / "in.mbox"
+    box.write_bytes(
+        b"From ada@example.com Tue Mar  3 10:00:00 2026\nFrom: ada@example.com\nSubject: x\n\nb\n"
+    )
+    importer.import_path(box)
+    [conversation] = Conversation.select()
+    assert conversation.last_activity == datetime(2026, 3, 3, 10, 0, tzinfo=UTC)
+
+
+def test_header_text_is_decoded_as_mail_clients_decode_it(db, tmp_path):
+    subjects = {
+        b"=?utf-8?q?caf\xc3\xa9?= au lait": "caf\u00e9 au lait",  # 8-bit bytes in an encoded word
+        b"=?iso-8859-1?q?cr\xe8me?=": "cr\u00e8me",
+        b"caf\xe9 cr\xe8me \x80": "caf\u00e9 cr\u00e8me \u20ac",  # undeclared, not UTF-8: cp1252
+        b"na\xc3\xafve": "na\u00efve",  # undeclared UTF-8
+        b"=?utf-8?q?na=C3=AFve?=  =?utf-8?q?_caf=C3=A9?=": "na\u00efve caf\u00e9",
+    }
+    messages = [
+        b"From: Jos\xe9 <jose@example.com>\nSubject: " + raw + b"\n\nbody\n" for raw in subjects
+    ]
+    importer.import_path(mbox(tmp_path / "in.mbox", *messages))
+    assert {c.subject for c in Conversation.select()} == set(subjects.values())
+    assert Contact.get(Contact.email == "jose@example.com").name == "Jos\u00e9"
+
+
+def test_attachment_names_are_decoded(db, tmp_path):
+    parts = [
+        b"Content-Disposition: attachment; filename*=utf-8''%E2%82%AC%20rate.pdf",
+        b"Content-Disposition: attachment; filename*=iso-8859-1'fr'r%E9sum%E9.pdf",
+        b'Content-Disposition: attachment; filename="=?utf-8?q?caf=C3=A9.pdf?="',
+        b'Content-Type: application/pdf; name="=?iso-8859-1?q?men=FC.pdf?="',
+        b'Content-Disposition: attachment; filename="na\xc3\xafve.pdf"',
+    ]
+    body = b"".join(
+        b"--b\n"
+        + (p if p.startswith(b"Content-Type") else b"Content-Type: application/pdf\n" + p)
+        + b"\n\nAAAA\n"
+        for p in parts
+    )
+    head = b"From: ada@example.com\nSubject: files\nContent-Type: multipart/mixed; boundary=b\n\n"
+    importer.import_path(mbox(tmp_path / "in.mbox", head + b"--b\n\nsee\n" + body + b"--b--\n"))
+    [conversation] = Conversation.select()
+    text = models.get_conversation(conversation.id).messages[0].body
+    for name in (
+        "\u20ac rate.pdf",
+        "r\u00e9sum\u00e9.pdf",
+        "caf\u00e9.pdf",
+        "men\u00fc.pdf",
+        "na\u00efve.pdf",
+    ):
+        assert f"  {name} (" in text, text

@@ -357,3 +357,19 @@ def test_an_inferred_ours_is_printed(db_path, tmp_path, clock):
     assert "Ours (inferred: the address most messages were sent to): support@desk.example." in out
     code, out, _ = cli(db_path, "import", str(box.folder))
     assert "Skipped 9 duplicates (already stored once)." in out
+
+
+@pytest.mark.parametrize(
+    "to, customer",
+    [
+        (f"Support <{SUPPORT}>, ada@example.com", "ada@example.com"),  # a bare one after <...>
+        ("Customers: Ada <ada@example.com>;", "ada@example.com"),  # a group's member
+        (f"{SUPPORT} (us), Ada (at home) <ada@example.com>", "ada@example.com"),
+    ],
+)
+def test_every_address_in_to_is_read(db, tmp_path, to, customer):
+    box = Mailbox(tmp_path / "box")
+    box.add(f"Sam <{SUPPORT}>", to, "Your renewal", "due soon", 3)
+    importer.import_path(box.folder, ours=[SUPPORT])
+    [row] = conversations()
+    assert row.email == customer

@@ -14,7 +14,7 @@ import models
 
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
-from . import progress
+from . import import_summary, progress
 from .output import json_lines, table
 
 EXIT_PENDING = 3
@@ -61,28 +61,9 @@ def cmd_import(args: argparse.Namespace) -> None:
         f"Imported {result.contacts:,} contacts, {result.conversations:,} conversations "
         f"and {result.messages:,} messages."
     )
-    if result.joined:
-        print(f"{plural(result.joined, 'message')} joined conversations of earlier imports.")
-    if result.duplicates:
-        print(f"Skipped {plural(result.duplicates, 'duplicate')} (already stored once).")
-    _ours_line(result)
-    if result.skipped:
-        shown = "; ".join(safe(s, 120) for s in result.skipped[:5])
-        more = f"; and {len(result.skipped) - 5:,} more" if len(result.skipped) > 5 else ""
-        count = plural(len(result.skipped), "item")
-        print(f"Skipped {count} that cannot be messages: {shown}{more}.")
+    for line in import_summary.mail_lines(result):
+        print(line)
     _note(result.note)
-
-
-def _ours_line(result: models.ImportResult) -> None:
-    shown = ", ".join(safe(a, 80) for a in result.ours)
-    if result.ours_from == "inferred":
-        print(
-            f"Ours (inferred: the address most messages were sent to): {shown}. "
-            "Give --ours ADDRESS... to choose, or hushdesk settings ours ADDRESS... to keep it."
-        )
-    elif result.ours:
-        print(f"Ours: {shown}.")
 
 
 def cmd_settings(args: argparse.Namespace) -> None:
