@@ -15,7 +15,7 @@ import sys
 import time
 from collections.abc import Callable
 
-from models import mbox
+from models.mail import mbox
 
 HEAD = b"From ada@example.com Mon May  4 10:00:00 2026\nFrom: Ada <ada@example.com>\n\n"
 

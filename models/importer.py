@@ -18,11 +18,14 @@ from pathlib import Path
 
 from dateutil import parser as date_parser
 
-from . import mail, mail_import, mailbox_files, mbox
+from . import mail_import
 from .contacts import create_contact, resolve_contact, set_attribute
 from .intake import NewMessage, create_conversation
-from .mail_reader import Progress
-from .raw_mail import RawMail
+from .mail import mbox
+from .mail import message as mail
+from .mail import sources as mailbox_files
+from .mail.raw import RawMail
+from .mail.reader import Progress
 from .store import engine
 from .store.engines.base import DRIVER_ERRORS
 from .store.errors import HushdeskError, InvalidInput

@@ -12,11 +12,7 @@ from .store.clock import to_utc
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
 from .store.schema import Contact, Conversation, Message
-from .store.values import ARCHIVED, OPEN
-
-MAX_SUBJECT = 1_000
-MAX_BODY = 1_000_000
-CUSTOMER = "customer"
+from .store.values import ARCHIVED, CUSTOMER, MAX_BODY, MAX_SUBJECT, OPEN
 
 
 @dataclass(frozen=True)

@@ -23,13 +23,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from . import mail, mail_identity, mail_ours, settings
+from . import settings
 from .channels import ensure_channel
-from .intake import CUSTOMER
-from .mail_keys import hashed
-from .mail_keys import stored as _stored
-from .mail_reader import Progress, Read, read_messages
-from .raw_mail import RawMail
+from .mail import identity as mail_identity
+from .mail import message as mail
+from .mail import ours as mail_ours
+from .mail.keys import hashed
+from .mail.keys import stored as _stored
+from .mail.raw import RawMail
+from .mail.reader import Progress, Read, read_messages
+from .mail.threads import Letter, group, own_key, subject_key
 from .store import clock, engine
 from .store.schema import (
     ATTRIBUTE_COLUMNS,
@@ -40,7 +43,7 @@ from .store.schema import (
     Conversation,
     stamp,
 )
-from .threads import Letter, group, own_key, subject_key
+from .store.values import CUSTOMER
 
 UNCLEAR_ATTRIBUTE = ("sender", "unclear")  # the attribute of a sender-unclear contact
 

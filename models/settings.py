@@ -20,7 +20,7 @@ MAX_OURS = 100
 
 def check_addresses(addresses: Sequence[str]) -> list[str]:
     """Addresses, lower case, each a plain address; refuses anything else in one line."""
-    from .mail import ADDRESS_RE  # the mail parser's rule, loaded only to set addresses
+    from .mail.message import ADDRESS_RE  # the mail parser's rule, loaded only to set addresses
 
     checked = []
     for address in addresses:

@@ -6,6 +6,7 @@ import pytest
 
 import models
 from models import importer
+from models.mail import reader as mail_reader
 from models.store.schema import Contact, Conversation
 
 pytestmark = pytest.mark.both_engines
@@ -165,8 +166,8 @@ def test_mail_without_message_id_is_found_again_in_another_mailbox_or_a_grown_on
 
 def test_the_mail_import_takes_raw_messages_from_any_source(db, monkeypatch):
     """Nothing below importer.import_path knows of files: a later source (IMAP) feeds this door."""
-    from models import mail_import, mail_reader
-    from models.raw_mail import MailItem
+    from models import mail_import
+    from models.mail.raw import MailItem
 
     def server(count: int):  # messages as a mail server hands them over: bytes, no files
         for n in range(count):

@@ -17,7 +17,8 @@ from email.headerregistry import HeaderRegistry
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from models import addresses, mail
+from models.mail import addresses
+from models.mail import message as mail
 
 EXAMPLES = settings(
     max_examples=int(os.environ.get("HUSHDESK_FUZZ_EXAMPLES", "300")),

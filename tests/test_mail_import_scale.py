@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import models
-from models import importer, mail_reader
+from models import importer
+from models.mail import reader as mail_reader
 
 from .conftest import NOW
 from .helpers import terminal_output

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from models import mail_reader
+from models.mail import reader as mail_reader
 
 from .test_cli import HUSHDESK
 from .test_mail_threads import Mailbox

@@ -12,6 +12,9 @@ from typing import NamedTuple
 
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+MAX_SUBJECT = 1_000  # characters a subject may hold
+MAX_BODY = 1_000_000  # characters a message may hold
+CUSTOMER = "customer"  # the author of a message the conversation's own contact wrote
 OPEN = "open"
 ARCHIVED = "archived"
 SOMEONE = "Someone"

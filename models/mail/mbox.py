@@ -28,8 +28,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from .mail import sane_date
-from .raw_mail import MailItem
+from .message import sane_date
+from .raw import MailItem
 
 MAX_MESSAGE = 25 * 1024 * 1024
 BOM = b"\xef\xbb\xbf"

@@ -1,6 +1,6 @@
 """Reading batches of mail in worker processes that end with the import, whatever ends it.
 
-Each worker is a fresh interpreter (`python -m models.mail_workers`), so no
+Each worker is a fresh interpreter (`python -m models.mail.workers`), so no
 database connection crosses a fork, and none of multiprocessing's machinery
 is used: no resource tracker process is started, and nothing is left behind.
 A worker reads pickled batches of raw mail on stdin and writes their
@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, TypeVar
 
-from .store.errors import HushdeskError
+from ..store.errors import HushdeskError
 
 PR_SET_PDEATHSIG = 1
 FRAME = struct.Struct(">Q")
@@ -68,7 +68,7 @@ class _Worker:
         watched, self._lifeline = os.pipe()
         try:
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "models.mail_workers", str(os.getpid()), str(watched)],
+                [sys.executable, "-m", "models.mail.workers", str(os.getpid()), str(watched)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 pass_fds=(watched,),

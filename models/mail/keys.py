@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from .store import engine
-from .store.schema import MailKey
+from ..store import engine
+from ..store.schema import MailKey
 
 RECEIVED = "r"  # prefix of "this address received that message" keys (never a hex digit)
 

@@ -28,11 +28,11 @@ from datetime import UTC, datetime, timedelta
 from email.message import Message
 from email.utils import parsedate_to_datetime
 
+from ..store import clock
 from . import addresses
-from .fastmail import FastMessage, read_simple
-from .mail_headers import DECODING_ERRORS, decode, first, printable, undeclared, unfolded, values
-from .mail_headers import text as header_text
-from .store import clock
+from .fast import FastMessage, read_simple
+from .headers import DECODING_ERRORS, decode, first, printable, undeclared, unfolded, values
+from .headers import text as header_text
 
 MAX_PARTS = 1_000
 MAX_NAME = 200

@@ -16,9 +16,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from . import mail_keys
-from .mail_reader import Read
-from .store.schema import Channel, Conversation, Message
+from ..store.schema import Channel, Conversation, Message
+from . import keys as mail_keys
+from .reader import Read
 
 SHARE = 3  # an address of ours received at least 1/SHARE of the mail
 MAX_TALLIED = 20  # recipients of one message whose hash is kept

@@ -23,8 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from . import mbox as mbox_format
-from .mail import sane_date
-from .raw_mail import MailItem, RawMail
+from .message import sane_date
+from .raw import MailItem, RawMail
 
 MAX_MESSAGE = mbox_format.MAX_MESSAGE
 MAX_DEPTH = 8  # Maildirs inside Maildirs

@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from . import mail, mail_workers
-from .intake import MAX_BODY, MAX_SUBJECT
-from .raw_mail import MailItem, RawMail, normalised
-from .store import clock
-from .store.clock import FixedClock, set_clock
+from ..store import clock
+from ..store.clock import FixedClock, set_clock
+from ..store.values import MAX_BODY, MAX_SUBJECT
+from . import message as mail
+from . import workers as mail_workers
+from .raw import MailItem, RawMail, normalised
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
 BATCH = 500

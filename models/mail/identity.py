@@ -18,10 +18,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, replace
 
-from .mail_keys import hashed, stored
-from .mail_reader import Read
-from .store import engine
-from .store.schema import MailKey
+from ..store import engine
+from ..store.schema import MailKey
+from .keys import hashed, stored
+from .reader import Read
 
 UNCLEAR = "\x00unclear\x00"  # no address holds a NUL: the key of a sender-unclear "address"
 
