@@ -59,6 +59,13 @@ class Database:
     busy_seconds: float = 0.0
     backend: Backend | None = None  # opened the full way (Peewee, migrations)
     read_only: ReadOnlySqlite | None = None  # opened to read only, without Peewee
+    secrets: tuple[str, ...] = ()  # never in a message: a PostgreSQL password, as it may appear
+
+    def scrubbed(self, text: str) -> str:
+        """`text` with every secret of this database masked."""
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
 
     @property
     def is_open(self) -> bool:

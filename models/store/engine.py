@@ -75,7 +75,10 @@ def open_database(
     """
     text = str(target).strip()
     chosen = choose(text)
-    database.use(database.Database(chosen.describe(text), busy_timeout, chosen))
+    opened = database.Database(
+        chosen.describe(text), busy_timeout, backend=chosen, secrets=chosen.secrets(text)
+    )
+    database.use(opened)
     return chosen.open(text, busy_timeout, create)
 
 

@@ -126,7 +126,7 @@ def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
     """The kind of failure behind a driver error, and what happened, in a few words."""
     error = _root(error)
     opened = database.current()
-    code, text, path = _code(error), str(error), opened.shown
+    code, text, path = _code(error), opened.scrubbed(str(error)), opened.shown
     lowered = text.lower()
     if (
         code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", *PG_BUSY, *PG_RETRY))

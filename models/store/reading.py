@@ -17,7 +17,7 @@ from pathlib import Path
 from . import database, migrations
 from .database import Database, Reader, ReadOnlySqlite
 from .guard import guarded
-from .sqlite_file import read_only
+from .sqlite_file import is_regular, read_only
 from .values import SQLITE_HEADER
 
 
@@ -61,6 +61,8 @@ def close_read_only() -> None:
 
 
 def _looks_like_sqlite(path: Path) -> bool:
+    if not is_regular(path):
+        return False
     try:
         with path.open("rb") as handle:
             return handle.read(16) == SQLITE_HEADER

@@ -33,6 +33,17 @@ def check_arguments(argv: Sequence[str]) -> None:
             raise models.InvalidInput(f"argument {number} is not valid UTF-8 ({safe(arg, 40)})")
 
 
+def check_terminal() -> None:
+    """The app draws on a terminal and reads keys from it: without one it would run unseen,
+    for ever (a cron line, a pipe)."""
+    for name, stream in (("input", sys.stdin), ("output", sys.stdout)):
+        if stream is None or not stream.isatty():
+            raise models.InvalidInput(
+                f"the app needs a terminal, and its {name} is not one; "
+                "a script uses the sub-commands (hushdesk --help)"
+            )
+
+
 def resolve_db(args: argparse.Namespace) -> str:
     """A file path or a PostgreSQL URL (kept as typed: a URL is not a path)."""
     given = getattr(args, "db", None)
@@ -95,6 +106,8 @@ def _run(argv: Sequence[str] | None) -> tuple[int, bool]:
     args.db = resolve_db(args)
     args.theme = resolve_theme(args)
     chosen = command(args.command)
+    if args.command is None:
+        check_terminal()
     if chosen.database == NONE:
         return int(chosen.run(args) or 0), False
     drawn = args.command is None and first_frame.paint_early(args.db)  # before Peewee loads

@@ -85,6 +85,10 @@ class Backend(ABC):
         """The database as messages may name it (never a password)."""
         return target
 
+    def secrets(self, target: str) -> tuple[str, ...]:
+        """What of `target` must never appear in a message."""
+        return ()
+
     # the search index -----------------------------------------------------------
     @abstractmethod
     def unindex(self, conversation_ids: Sequence[int], purge_later: bool = True) -> None: ...

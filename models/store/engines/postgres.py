@@ -41,6 +41,7 @@ from ..drivers import attach_psycopg
 from ..errors import DatabaseUnavailable, HushdeskError, InvalidInput, Refused
 from ..guard import cause, translate
 from ..textquery import phrase, words
+from . import pg_url
 from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
 from .dialects import PostgresDialect, escape_like
 
@@ -54,8 +55,11 @@ ASCII_WORD = re.compile(r"[a-z0-9]+")
 
 
 def shown(url: str) -> str:
-    """The URL without its password, for messages and logs."""
-    return re.sub(r"(//[^:/@]*):[^@/]*@", r"\1:***@", url)
+    """The URL as messages and logs name it: never its password."""
+    try:
+        return pg_url.read(url).shown
+    except HushdeskError:
+        return pg_url.masked(url)
 
 
 def document(fields: Sequence[str]) -> str:
@@ -86,8 +90,13 @@ class PostgresBackend(Backend):
 
     def open(self, target: str, busy_timeout: float, create: bool) -> PostgresqlDatabase:
         _driver()
+        url = pg_url.read(target)
         options = f"-c lock_timeout={int(busy_timeout * 1000)} -c timezone=UTC"
-        database = PostgresqlDatabase(target, prefer_psycopg3=True, options=options)
+        self.url = url
+        keywords: dict[str, Any] = dict(url.keywords(options))  # libpq's, whatever they are
+        database = PostgresqlDatabase(
+            url.parts.get("dbname", ""), prefer_psycopg3=True, **keywords
+        )
         db.initialize(database)
         try:
             database.connect(reuse_if_open=True)
@@ -105,6 +114,12 @@ class PostgresBackend(Backend):
 
     def describe(self, target: str) -> str:
         return shown(target)
+
+    def secrets(self, target: str) -> tuple[str, ...]:
+        try:
+            return pg_url.read(target).secrets
+        except HushdeskError:
+            return ()
 
     def _check_ours(self, database: PostgresqlDatabase, target: str, create: bool) -> None:
         tables = set(database.get_tables())
@@ -223,7 +238,7 @@ class PostgresBackend(Backend):
                 _run("SELECT pg_advisory_unlock(hashtext(?))", (name,))
 
     def watcher(self) -> Watcher:
-        return Listener(str(db.database))
+        return Listener(self.url)
 
     def traces(self, texts: Sequence[str]) -> list[tuple[str, str]]:
         """Every live row and search-index entry (freed space and the WAL are not read)."""
@@ -233,10 +248,10 @@ class PostgresBackend(Backend):
 class Listener(Watcher):
     """LISTEN on its own connection: a change is heard the moment its transaction commits."""
 
-    def __init__(self, target: str) -> None:
+    def __init__(self, url: pg_url.PgUrl) -> None:
         import psycopg
 
-        self.connection = psycopg.connect(target, autocommit=True)
+        self.connection = psycopg.connect(url.conninfo(), autocommit=True)
         self.connection.execute(f"LISTEN {CHANNEL}")
 
     def wait(self, timeout: float) -> bool:
@@ -284,7 +299,8 @@ def _trigram(database: PostgresqlDatabase, target: str) -> None:
 
 def _unreachable(error: BaseException, target: str) -> HushdeskError:
     translated = translate(error)
-    text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    said = current().scrubbed(str(error)).strip()
+    text = said.splitlines()[0] if said else type(error).__name__
     if isinstance(translated, DatabaseUnavailable) and "failed:" in str(translated):
         return DatabaseUnavailable(f"cannot use {shown(target)}: {text}")
     return translated

@@ -39,7 +39,7 @@ from ..errors import DatabaseDamaged, DatabaseUnavailable, HushdeskError, Invali
 from ..forensics import WAL_OWED, place, scan
 from ..guard import cause, translate
 from ..migrations import FOLDER as MIGRATIONS_DIR
-from ..sqlite_file import read_only
+from ..sqlite_file import is_regular, read_only
 from ..values import SQLITE_HEADER
 from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
 from .dialects import SHARDS, SqliteDialect, shard_table
@@ -81,6 +81,8 @@ def checked_path(path: str | Path, create: bool) -> Path:
     path = Path(text)
     if path.is_dir():
         raise DatabaseUnavailable(f"{path} is a folder, not a database file")
+    if path.exists() and not is_regular(path):
+        raise DatabaseUnavailable(f"{path} is not a regular file (a FIFO or a device?)")
     if not path.exists():
         if not create:
             raise DatabaseUnavailable(
