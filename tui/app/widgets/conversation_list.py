@@ -311,7 +311,7 @@ class ConversationList(ScrollView, can_focus=True):
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
-        self._read_ahead()
+        self.call_after_refresh(self._read_ahead)  # after the frame: never before it
 
     def _scroll_to_cursor(self) -> None:
         height = max(1, self.scrollable_content_region.height)
@@ -324,16 +324,28 @@ class ConversationList(ScrollView, can_focus=True):
     def _clamp(self, index: int) -> int:
         return max(0, min(index, self.total - 1))
 
+    def _go(self, index: int) -> None:
+        """Move the cursor, with the rows it brings into view read first: a key's own read,
+        so its first frame shows them (a scroll by the mouse reads in a thread instead)."""
+        index = self._clamp(index)
+        height = max(1, self.scrollable_content_region.height)
+        top = int(self.scroll_y)
+        top = index if index < top else index - height + 1 if index >= top + height else top
+        for number in range(max(0, top) // PAGE, (max(0, top) + height - 1) // PAGE + 1):
+            if self.search is not None and number * PAGE < self.total:
+                self._read_now(number)
+        self.cursor = index
+
     def action_move(self, delta: int) -> None:
-        self.cursor = self._clamp(self.cursor + delta)
+        self._go(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
         height = max(1, self.scrollable_content_region.height)
-        self.cursor = self._clamp(self.cursor + direction * height)
+        self._go(self.cursor + direction * height)
 
     def action_jump(self, index: int) -> None:
         self._end_when_counted = index < 0 and not self.counted
-        self.cursor = self._clamp(self.total - 1 if index < 0 else index)
+        self._go(self.total - 1 if index < 0 else index)
 
     def action_open(self) -> None:
         if self.current is not None:
