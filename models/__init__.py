@@ -20,189 +20,73 @@ from typing import TYPE_CHECKING, Any
 from .store import drivers  # noqa: F401  # first: Peewee, whenever it loads, without psycopg
 
 if TYPE_CHECKING:
-    from .assistants import (
-        AssistantRow as AssistantRow,
-    )
-    from .assistants import (
-        SweepResult as SweepResult,
-    )
-    from .assistants import (
-        ages as ages,
-    )
-    from .assistants import (
-        check_days as check_days,
-    )
-    from .assistants import (
-        due_search as due_search,
-    )
-    from .assistants import (
-        enabled_channels as enabled_channels,
-    )
-    from .assistants import (
-        list_assistants as list_assistants,
-    )
-    from .assistants import (
-        oldest_age_days as oldest_age_days,
-    )
-    from .assistants import (
-        rule as rule,
-    )
-    from .assistants import (
-        set_assistant as set_assistant,
-    )
-    from .assistants import (
-        sweep as sweep,
-    )
-    from .assistants import (
-        sweep_channel as sweep_channel,
-    )
-    from .channels import (
-        ChannelInfo as ChannelInfo,
-    )
-    from .channels import (
-        ensure_channel as ensure_channel,
-    )
-    from .channels import (
-        get_channel as get_channel,
-    )
-    from .channels import (
-        list_channels as list_channels,
-    )
-    from .contacts import (
-        AttributeRow as AttributeRow,
-    )
-    from .contacts import (
-        ContactInfo as ContactInfo,
-    )
-    from .contacts import (
-        ForgetResult as ForgetResult,
-    )
-    from .contacts import (
-        create_contact as create_contact,
-    )
-    from .contacts import (
-        delete_attribute as delete_attribute,
-    )
-    from .contacts import (
-        forget_contact as forget_contact,
-    )
-    from .contacts import (
-        get_contact as get_contact,
-    )
-    from .contacts import (
-        list_attributes as list_attributes,
-    )
-    from .contacts import (
-        resolve_contact as resolve_contact,
-    )
-    from .contacts import (
-        set_attribute as set_attribute,
-    )
-    from .conversations import (
-        ConversationDetail as ConversationDetail,
-    )
-    from .conversations import (
-        DeletionResult as DeletionResult,
-    )
-    from .conversations import (
-        DeletionSummary as DeletionSummary,
-    )
-    from .conversations import (
-        archive as archive,
-    )
-    from .conversations import (
-        check_ids as check_ids,
-    )
-    from .conversations import (
-        counts as counts,
-    )
-    from .conversations import (
-        delete_conversations as delete_conversations,
-    )
-    from .conversations import (
-        existing as existing,
-    )
-    from .conversations import (
-        get_conversation as get_conversation,
-    )
-    from .conversations import (
-        hold as hold,
-    )
-    from .conversations import (
-        release as release,
-    )
-    from .conversations import (
-        summarize as summarize,
-    )
-    from .conversations import (
-        unarchive as unarchive,
-    )
+    from .assistants import AssistantRow as AssistantRow
+    from .assistants import SweepResult as SweepResult
+    from .assistants import ages as ages
+    from .assistants import check_days as check_days
+    from .assistants import due_search as due_search
+    from .assistants import enabled_channels as enabled_channels
+    from .assistants import list_assistants as list_assistants
+    from .assistants import oldest_age_days as oldest_age_days
+    from .assistants import rule as rule
+    from .assistants import set_assistant as set_assistant
+    from .assistants import sweep as sweep
+    from .assistants import sweep_channel as sweep_channel
+    from .channels import ChannelInfo as ChannelInfo
+    from .channels import ensure_channel as ensure_channel
+    from .channels import get_channel as get_channel
+    from .channels import list_channels as list_channels
+    from .contacts import AttributeRow as AttributeRow
+    from .contacts import ContactInfo as ContactInfo
+    from .contacts import ForgetResult as ForgetResult
+    from .contacts import create_contact as create_contact
+    from .contacts import delete_attribute as delete_attribute
+    from .contacts import forget_contact as forget_contact
+    from .contacts import get_contact as get_contact
+    from .contacts import list_attributes as list_attributes
+    from .contacts import resolve_contact as resolve_contact
+    from .contacts import set_attribute as set_attribute
+    from .conversations import ConversationDetail as ConversationDetail
+    from .conversations import DeletionResult as DeletionResult
+    from .conversations import DeletionSummary as DeletionSummary
+    from .conversations import archive as archive
+    from .conversations import check_ids as check_ids
+    from .conversations import counts as counts
+    from .conversations import delete_conversations as delete_conversations
+    from .conversations import existing as existing
+    from .conversations import get_conversation as get_conversation
+    from .conversations import hold as hold
+    from .conversations import release as release
+    from .conversations import summarize as summarize
+    from .conversations import unarchive as unarchive
     from .demo.generate import DemoResult as DemoResult
     from .demo.generate import generate_demo as generate_demo
     from .importer import ImportResult as ImportResult
     from .importer import import_path as import_path
-    from .intake import (
-        NewMessage as NewMessage,
-    )
-    from .intake import (
-        add_message as add_message,
-    )
-    from .intake import (
-        create_conversation as create_conversation,
-    )
-    from .log import (
-        LogCheck as LogCheck,
-    )
-    from .log import (
-        LogEntry as LogEntry,
-    )
-    from .log import (
-        list_log as list_log,
-    )
-    from .log import (
-        verify_log as verify_log,
-    )
+    from .intake import NewMessage as NewMessage
+    from .intake import add_message as add_message
+    from .intake import create_conversation as create_conversation
+    from .log import LogCheck as LogCheck
+    from .log import LogEntry as LogEntry
+    from .log import list_log as list_log
+    from .log import verify_log as verify_log
     from .privacy.access import ExportSummary as ExportSummary
     from .privacy.access import export_person as export_person
     from .privacy.access import person_document as person_document
     from .privacy.detect import Suggestion as Suggestion
     from .privacy.detect import suggestions as suggestions
-    from .privacy.erasure import (
-        Counts as Counts,
-    )
-    from .privacy.erasure import (
-        ErasurePlan as ErasurePlan,
-    )
-    from .privacy.erasure import (
-        Receipt as Receipt,
-    )
-    from .privacy.erasure import (
-        erase as erase,
-    )
-    from .privacy.erasure import (
-        plan_erasure as plan_erasure,
-    )
-    from .privacy.erasure import (
-        receipt_dict as receipt_dict,
-    )
-    from .privacy.erasure import (
-        receipt_json as receipt_json,
-    )
-    from .privacy.people import (
-        ConversationBrief as ConversationBrief,
-    )
-    from .privacy.people import (
-        Mention as Mention,
-    )
-    from .privacy.people import (
-        Person as Person,
-    )
-    from .privacy.people import (
-        Written as Written,
-    )
-    from .privacy.people import (
-        find_person as find_person,
-    )
+    from .privacy.erasure import Counts as Counts
+    from .privacy.erasure import ErasurePlan as ErasurePlan
+    from .privacy.erasure import Receipt as Receipt
+    from .privacy.erasure import erase as erase
+    from .privacy.erasure import plan_erasure as plan_erasure
+    from .privacy.erasure import receipt_dict as receipt_dict
+    from .privacy.erasure import receipt_json as receipt_json
+    from .privacy.people import ConversationBrief as ConversationBrief
+    from .privacy.people import Mention as Mention
+    from .privacy.people import Person as Person
+    from .privacy.people import Written as Written
+    from .privacy.people import find_person as find_person
     from .privacy.proof import Proof as Proof
     from .privacy.redaction import redact as redact
     from .schedule import DEFAULT_INTERVAL as DEFAULT_INTERVAL
@@ -210,107 +94,47 @@ if TYPE_CHECKING:
     from .schedule import describe_interval as describe_interval
     from .schedule import parse_interval as parse_interval
     from .search.planner import ConversationSearch as ConversationSearch
-    from .settings import (
-        RegionChange as RegionChange,
-    )
-    from .settings import (
-        all_settings as all_settings,
-    )
-    from .settings import (
-        ours as ours,
-    )
-    from .settings import (
-        region as region,
-    )
-    from .settings import (
-        set_ours as set_ours,
-    )
-    from .settings import (
-        set_region as set_region,
-    )
+    from .settings import RegionChange as RegionChange
+    from .settings import all_settings as all_settings
+    from .settings import ours as ours
+    from .settings import region as region
+    from .settings import set_ours as set_ours
+    from .settings import set_region as set_region
     from .store.clock import now as now
     from .store.database import Database as Database
     from .store.database import connection as connection
-    from .store.engine import (
-        Cleanup as Cleanup,
-    )
-    from .store.engine import (
-        close_database as close_database,
-    )
-    from .store.engine import (
-        finish_cleanup as finish_cleanup,
-    )
-    from .store.engine import (
-        open_database as open_database,
-    )
-    from .store.engine import (
-        watch_changes as watch_changes,
-    )
-    from .store.errors import (
-        BadQuery as BadQuery,
-    )
-    from .store.errors import (
-        DatabaseBusy as DatabaseBusy,
-    )
-    from .store.errors import (
-        DatabaseDamaged as DatabaseDamaged,
-    )
-    from .store.errors import (
-        DatabaseTooNew as DatabaseTooNew,
-    )
-    from .store.errors import (
-        DatabaseUnavailable as DatabaseUnavailable,
-    )
-    from .store.errors import (
-        DiskFull as DiskFull,
-    )
-    from .store.errors import (
-        HushdeskError as HushdeskError,
-    )
-    from .store.errors import (
-        InvalidInput as InvalidInput,
-    )
-    from .store.errors import (
-        NotFound as NotFound,
-    )
-    from .store.errors import (
-        ReadOnly as ReadOnly,
-    )
-    from .store.errors import (
-        Refused as Refused,
-    )
+    from .store.engine import Cleanup as Cleanup
+    from .store.engine import close_database as close_database
+    from .store.engine import finish_cleanup as finish_cleanup
+    from .store.engine import open_database as open_database
+    from .store.engine import watch_changes as watch_changes
+    from .store.engines.base import Watcher as Watcher
+    from .store.errors import BadQuery as BadQuery
+    from .store.errors import DatabaseBusy as DatabaseBusy
+    from .store.errors import DatabaseDamaged as DatabaseDamaged
+    from .store.errors import DatabaseTooNew as DatabaseTooNew
+    from .store.errors import DatabaseUnavailable as DatabaseUnavailable
+    from .store.errors import DiskFull as DiskFull
+    from .store.errors import DoneButLost as DoneButLost
+    from .store.errors import HushdeskError as HushdeskError
+    from .store.errors import InvalidInput as InvalidInput
+    from .store.errors import NotFound as NotFound
+    from .store.errors import ReadOnly as ReadOnly
+    from .store.errors import Refused as Refused
     from .store.files import write_new as write_new
-    from .store.forensics import (
-        Finding as Finding,
-    )
-    from .store.forensics import (
-        Owed as Owed,
-    )
-    from .store.forensics import (
-        check_texts as check_texts,
-    )
-    from .store.forensics import (
-        owed as owed,
-    )
-    from .store.forensics import (
-        scan as scan,
-    )
+    from .store.forensics import Finding as Finding
+    from .store.forensics import Owed as Owed
+    from .store.forensics import check_texts as check_texts
+    from .store.forensics import owed as owed
+    from .store.forensics import scan as scan
     from .store.glance import newest_open as newest_open
     from .store.guard import BUSY_TIMEOUT_S as BUSY_TIMEOUT_S
     from .store.reading import close_read_only as close_read_only
     from .store.reading import open_read_only as open_read_only
-    from .store.values import (
-        ARCHIVED as ARCHIVED,
-    )
-    from .store.values import (
-        OPEN as OPEN,
-    )
-    from .store.values import (
-        SOMEONE as SOMEONE,
-    )
-    from .store.values import (
-        ConversationRow as ConversationRow,
-    )
+    from .store.values import ARCHIVED as ARCHIVED
+    from .store.values import OPEN as OPEN
+    from .store.values import SOMEONE as SOMEONE
+    from .store.values import ConversationRow as ConversationRow
     from .store.verification import Report as Report
     from .store.verification import Trace as Trace
     from .store.verification import verify as verify

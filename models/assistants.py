@@ -20,10 +20,10 @@ from . import log
 from .channels import get_channel, list_channels
 from .conversations import remove
 from .search.planner import ConversationSearch
-from .store import clock, engine
+from .store import clock, engine, outcome, request
 from .store.engines.base import DRIVER_ERRORS
 from .store.errors import HushdeskError, InvalidInput, Refused
-from .store.guard import cause, guarded
+from .store.guard import cause, guarded, lost_connection
 from .store.schema import Assistant, Channel, Conversation, DeletionLog
 from .store.sql import Sql, sql
 from .store.values import stored_text
@@ -92,7 +92,7 @@ def set_assistant(channel: str, days: object | None) -> AssistantRow:
     """Turn a channel's assistant on with `days`, or off with None (its days are kept)."""
     info = get_channel(channel)
     checked = None if days is None else check_days(days)
-    with engine.db.atomic():
+    with outcome.transaction():
         assistant = _settings(info.id)
         assistant.enabled = checked is not None
         if checked is not None:
@@ -194,6 +194,7 @@ class _Sweep:
     deleted: int = 0
     entry: DeletionLog | None = None
     after: int = 0  # the highest id looked at in this partition: each chunk starts past it
+    committing: int = 0  # the chunk whose commit is under way
 
     def take(self, shard: int | None) -> int:
         """Delete up to one chunk of due conversations of one partition: one transaction.
@@ -202,19 +203,20 @@ class _Sweep:
         the rows the earlier ones deleted (on PostgreSQL they stay, dead, until VACUUM).
         """
         backend = engine.backend()
-        with engine.db.atomic():
+        with outcome.transaction():
             query = backend.dialect.chunk(
                 due(self.channel_id, self.limit), self.after, shard, self.chunk
             )
             ids = [int(cid) for (cid,) in backend.execute(query)]
+            self.committing = len(ids)
             if ids:
                 self.after = max(ids)
                 remove(ids)
                 self.entry = _log_chunk(self.entry, self.name, len(ids), self.days)
-                self.deleted += len(ids)
-            Assistant.update(last_run_at=self.now, last_run_count=self.deleted).where(
+            Assistant.update(last_run_at=self.now, last_run_count=self.deleted + len(ids)).where(
                 Assistant.channel == self.channel_id
             ).execute()
+        self.deleted, self.committing = self.deleted + len(ids), 0
         return len(ids)
 
 
@@ -246,10 +248,22 @@ def _run_sweep(sweep: _Sweep, chunk: int) -> str:
     try:
         _sweep_shards(sweep, chunk)
     except DRIVER_ERRORS as error:
+        _learn_the_last_chunk(sweep, error)
         if not sweep.deleted:
             raise  # nothing changed: a plain refusal
         return cause(error)
     return ""
+
+
+def _learn_the_last_chunk(sweep: _Sweep, error: BaseException) -> None:
+    """A connection lost as a chunk committed: count the chunk if the database has it."""
+    asked = request.in_flight()
+    if not (sweep.committing and asked and lost_connection(error)):
+        return
+    committed = bool(outcome.learn(asked))
+    request.done(committed=committed)
+    sweep.deleted += sweep.committing if committed else 0
+    sweep.committing = 0
 
 
 def _sweep_shards(sweep: _Sweep, chunk: int) -> None:

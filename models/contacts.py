@@ -12,7 +12,7 @@ from datetime import datetime
 
 from . import log, settings
 from .search.query import digits
-from .store import clock, engine
+from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
 from .store.schema import Attribute, Contact, Conversation
@@ -125,7 +125,7 @@ class ForgetResult:
 def forget_contact(contact_id: int, actor: str, reason: str = "erasure request") -> ForgetResult:
     """Delete the profile: name, email, phone and attributes; the conversations stay."""
     actor = log.check_actor(actor)
-    with engine.db.atomic():
+    with outcome.transaction():
         contact = _contact(contact_id)
         query = Conversation.select(Conversation.id).where(Conversation.contact == contact_id)
         kept = [int(cid) for (cid,) in engine.rows(query)]
@@ -153,7 +153,7 @@ def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
 def set_attribute(contact_id: int, key: str, value: str, source: str = "manual") -> AttributeRow:
     """Set one attribute (one value per key): `manual` when an agent typed it, else `api`."""
     key, value = _check_attribute(key, value, source)
-    with engine.db.atomic():
+    with outcome.transaction():
         _contact(contact_id)
         now = clock.now()
         (
@@ -173,7 +173,7 @@ def delete_attribute(
 ) -> engine.Cleanup:
     """Delete one attribute of a contact; the key and value are not logged."""
     actor = log.check_actor(actor)
-    with engine.db.atomic():
+    with outcome.transaction():
         _contact(contact_id)
         deleted = (
             Attribute.delete()

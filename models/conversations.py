@@ -14,7 +14,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from . import log
-from .store import clock, engine
+from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused
 from .store.guard import guarded
 from .store.schema import Channel, Contact, Conversation, MailKey, Message
@@ -118,7 +118,7 @@ def _fetch(ids: Sequence[int]) -> list[tuple[int, str, bool, int]]:
 
 def _set(ids: Iterable[object], **values: object) -> int:
     checked = check_ids(ids)
-    with engine.db.atomic():
+    with outcome.transaction():
         _fetch(checked)
         changed = 0
         for batch in engine.chunked(checked):
@@ -200,7 +200,7 @@ def delete_conversations(
     """
     checked = check_ids(ids)
     actor = log.check_actor(actor)
-    with engine.db.atomic():
+    with outcome.transaction():
         rows = _fetch(checked)
         _check_deletable(rows)
         social = _social_names(r[3] for r in rows)

@@ -26,7 +26,7 @@ from .mail import message as mail
 from .mail import sources as mailbox_files
 from .mail.raw import RawMail
 from .mail.reader import Progress
-from .store import engine
+from .store import engine, outcome
 from .store.engines.base import DRIVER_ERRORS
 from .store.errors import HushdeskError, InvalidInput
 from .store.guard import cause, guarded
@@ -108,7 +108,7 @@ def is_mail(path: Path) -> bool:
 
 def _import_jsonl(path: Path) -> ImportResult:
     result = ImportResult()
-    with engine.db.atomic():
+    with outcome.transaction():
         try:
             with path.open(encoding="utf-8") as handle:
                 for number, line in enumerate(handle, start=1):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from .channels import ensure_channel
-from .store import clock, engine
+from .store import clock, engine, outcome
 from .store.clock import to_utc
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
@@ -45,7 +45,7 @@ def create_conversation(
         raise InvalidInput(f"status is 'open' or 'archived', not {status!r}")
     created = to_utc(created_at) if created_at else clock.now()
     times = [to_utc(m.sent_at) if m.sent_at else created for m in messages]
-    with engine.db.atomic():
+    with outcome.transaction():
         if contact_id is not None and Contact.get_or_none(Contact.id == contact_id) is None:
             raise NotFound(f"no contact #{contact_id}")
         info = ensure_channel(channel, kind)
@@ -77,7 +77,7 @@ def add_message(
 ) -> None:
     """Append a message; the conversation's last activity moves to it."""
     sent = to_utc(sent_at) if sent_at else clock.now()
-    with engine.db.atomic():
+    with outcome.transaction():
         conversation = Conversation.get_or_none(Conversation.id == conversation_id)
         if conversation is None:
             raise NotFound(f"no conversation #{conversation_id}")

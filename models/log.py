@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
-from .store import clock, engine, outcome
+from .store import clock, engine
 from .store.engine import db
 from .store.errors import InvalidInput
 from .store.guard import guarded
@@ -94,7 +94,6 @@ def record(actor: str, action: str, count: int, reason: str) -> DeletionLog:
         hash="",
     )
     _seal(entry)
-    outcome.record()
     return entry
 
 

@@ -33,7 +33,7 @@ from .mail.keys import stored as _stored
 from .mail.raw import RawMail
 from .mail.reader import Progress, Read, read_messages
 from .mail.threads import Letter, group, own_key, subject_key
-from .store import clock, engine
+from .store import clock, engine, outcome
 from .store.schema import (
     ATTRIBUTE_COLUMNS,
     CONTACT_COLUMNS,
@@ -77,7 +77,7 @@ def import_mail(
         reading.skipped,
         reading.duplicates,
     )
-    with engine.db.atomic():
+    with outcome.transaction():
         found = _new_only(reading.found, result)
         _choose_ours(found, ours, result)
         result.undated = sum(1 for read in found if read.dated_by != "date")

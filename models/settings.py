@@ -7,7 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .store import engine
+from .store import engine, outcome
 from .store.errors import InvalidInput
 from .store.guard import guarded
 from .store.schema import Contact, Setting
@@ -56,7 +56,7 @@ def ours() -> list[str]:
 def set_ours(addresses: Sequence[str], add: bool = False) -> list[str]:
     """Set (or, with `add`, extend) the help desk's own addresses; returns them all."""
     checked = check_addresses(addresses)
-    with engine.db.atomic():
+    with outcome.transaction():
         kept = ours() if add else []
         merged = list(dict.fromkeys([*kept, *checked]))
         if len(merged) > MAX_OURS:
@@ -87,7 +87,7 @@ def set_region(code: str | None) -> RegionChange:
     none, cannot be placed and matches no one.
     """
     chosen = phones.check_region(code) if code is not None else None
-    with engine.db.atomic():
+    with outcome.transaction():
         _put(REGION, chosen)
         reread, placed = reread_phones(chosen)
     return RegionChange(chosen, reread, placed)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from .. import settings
 from ..assistants import set_assistant
 from ..channels import ensure_channel
-from ..store import clock, engine
+from ..store import clock, engine, outcome
 from ..store.engines.base import DRIVER_ERRORS
 from ..store.errors import InvalidInput, Refused
 from ..store.guard import cause, guarded
@@ -193,7 +193,7 @@ def generate_demo(
     if not 0 < conversations <= MAX_CONVERSATIONS:
         raise InvalidInput(f"--conversations must be from 1 to {MAX_CONVERSATIONS:,}")
     counts = {"contact": 0, "conversation": 0, "message": 0}
-    with engine.db.atomic():
+    with outcome.transaction():
         empty = not (engine.max_id("conversation") or engine.max_id("contact"))
         if not add and not empty:
             raise Refused(

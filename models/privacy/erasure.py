@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .. import log
 from ..conversations import remove
-from ..store import clock, engine, outcome
+from ..store import clock, engine, outcome, request
 from ..store.errors import HushdeskError, InvalidInput, Refused
 from ..store.files import NewFile
 from ..store.guard import cause, driver_errors, guarded, lost_connection
@@ -181,10 +181,9 @@ def erase(
     """Erase the person: all or nothing, one log entry, its receipt; then clean-up and proof."""
     actor = log.check_actor(actor)
     say = progress or (lambda _: None)
-    request = outcome.begin()
     new_file = NewFile(receipt) if receipt is not None else None
     try:
-        plan, done = _commit(texts, reference, actor, keep_held, say, new_file, request)
+        plan, done = _commit(texts, reference, actor, keep_held, say, new_file)
     except BaseException:
         if new_file is not None:
             new_file.discard()
@@ -204,12 +203,14 @@ def _commit(
     keep_held: bool,
     say: Progress,
     new_file: NewFile | None,
-    request: str,
 ) -> tuple[ErasurePlan, Receipt]:
-    """The erasure's transaction; after a lost connection, whether it committed after all."""
+    """The erasure's transaction; after a lost connection, whether it committed after all.
+
+    Learned here rather than by `guard`, because what the erasure prepared before the
+    commit (its receipt, already in its file) is what it reports once it is known."""
     prepared: list[tuple[ErasurePlan, Receipt]] = []
     try:
-        with engine.db.atomic():
+        with outcome.transaction():
             plan = plan_erasure(texts, keep_held)
             checked = check_reference(reference, plan.person)
             counts = _apply(plan, say)
@@ -220,9 +221,11 @@ def _commit(
                 new_file.write(receipt_json(done))
             prepared.append((plan, done))
     except driver_errors() as error:
-        if not prepared or not lost_connection(error):
+        asked = request.in_flight()
+        if not prepared or asked is None or not lost_connection(error):
             raise
-        committed = outcome.learn(request)
+        committed = outcome.learn(asked)
+        request.done(committed=bool(committed))
         if committed is None:
             raise HushdeskError(
                 f"the connection to the database was lost while the erasure committed "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import log
-from ..store import engine
+from ..store import engine, outcome
 from ..store.errors import InvalidInput, NotFound, Refused
 from ..store.guard import guarded
 from ..store.schema import Conversation, Message
@@ -57,7 +57,7 @@ def redact(conversation_id: int, texts: Sequence[str], actor: str) -> tuple[int,
     actor = log.check_actor(actor)
     wanted = check_texts(texts)
     needles = Needles([text_needle(t) for t in wanted])
-    with engine.db.atomic():
+    with outcome.transaction():
         conversation = Conversation.get_or_none(Conversation.id == conversation_id)
         if conversation is None:
             raise NotFound(f"no conversation #{conversation_id}")

@@ -83,3 +83,12 @@ class ReadOnly(DatabaseUnavailable):
 
     status = 503
     title = "The database cannot be written"
+
+
+class DoneButLost(HushdeskError):
+    """The change was made: the connection was lost as it committed, and the database, asked
+    again, confirms it. Anything to do after it (a deletion's clean-up) is still owed, and
+    hushdesk finishes it at its next start."""
+
+    status = 200
+    title = "Done; the connection was lost as it committed"

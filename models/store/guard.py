@@ -13,16 +13,18 @@ import sqlite3
 import sys
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 from typing import ParamSpec, TypeVar
 
-from . import database
+from . import database, request
 from .errors import (
     BadQuery,
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseUnavailable,
     DiskFull,
+    DoneButLost,
     HushdeskError,
     InvalidInput,
     ReadOnly,
@@ -51,6 +53,7 @@ PG_FULL = ("53100",)  # disk_full
 PG_DAMAGED = ("XX001", "XX002")  # data_corrupted, index_corrupted
 PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
 RETRIES = 5
+_depth: ContextVar[int] = ContextVar("hushdesk_guarded_depth", default=0)
 PG_LOST = ("08", "57P01", "57P02", "57P03")  # connection exceptions, the server shutting down
 LOST_WORDS = ("server closed the connection", "connection is closed", "terminating connection")
 
@@ -80,7 +83,9 @@ def driver_errors() -> tuple[type[BaseException], ...]:
     peewee = sys.modules.get("peewee")
     if peewee is None:
         return (sqlite3.Error,)
-    return (peewee.DatabaseError, sqlite3.Error, peewee.InterfaceError)
+    found = (peewee.DatabaseError, sqlite3.Error, peewee.InterfaceError)
+    psycopg = sys.modules.get("psycopg")  # its own connections: the watcher's LISTEN
+    return (*found, psycopg.Error) if psycopg is not None else found
 
 
 def _no_space(path: str) -> bool:
@@ -174,18 +179,69 @@ def _in_transaction() -> bool:
 
 
 def guarded(operation: Callable[P, R]) -> Callable[P, R]:
-    """Run `operation`; a driver error leaves as the matching `HushdeskError`."""
+    """Run `operation`; a driver error leaves as the matching `HushdeskError`.
+
+    A lost connection is the outermost operation's to answer (`_after_loss`): it
+    learns whether a change committed, or reads again on a new connection.
+    """
 
     @functools.wraps(operation)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        depth = _depth.get()
+        token, before = _depth.set(depth + 1), request.tally()
         try:
             return _with_retries(operation, *args, **kwargs)
         except driver_errors() as error:
-            raise translate(error) from None
+            if not lost_connection(error):
+                raise translate(error) from None
+            if depth:
+                raise  # the outermost operation learns what happened
+            return _after_loss(error, before, lambda: _with_retries(operation, *args, **kwargs))
         except UnicodeEncodeError:
             raise InvalidInput("the text is not valid Unicode (it has a lone surrogate)") from None
         except RecursionError:
             raise InvalidInput("the request is too deeply nested to run") from None
+        finally:
+            _depth.reset(token)
 
     run.__guarded__ = True  # type: ignore[attr-defined]
     return run
+
+
+def _after_loss(error: BaseException, before: request.Tally, again: Callable[[], R]) -> R:
+    """After the connection was lost: what happened, said truthfully.
+
+    A change whose commit did not return is looked up by its id (`outcome`): done,
+    or nothing changed. A change that had committed before the loss is done. An
+    operation that only read is run again, once, on a new connection.
+    """
+    from . import outcome  # a connection was lost: Peewee and the driver are loaded
+
+    why, where = cause(error), database.current().shown
+    asked = request.in_flight()
+    if asked is not None:
+        committed = outcome.learn(asked)
+        request.done(committed=bool(committed))
+        if committed is None:
+            raise DatabaseUnavailable(
+                f"the connection to {where} was lost while a change committed ({why}), and "
+                "hushdesk could not reach it again to learn whether it did: once it is back, "
+                "look at what was to change (hushdesk log shows every deletion)"
+            ) from None
+    after = request.tally()
+    if after.committed > before.committed:
+        raise DoneButLost(
+            f"done: the connection to {where} was lost as the change committed ({why}); "
+            "hushdesk connected again and the database confirms it"
+        ) from None
+    if after.began > before.began:
+        raise DatabaseUnavailable(
+            f"the connection to {where} was lost ({why}); nothing was changed, and hushdesk "
+            "has connected again: try again"
+        ) from None
+    if not outcome.reconnect():
+        raise DatabaseUnavailable(f"the connection to {where} was lost ({why})") from None
+    try:
+        return again()
+    except driver_errors() as second:
+        raise translate(second) from None

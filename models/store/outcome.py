@@ -1,54 +1,80 @@
-"""Did it commit? Each logged change writes a random id of its request in its own transaction.
+"""Did it commit? Each write transaction writes a random id of its own before it commits.
 
 When the connection to PostgreSQL is lost while a change commits (the server
 restarts, the network drops), the client cannot tell whether the server
-committed it. So every change that writes the deletion log also writes its
-request's id to `request_done`, inside the same transaction. After such a loss
-hushdesk connects again and looks the id up: there, the change is done; not
-there, nothing of it is. Only where it cannot connect again does it say that
-it cannot tell, and how to check. The ids are random and kept for a week.
+committed it. So every write transaction (`transaction`, used by every
+operation that changes anything) writes its id (`request`) to `request_done`
+as its last statement. After such a loss hushdesk connects again and looks the
+id up (`learn`): there, the change is done; not there, nothing of it is. Only
+where it cannot connect again does it say that it cannot tell, and how to
+check. The ids are random, hold nothing else, and are kept for a week.
 """
 
 from __future__ import annotations
 
-import secrets
 import time
-from contextvars import ContextVar
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
-from . import clock, engine
+from . import clock, engine, request
+from .guard import lost_connection
 from .schema import RequestDone
 
 KEEP = timedelta(days=7)
 RECONNECT_S = (0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.0)  # waits between tries: about 10 s in all
 
-_current: ContextVar[str | None] = ContextVar("hushdesk_request", default=None)
 
+@contextmanager
+def transaction() -> Iterator[None]:
+    """A write transaction (Peewee's `atomic`) that records its id when it is the outermost.
 
-def begin() -> str:
-    """A new request id for the change about to run in this thread."""
-    request = secrets.token_hex(16)
-    _current.set(request)
-    return request
+    Nested in another, it is a savepoint and the outer one records."""
+    if engine.db.in_transaction():
+        with engine.db.atomic():
+            yield
+        return
+    request.begin()
+    try:
+        with engine.db.atomic():
+            yield
+            record()
+    except BaseException as error:
+        if not lost_connection(error):
+            request.done()  # rolled back: nothing is in flight
+        raise
+    request.done(committed=True)
 
 
 def record() -> None:
-    """Write the current request's id (inside the logged transaction); forget old ones."""
-    request = _current.get()
-    if request is None:
+    """Write the transaction's id (its last statement); forget ids older than a week."""
+    current = request.in_flight()
+    if current is None:
         return
     now = clock.now()
-    RequestDone.insert(id=request, at=now).on_conflict_ignore().execute()
+    RequestDone.insert(id=current, at=now).on_conflict_ignore().execute()
     RequestDone.delete().where(RequestDone.at < now - KEEP).execute()
 
 
-def learn(request: str) -> bool | None:
-    """After a lost connection: True when the request committed, False when it did not,
+def reconnect() -> bool:
+    """A new connection in place of a lost one, trying for about ten seconds."""
+    for wait in RECONNECT_S:
+        try:
+            engine.reconnect()
+            engine.db.execute_sql("SELECT 1")
+            return True
+        except engine.DRIVER_ERRORS:
+            time.sleep(wait)
+    return False
+
+
+def learn(asked: str) -> bool | None:
+    """After a lost connection: True when the transaction committed, False when it did not,
     None when the database cannot be reached again to tell."""
     for wait in RECONNECT_S:
         try:
             engine.reconnect()
-            found = RequestDone.get_or_none(RequestDone.id == request)
+            found = RequestDone.get_or_none(RequestDone.id == asked)
             return found is not None
         except engine.DRIVER_ERRORS:
             time.sleep(wait)

@@ -26,7 +26,14 @@ import models
 from ..layout import LIST_SHARE
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
-from .messages import CleanupFinished, DataChanged, SweepsDone, Swept
+from .messages import (
+    CleanupFinished,
+    ConnectionBack,
+    ConnectionLost,
+    DataChanged,
+    SweepsDone,
+    Swept,
+)
 from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import InboxScreen
@@ -82,6 +89,18 @@ class HushdeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self.follower.stop()
+
+    @on(ConnectionLost)
+    def _connection_lost(self, message: ConnectionLost) -> None:
+        self.notify(
+            f"Lost the connection to the database ({safe(message.said, 200)}); trying again.",
+            severity="error",
+            markup=False,
+        )
+
+    @on(ConnectionBack)
+    def _connection_back(self) -> None:
+        self.notify("Connected to the database again; what you see is read anew.", markup=False)
 
     @on(DataChanged)
     def _data_changed(self, message: DataChanged) -> None:

@@ -37,3 +37,15 @@ class DataChanged(Message):
     def __init__(self, forwarded: bool = False) -> None:
         super().__init__()
         self.forwarded = forwarded  # the app's copy to a screen
+
+
+class ConnectionLost(Message):
+    """The database's server went away: the app says so once, and keeps trying."""
+
+    def __init__(self, said: str) -> None:
+        super().__init__()
+        self.said = said
+
+
+class ConnectionBack(Message):
+    """Connected and following other agents again: every screen reads what it shows anew."""

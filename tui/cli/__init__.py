@@ -18,8 +18,10 @@ import models
 
 from ..places import default_db
 from ..text import safe
+from ..wording import cleanup_note
 from . import first_frame
 from .checks import seconds
+from .commands import EXIT_PENDING
 from .parser import parse
 from .table import CREATES, NONE, READS, command
 
@@ -136,6 +138,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     only_read = False
     try:
         code, only_read = _run(argv)
+    except models.DoneButLost as done:
+        code = said_done(done)
     except models.HushdeskError as error:
         print(f"hushdesk: {safe(error, 500)}", file=sys.stderr)
         code = 1
@@ -157,6 +161,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     if argv is None and only_read:  # the command line itself, not a caller's test
         leave_at_once(code)
     sys.exit(code)
+
+
+def said_done(done: models.DoneButLost) -> int:
+    """A change that committed though its connection was lost: said, and its clean-up tried."""
+    print(f"hushdesk: {safe(done, 500)}.")
+    try:
+        left = models.finish_cleanup()
+    except models.HushdeskError as error:
+        print(f"hushdesk: its clean-up waits for the next start ({safe(error, 300)}).")
+        return EXIT_PENDING
+    if left is not None and not left.done:
+        print(cleanup_note(left))
+        return EXIT_PENDING
+    return 0
 
 
 def leave_at_once(code: int) -> NoReturn:

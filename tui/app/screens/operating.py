@@ -52,6 +52,8 @@ class OperatingScreen(Screen[R], Generic[R]):
         try:
             with models.connection():
                 outcome: Message = operation()
+        except models.DoneButLost as done:
+            outcome = self.Done(f"{str(done)[:1].upper()}{str(done)[1:]}.")
         except models.HushdeskError as error:
             outcome = self.Failed(str(error))
         self.post_message(outcome)
