@@ -170,7 +170,7 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
         t.members[0]: (people[a], a) for t in new_threads if (a := _customer(t, found, ours)[1])
     }
     earlier = _customers_of(t.conversation for t in threads if t.conversation)
-    first = engine.max_id("conversation") + 1
+    first = engine.reserve_ids("conversation", len(new_threads))
     conversations: list[tuple[object, ...]] = []
     messages: list[tuple[object, ...]] = []
     keys: dict[str, int] = {}
@@ -194,7 +194,7 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
     engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
     _touch(joined)
     if conversations:
-        engine.index_from(first)
+        engine.index_from(first, next_id - 1)
     engine.reindex(sorted(joined))
     result.conversations += len(conversations)
     result.messages += len(messages)
@@ -247,7 +247,8 @@ def _people(
             existing.setdefault(str(email), int(cid))
     rows: list[tuple[object, ...]] = []
     marks: list[tuple[object, ...]] = []
-    next_id, now = engine.max_id("contact") + 1, stamp(clock.now())
+    new = sum(1 for address in names if address not in existing)
+    next_id, now = engine.reserve_ids("contact", new), stamp(clock.now())
     for address, name in names.items():
         if address not in existing:
             existing[address], next_id = next_id, next_id + 1

@@ -37,7 +37,7 @@ def bulk_old_chats(count, at):
     engine, stamp = models.store.engine, at.strftime("%Y-%m-%d %H:%M:%S")
     channel = models.get_channel("Chat").id
     with engine.db.atomic():
-        first = engine.max_id("conversation") + 1
+        first = engine.reserve_ids("conversation", count)
         ids = range(first, first + count)
         engine.insert_rows(
             "conversation",
@@ -49,7 +49,7 @@ def bulk_old_chats(count, at):
             ("conversation_id", "author", "body", "sent_at"),
             ((i, "customer", f"body {i}", stamp) for i in ids),
         )
-        engine.index_from(first)
+        engine.index_from(first, first + count - 1)
 
 
 def notes(app):

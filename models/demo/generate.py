@@ -150,6 +150,11 @@ def _conversation(
 Batch = tuple[str, tuple[str, ...], list[Row]]
 
 
+def contacts_for(conversations: int) -> int:
+    """How many contacts a demo of so many conversations has."""
+    return max(min(300, conversations), conversations // 4)
+
+
 def batches(
     conversations: int,
     seed: int,
@@ -161,7 +166,7 @@ def batches(
 ) -> Iterator[Batch]:
     """The demo's rows as (table, columns, rows) batches, the same for the same arguments."""
     rng, made = random.Random(seed), stamp(now)
-    n_contacts = max(min(300, conversations), conversations // 4)
+    n_contacts = contacts_for(conversations)
     contacts = range(first_contact, first_contact + n_contacts)
     yield "contact", CONTACT_COLUMNS, list(_contacts(rng, first_contact, n_contacts, made))
     yield "attribute", ATTRIBUTE_COLUMNS, list(_attributes(rng, contacts, made))
@@ -200,23 +205,19 @@ def generate_demo(
                 "this database already holds conversations; the demo would mix with them "
                 "(give --add to add it anyway)"
             )
+        cases = CASES if empty and conversations >= MIN_FOR_CASES else 0
+        made = conversations - cases
+        first_contact = engine.reserve_ids("contact", contacts_for(made))
+        first = engine.reserve_ids("conversation", made)
         channels = demo_channels()
         if settings.region() is None:
             settings.set_region(REGION)
-        first = engine.max_id("conversation") + 1
-        cases = CASES if empty and conversations >= MIN_FOR_CASES else 0
         for table, columns, rows in batches(
-            conversations - cases,
-            seed,
-            channels,
-            engine.max_id("contact") + 1,
-            first,
-            clock.now(),
-            batch,
+            made, seed, channels, first_contact, first, clock.now(), batch
         ):
             engine.insert_rows(table, columns, rows)
             counts[table] = counts.get(table, 0) + len(rows)
-        engine.index_from(first)
+        engine.index_from(first, first + made - 1)
         if cases:  # the hand-written cases, once per help desk
             counts["conversation"] += add_cases(clock.now())
             counts["contact"] += CASE_CONTACTS

@@ -114,8 +114,13 @@ def reindex(conversation_ids: Sequence[int], purge_later: bool = False) -> None:
     backend().reindex(conversation_ids, purge_later)
 
 
-def index_from(min_id: int) -> None:
-    backend().index_from(min_id)
+def index_from(first: int, last: int) -> None:
+    backend().index_from(first, last)
+
+
+def reserve_ids(table: str, count: int) -> int:
+    """The first of `count` ids for rows written in bulk (see `Backend.reserve_ids`)."""
+    return backend().reserve_ids(table, count)
 
 
 def text_ids(node: Node) -> ColumnBase:

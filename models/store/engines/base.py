@@ -97,8 +97,14 @@ class Backend(ABC):
     def reindex(self, conversation_ids: Sequence[int], purge_later: bool = False) -> None: ...
 
     @abstractmethod
-    def index_from(self, min_id: int) -> None:
-        """Index every conversation from this id on (bulk loads add at the end)."""
+    def index_from(self, first: int, last: int) -> None:
+        """Index the conversations of ids first..last (a bulk load's block of ids)."""
+
+    @abstractmethod
+    def reserve_ids(self, table: str, count: int) -> int:
+        """The first of `count` ids of `table` no one else will take: a bulk load writes its
+        rows with them, while other agents go on inserting (inside the caller's transaction,
+        before it writes to `table`)."""
 
     def execute(self, query: Sql) -> Iterable[tuple[Any, ...]]:
         """Run plain SQL (the search's) on the open database: a cursor."""

@@ -51,6 +51,7 @@ class PgUrl:
         """Every part but the database name, with `options` added to the URL's own."""
         given = {k: v for k, v in self.parts.items() if k not in OURS}
         given["options"] = " ".join(o for o in (given.get("options", ""), options) if o)
+        given.setdefault("application_name", "hushdesk")  # how others' holders are named
         return given
 
 

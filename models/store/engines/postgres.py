@@ -39,9 +39,9 @@ from peewee import ModelSelect, PostgresqlDatabase
 from ..database import current
 from ..drivers import attach_psycopg
 from ..errors import DatabaseUnavailable, HushdeskError, InvalidInput, Refused
-from ..guard import cause, translate
+from ..guard import translate
 from ..textquery import phrase, words
-from . import pg_url
+from . import pg_url, pg_vacuum
 from .base import DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, migrate
 from .dialects import PostgresDialect, escape_like
 
@@ -149,11 +149,27 @@ class PostgresBackend(Backend):
         for batch in chunked(conversation_ids):
             self._index(f"{_DOCUMENT_SELECT} WHERE c.id = ANY(?)", (list(batch),))
 
-    def index_from(self, min_id: int) -> None:
-        last = int(_run("SELECT coalesce(max(id), 0) FROM conversation").fetchone()[0])
-        for start in range(min_id, last + 1, 20_000):
+    def index_from(self, first: int, last: int) -> None:
+        for start in range(first, last + 1, 20_000):
             sql = f"{_DOCUMENT_SELECT} WHERE c.id >= ? AND c.id < ?"
-            self._index(sql, (start, start + 20_000))
+            self._index(sql, (start, min(start + 20_000, last + 1)))
+
+    def reserve_ids(self, table: str, count: int) -> int:
+        """A block of ids taken from the table's sequence, on a connection of its own that
+        commits at once: the table is locked against inserts only for that moment, so an
+        agent's insert during a long import waits a millisecond and takes an id past it."""
+        import psycopg
+
+        if count <= 0:
+            return 1
+        with psycopg.connect(self.url.conninfo(), autocommit=True) as side:
+            with side.transaction():
+                side.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+                sequence = f"pg_get_serial_sequence('{table}', 'id')"
+                found = side.execute(f"SELECT nextval({sequence})").fetchone()
+                first = int(found[0]) if found else 1
+                side.execute(f"SELECT setval({sequence}, %s)", (int(first) + count - 1,))
+        return int(first)
 
     def _index(self, select: str, params: Sequence[object]) -> None:
         found = _run(select, params).fetchall()
@@ -167,33 +183,15 @@ class PostgresBackend(Backend):
     # deleting without a trace ------------------------------------------------------------
     def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
         _run("INSERT INTO purge_pending (shard) VALUES (?) ON CONFLICT DO NOTHING", (VACUUM_OWED,))
+        pg_vacuum.owe(_run)
 
     def pending(self) -> list[int]:
         return [int(s) for (s,) in _run("SELECT shard FROM purge_pending")]
 
     def scrub(self, wait: float) -> Cleanup:
-        """VACUUM the tables deletions touch; say so when an older snapshot keeps old rows."""
-        try:
-            _run(f"SET lock_timeout = {int(max(wait, 0.05) * 1000)}")
-            _run(f"VACUUM {', '.join(CLEANED)}")
-            left = _run(
-                "SELECT coalesce(sum(n_dead_tup), 0) FROM pg_stat_user_tables "
-                "WHERE relname = ANY(?)",
-                (list(CLEANED),),
-            ).fetchone()[0]
-            if int(left):
-                reason = "another transaction still sees the deleted rows"
-                return Cleanup(0, True, reason)
-            _run("DELETE FROM purge_pending")
-            return Cleanup()
-        except DRIVER_ERRORS as error:
-            return Cleanup(0, True, cause(error))
-        finally:
-            try:
-                waits = current().busy_seconds
-                _run(f"SET lock_timeout = {int(waits * 1000)}")
-            except DRIVER_ERRORS:
-                pass
+        """After a deletion commits: its old row versions go once no snapshot sees them
+        (`pg_vacuum`); a holder that outlives the wait is named."""
+        return pg_vacuum.safely(_run, CLEANED, wait)
 
     def partitions(self) -> list[int | None]:
         return [None]
@@ -209,11 +207,6 @@ class PostgresBackend(Backend):
             with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                 for row in data:
                     copy.write_row(row)
-        if "id" in columns:  # rows came with their ids: the sequence follows them
-            _run(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                f"(SELECT coalesce(max(id), 1) FROM {table}))"
-            )
 
     def after_bulk_load(self) -> None:
         """Refresh the planner's statistics and the visibility map (for index-only scans)."""

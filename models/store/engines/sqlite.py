@@ -174,10 +174,18 @@ class SqliteBackend(Backend):
                 sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id IN ({marks})"
                 db.execute_sql(sql, batch)
 
-    def index_from(self, min_id: int) -> None:
+    def index_from(self, first: int, last: int) -> None:
         for shard in range(SHARDS):
-            sql = f"{_insert_sql(shard)}{_DOCUMENT_SELECT} WHERE c.id >= ? AND c.id % ? = ?"
-            db.execute_sql(sql, (min_id, SHARDS, shard))
+            where = "WHERE c.id >= ? AND c.id <= ? AND c.id % ? = ?"
+            db.execute_sql(
+                f"{_insert_sql(shard)}{_DOCUMENT_SELECT} {where}", (first, last, SHARDS, shard)
+            )
+
+    def reserve_ids(self, table: str, count: int) -> int:
+        """The ids after the highest: the caller's write transaction holds SQLite's only
+        write lock, so no one else can take them."""
+        (highest,) = db.execute_sql(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()
+        return int(highest) + 1
 
     # deleting without a trace ----------------------------------------------------------
     def owe_cleanup(self, shards: Iterable[int] = ()) -> None:
