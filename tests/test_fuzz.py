@@ -26,6 +26,12 @@ FUZZ = settings(
 )
 
 
+@pytest.fixture(autouse=True)
+def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile values become file names (`--out -1`): they land in a folder of the test's."""
+    monkeypatch.chdir(tmp_path)
+
+
 def run(db_path: Path, argv: list[str]) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err), pytest.raises(SystemExit) as done:
