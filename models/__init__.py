@@ -110,6 +110,7 @@ if TYPE_CHECKING:
     from .store.engine import watch_changes as watch_changes
     from .store.engines.base import Watcher as Watcher
     from .store.errors import BadQuery as BadQuery
+    from .store.errors import CannotTell as CannotTell
     from .store.errors import DatabaseBusy as DatabaseBusy
     from .store.errors import DatabaseDamaged as DatabaseDamaged
     from .store.errors import DatabaseTooNew as DatabaseTooNew

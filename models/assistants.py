@@ -21,9 +21,10 @@ from .channels import get_channel, list_channels
 from .conversations import remove
 from .search.planner import ConversationSearch
 from .store import clock, engine, outcome, request
+from .store.codes import lost_connection
 from .store.engines.base import DRIVER_ERRORS
 from .store.errors import HushdeskError, InvalidInput, Refused
-from .store.guard import cause, guarded, lost_connection
+from .store.guard import cause, guarded
 from .store.schema import Assistant, Channel, Conversation, DeletionLog
 from .store.sql import Sql, sql
 from .store.values import stored_text
@@ -301,10 +302,11 @@ def sweep(
             continue
         try:
             results.append(sweep_channel(name, now))
-        except HushdeskError as error:
+        except (HushdeskError, *DRIVER_ERRORS) as error:  # a lost connection comes raw
             if not any(r.deleted for r in results):
                 raise  # nothing was deleted: one refusal, not one per channel
-            results.append(SweepResult(name, 0, 0, False, str(error)))
+            why = str(error) if isinstance(error, HushdeskError) else cause(error)
+            results.append(SweepResult(name, 0, 0, False, why))
             break  # the database failed: the channels after it would fail alike
         if results[-1].stopped:
             break

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import log, settings
-from .search.query import digits
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
-from .store.schema import Attribute, Contact, Conversation
-from .store.values import shown_name
+from .store.schema import Attribute, Contact, Conversation, Message
+from .store.values import WRITER, shown_name
 from .text import phones
+from .text.phones import digits
 
 SOURCES = ("manual", "api")
 MAX_KEY = 100
@@ -123,13 +123,16 @@ class ForgetResult:
 
 @guarded
 def forget_contact(contact_id: int, actor: str, reason: str = "erasure request") -> ForgetResult:
-    """Delete the profile: name, email, phone and attributes; the conversations stay."""
+    """Delete the profile: name, email, phone and attributes; the conversations stay, and so
+    do the messages the contact wrote in others' conversations, shown as Someone's."""
     actor = log.check_actor(actor)
     with outcome.transaction():
         contact = _contact(contact_id)
         query = Conversation.select(Conversation.id).where(Conversation.contact == contact_id)
         kept = [int(cid) for (cid,) in engine.rows(query)]
         Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
+        # an older import copied the writer's name into `author`: it goes with the profile
+        Message.update(author=WRITER).where(Message.contact == contact_id).execute()
         Attribute.delete().where(Attribute.contact == contact_id).execute()
         contact.delete_instance()
         engine.reindex(kept, purge_later=True)

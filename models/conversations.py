@@ -18,7 +18,7 @@ from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused
 from .store.guard import guarded
 from .store.schema import Channel, Contact, Conversation, MailKey, Message
-from .store.values import ARCHIVED, OPEN, SOMEONE, shown_name
+from .store.values import ARCHIVED, OPEN, SOMEONE, WRITER, shown_name
 
 MAX_IDS = 5_000_000
 FETCH_CHUNK = 10_000  # ids read per statement, sent as one value (a list of 500 costs 20x)
@@ -27,9 +27,10 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class MessageRow:
-    author: str
+    author: str  # as shown: "customer" (the conversation's contact), a name, or Someone
     body: str
     sent_at: datetime
+    contact_id: int | None = None  # who wrote it, when another contact did
 
 
 @dataclass(frozen=True)
@@ -238,8 +239,9 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
     )
     if c is None:
         raise NotFound(f"no conversation #{conversation_id}")
-    messages = c.messages.order_by(Message.sent_at, Message.id)
+    messages = list(c.messages.order_by(Message.sent_at, Message.id))
     contact = c.contact if c.contact_id is not None else None
+    writers = _writers(m.contact_id for m in messages if m.author == WRITER)
     return ConversationDetail(
         id=c.id,
         contact_id=c.contact_id,
@@ -253,8 +255,28 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
         created_at=c.created_at,
         last_activity=c.last_activity,
         archived_at=c.archived_at,
-        messages=[MessageRow(m.author, m.body, m.sent_at) for m in messages],
+        messages=[
+            MessageRow(
+                writers.get(m.contact_id, SOMEONE) if m.author == WRITER else m.author,
+                m.body,
+                m.sent_at,
+                m.contact_id,
+            )
+            for m in messages
+        ],
     )
+
+
+def _writers(contact_ids: Iterable[int | None]) -> dict[int | None, str]:
+    """How each contact who wrote in a conversation is shown (gone: not listed, Someone)."""
+    wanted = sorted({cid for cid in contact_ids if cid is not None})
+    if not wanted:
+        return {}
+    query = Contact.select(Contact.id, Contact.name, Contact.email, Contact.phone)
+    return {
+        int(cid): shown_name(name, email, phone)
+        for cid, name, email, phone in engine.rows(query.where(Contact.id.in_(wanted)))
+    }
 
 
 @guarded

@@ -1,13 +1,13 @@
 """Importing raw mail (an mbox, a Maildir, any source) as the help desk it holds: threads, ours.
 
-1. Every message is read (`mail`), once: the same bytes again, or a message
-   with a Message-ID seen before (in this import or an earlier one) and the
-   same sender or text, is a duplicate and is counted, not stored again; a
-   different message with a taken id is kept (`mail_identity`).
+1. Every message is read (`mail.reader`), once: the same bytes again, or a
+   message with a Message-ID seen before (in this import or an earlier one)
+   and the same sender or text, is a duplicate and is counted, not stored
+   again; a different message with a taken id is kept (`mail.identity`).
 2. Our own addresses are the setting, or `--ours`, or else inferred from all
-   the desk's mail (`mail_ours`); a sender-unclear message's sender is a new
+   the desk's mail (`mail.ours`); a sender-unclear message's sender is a new
    contact marked so, never an existing one.
-3. Messages are grouped into threads (`threads`); a thread that names a
+3. Messages are grouped into threads (`mail.threads`); a thread that names a
    message of an earlier import joins that conversation.
 4. Each new thread becomes a conversation whose contact is its customer: the
    first sender who is not us (or, when we wrote first, whom we wrote to).
@@ -43,7 +43,7 @@ from .store.schema import (
     Conversation,
     stamp,
 )
-from .store.values import CUSTOMER
+from .store.values import CUSTOMER, WRITER
 
 UNCLEAR_ATTRIBUTE = ("sender", "unclear")  # the attribute of a sender-unclear contact
 
@@ -280,12 +280,14 @@ def _conversation_row(
 def _message_row(
     cid: int, read: Read, ours: set[str], customer: str, people: dict[str, int]
 ) -> tuple[object, ...]:
-    """A message row: the customer's as "customer"; anyone else's by their name, and
-    another customer's with their own contact."""
-    if read.address == customer or (not customer and read.address not in ours):
+    """A message row: the customer's as "customer"; ours by our display name; anyone
+    else's by their own contact, never by a copy of their name (a conversation whose
+    contact is gone has no customer: every sender is someone's contact)."""
+    if customer and read.address == customer:
         return (cid, CUSTOMER, read.body, stamp(read.sent), None)
-    writer = people.get(read.address) if read.address not in ours else None
-    return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), writer)
+    if read.address in ours:
+        return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), None)
+    return (cid, WRITER, read.body, stamp(read.sent), people.get(read.address))
 
 
 def _touch(newest: dict[int, datetime]) -> None:

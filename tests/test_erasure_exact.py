@@ -172,11 +172,20 @@ def test_an_email_inside_a_longer_one_is_not_pending_for_ever(db):
 
 @pytest.mark.parametrize(
     "reference",
-    ["Ann  Lee 2026", "ann＠example.org", "ＡＮＮ-ＬＥＥ", "call 4155550１99", "REQ lee.ann"],
+    [
+        "Ann  Lee 2026",
+        "ann＠example.org",
+        "ＡＮＮ-ＬＥＥ",
+        "call 4155550１99",
+        "REQ lee.ann",
+        "GDPR-AnnLee",
+        "REF-555-0199",
+        "ref-ann-lée",
+    ],
 )
 def test_references_hold_no_personal_data_in_any_disguise(db, reference):
     models.set_region("US")
-    person_with("Ann Lee", "lee.ann@example.org", "+1 415 555 0199", "Rd-1")
+    person_with("Ann Lée", "lee.ann@example.org", "+1 415 555 0199", "Rd-1")
     code, _, err = cli(db, "erase", "lee.ann@example.org", "--reference", reference)
     assert code == 1 and "must not hold" in err
     assert models.find_person(["lee.ann@example.org"]).contacts and models.list_log() == []
@@ -243,3 +252,90 @@ def test_a_second_customer_in_a_thread_is_found_exported_and_erased(db, tmp_path
         "We will replace both. Ac-2",
     ]
     assert left(["Bc-Street", "bob@example.com", "Bob Colleague"]) == []
+
+
+def imported(db, tmp_path, text: str = MBOX) -> None:
+    mbox = tmp_path / f"box{len(list(tmp_path.iterdir()))}.mbox"
+    mbox.write_text(text)
+    code, _, err = cli(db, "import", str(mbox), "--ours", "support@desk.example")
+    assert code == 0, err
+
+
+def test_an_export_holds_nothing_of_the_second_customer(db, tmp_path):
+    imported(db, tmp_path)
+    out = tmp_path / "ada.json"
+    code, _, err = cli(db, "export", "ada@example.com", "--out", str(out))
+    assert code == 0, err
+    text = out.read_text(encoding="utf-8")
+    assert "Ac-1" in text and "Bc-Street" not in text and "Bob" not in text
+    [thread] = json.loads(text)["conversations"]
+    assert thread["left_out"] == 1
+
+
+def test_forgetting_the_second_customer_leaves_no_copy_of_their_name(db, tmp_path):
+    imported(db, tmp_path)
+    bob = models.find_person(["bob@example.com"]).contacts[0].id
+    code, _, err = cli(db, "forget", str(bob))
+    assert code == 0, err
+    authors = engine.db.execute_sql("SELECT author FROM message").fetchall()
+    assert ("Bob Colleague",) not in authors, "the profile's name is kept nowhere but bodies"
+    [thread] = models.find_person(["ada@example.com"]).conversations
+    authors = [m.author for m in models.get_conversation(thread.id).messages]
+    assert "Bob Colleague" not in authors and models.SOMEONE in authors
+
+
+REPLY = """From bob@example.com Tue Jan  6 09:00:00 2026
+From: Bob Colleague <bob@example.com>
+To: support@desk.example
+Subject: Re: broken order
+Message-ID: <m4@example.com>
+In-Reply-To: <m3@example.com>
+Date: Tue, 6 Jan 2026 09:00:00 +0000
+
+Still broken. Bob Colleague, 12 Bc-Street
+
+"""
+
+
+def test_a_reply_into_a_forgotten_customers_thread_is_its_writers(db, tmp_path):
+    imported(db, tmp_path)
+    ada = models.find_person(["ada@example.com"]).contacts[0].id
+    assert cli(db, "forget", str(ada))[0] == 0
+    imported(db, tmp_path, REPLY)
+    bob = models.find_person(["bob@example.com"])
+    assert len(bob.written) == 2, "both of his messages, the new one too, are his"
+    code, out, err = cli(db, "erase", "bob@example.com", "--reference", "R-13")
+    assert code == 0, err + out
+    assert left(["Bc-Street", "Still broken"]) == []
+
+
+def test_a_name_another_contact_has_only_once_folded_is_theirs_too(db):
+    person_with("Zoe Lee", "zoe.lee@example.org", "", "Zl-1")
+    models.create_contact("Zoë Lee", "zoe.umlaut@example.org")
+    talk = conversation(body="Please ask Zoë Lee in Lyon", email="third@example.com")
+    code, out, err = cli(db, "erase", "zoe.lee@example.org", "--reference", "R-14")
+    assert code == 0, err + out
+    assert models.get_conversation(talk).messages[0].body == "Please ask Zoë Lee in Lyon"
+
+
+def test_contacts_of_different_names_are_one_person_only_when_the_agent_says_so(db):
+    models.set_region("US")
+    first, _ = person_with("Ann Hill", "ann.hill@example.org", "+1 415 555 0111", "Sp-1")
+    second, _ = person_with("Tom Hill", "tom.hill@example.org", "(415) 555-0111", "Sp-2")
+    code, out, _ = cli(db, "erase", "+1 415 555 0111", "--reference", "R-15", "--dry-run")
+    assert code == 0 and "2 different names: check that they are one person" in out
+    code, _, err = cli(db, "erase", "+1 415 555 0111", "--reference", "R-15")
+    assert code == 1 and "--same-person" in err and "nothing was changed" in err
+    assert {c.id for c in models.find_person(["+1 415 555 0111"]).contacts} == {first, second}
+    code, out, err = cli(db, "erase", "+1 415 555 0111", "--reference", "R-15", "--same-person")
+    assert code == 0 and "2 contacts" in out, err
+
+
+def test_a_name_or_address_in_fullwidth_letters_is_found_and_redacted(db):
+    person_with("Sofia Fink", "sofia.fink@example.org", "", "Sf-1")
+    talk = conversation(
+        body="Ask Ｓｏｆｉａ Ｆｉｎｋ, or sofia.fink＠example.org", email="x@example.com"
+    )
+    code, out, err = cli(db, "erase", "sofia.fink@example.org", "--reference", "R-16")
+    assert code == 0, err + out
+    assert models.get_conversation(talk).messages[0].body == "Ask [redacted], or [redacted]"

@@ -187,3 +187,25 @@ def test_when_the_receipts_name_is_taken_meanwhile_the_command_prints_it_and_exi
     assert printed["reference"] == "R-8" and printed["counts"]["contacts"] == 1
     models.open_database(db)
     assert erased()
+
+
+@pytest.mark.sqlite_only
+def test_a_receipt_that_cannot_be_rewritten_after_the_commit_keeps_the_first(db, tmp_path):
+    """The disk holding the receipt is full after the commit (a file system of one page: the
+    receipt prepared before the commit fits, its final version does not): the erasure stands
+    and says why; the receipt as it was at the commit is named."""
+    import subprocess as sp
+
+    rita()
+    folder = tmp_path / "receipts"
+    folder.mkdir()
+    mounted = sp.run(["mount", "-t", "tmpfs", "-o", "size=4k", "tmpfs", str(folder)])
+    if mounted.returncode:
+        pytest.skip("cannot mount a small file system here")
+    try:
+        target = folder / "receipt.json"
+        receipt = models.erase([EMAIL], "R-9", "sam", receipt=target)
+        assert erased() and "could not be written" in receipt.receipt_problem
+        assert json.loads(target.read_text())["reference"] == "R-9", "the first one, named"
+    finally:
+        sp.run(["umount", "-l", str(folder)], check=False)

@@ -61,7 +61,7 @@ def test_bulk_delete_leaves_no_trace(db, bystanders):
 
 def test_forget_contact_leaves_no_trace(db, bystanders):
     cid, contact, texts, phone = secret_conversation()
-    profile = [texts[0], texts[1], texts[4], phone, models.search.query.digits(phone)]
+    profile = [texts[0], texts[1], texts[4], phone, models.text.phones.digits(phone)]
     assert_present_then_gone(db, profile, lambda: models.forget_contact(contact, "sam"))
     assert models.get_conversation(cid).contact == "Someone"
 

@@ -72,17 +72,3 @@ def group(letters: Sequence[Letter]) -> list[list[int]]:
     for index, letter in enumerate(letters):
         threads.setdefault(union.find(own_key(index, letter)), []).append(index)
     return list(threads.values())
-
-
-def keys_of(letters: Sequence[Letter], members: Sequence[int]) -> tuple[set[str], set[str]]:
-    """A thread's own keys (its messages, its subject) and the ids its messages reference."""
-    own: set[str] = set()
-    named: set[str] = set()
-    for index in members:
-        letter = letters[index]
-        if letter.message_id:
-            own.add(f"m:{letter.message_id}")
-        named.update(f"m:{ref}" for ref in letter.references)
-        if not letter.references and letter.subject_key:
-            own.add(subject_key(letter))
-    return own, named - own

@@ -6,7 +6,9 @@ The document's shape (`"format": "hushdesk-access-export/1"`):
     identifiers      the identifiers the request named, as given
     contacts         [{id, name, email, phone, attributes: [{key, value, source, set_at}]}]
     conversations    [{id, contact, channel, status, held, subject, created_at,
-                       last_activity, messages: [{author, sent_at, body}]}]
+                       last_activity, messages: [{author, sent_at, body}], left_out}]:
+                     their conversations; `left_out` counts the messages in them that
+                     other people wrote (a colleague in Cc), which are theirs, not here
     written          [{conversation, sent_at, body}]: messages they wrote in other
                      people's conversations (a second customer in a thread)
     mentions         [{conversation, message, field, identifier}]: where other
@@ -72,8 +74,10 @@ def person_document(person: Person, for_agent: bool = False) -> dict[str, object
         for c in person.contacts
     ]
     conversations = []
+    mine = set(person.contact_ids)
     for brief in person.conversations:
         detail = get_conversation(brief.id)
+        theirs = [m for m in detail.messages if m.contact_id is None or m.contact_id in mine]
         conversations.append(
             {
                 "id": detail.id,
@@ -86,8 +90,9 @@ def person_document(person: Person, for_agent: bool = False) -> dict[str, object
                 "last_activity": _when(detail.last_activity),
                 "messages": [
                     {"author": m.author, "sent_at": _when(m.sent_at), "body": m.body}
-                    for m in detail.messages
+                    for m in theirs
                 ],
+                "left_out": len(detail.messages) - len(theirs),  # other people's messages
             }
         )
     mentions = [

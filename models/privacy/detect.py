@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from .. import settings
 from ..conversations import get_conversation
-from ..search.query import digits
 from ..store.guard import guarded
 from ..store.schema import Contact
 from ..text import phones
 from ..text.folding import Folded, fold
+from ..text.phones import digits
 from .needles import EMAIL_RE
 
 CARD_RE = re.compile(r"(?<![\d-])(?:\d[ -]?){12,18}\d(?![\d-])")

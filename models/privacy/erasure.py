@@ -29,17 +29,20 @@ from pathlib import Path
 from .. import log
 from ..conversations import remove
 from ..store import clock, engine, outcome, request
-from ..store.errors import HushdeskError, InvalidInput, Refused
+from ..store.codes import lost_connection
+from ..store.errors import CannotTell, HushdeskError, InvalidInput, Refused
 from ..store.files import NewFile
-from ..store.guard import cause, driver_errors, guarded, lost_connection
+from ..store.guard import cause, driver_errors, guarded
 from ..store.schema import Attribute, Contact, Conversation, Message
 from ..text import phones
+from ..text.folding import fold
 from .people import Mention, Person, find_person
 from .proof import Proof, prove, unproven
 from .redaction import redact_conversation
 
 MAX_REFERENCE = 100
 MIN_SHOWN = 4  # characters: shorter parts of a name or address are not looked for in it
+TAIL = 7  # digits: the end of a number that is as good as the number
 Progress = Callable[[str], None]
 
 
@@ -122,10 +125,22 @@ def plan_erasure(texts: Sequence[str], keep_held: bool = False) -> ErasurePlan:
     )
 
 
-def normal(text: str) -> str:
-    """Text as references are compared: compatibility forms, one case, words only."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join("".join(ch if ch.isalnum() else " " for ch in folded).split())
+def _one_person(person: Person, confirmed: bool) -> None:
+    """Contacts found under different names are one person only when the agent says so."""
+    names = {fold(c.name) for c in person.contacts if c.name}
+    if len(names) > 1 and not confirmed:
+        raise Refused(
+            f"the {len(person.contacts)} contacts found have {len(names)} different names: "
+            "look at them (erase --dry-run) and give --same-person if they are one person; "
+            "nothing was changed"
+        )
+
+
+def squashed(text: str) -> str:
+    """Text as references are compared: folded as `folding` folds it (case, accents,
+    compatibility forms), then only its letters and digits, run together: no spacing,
+    punctuation or `dot`-free disguise hides a name in it."""
+    return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
 def _numerals(text: str) -> str:
@@ -134,29 +149,39 @@ def _numerals(text: str) -> str:
 
 
 def check_reference(reference: str, person: Person) -> str:
-    """A request's reference goes in the log: no disguise of the person's data may be in it."""
+    """A request's reference goes in the log for ever: no disguise of the person's data may
+    be in it. Their names, the words of their names, their addresses and the local parts
+    of them are looked for in the squashed reference; their numbers' last seven digits in
+    its digits."""
     text = (reference or "").strip()
     if not text or len(text) > MAX_REFERENCE or not text.isprintable():
         raise InvalidInput(f"a reference is 1 to {MAX_REFERENCE} printable characters")
-    words = f" {normal(text)} "
+    squashed_text = squashed(text)
     if "@" in unicodedata.normalize("NFKC", text) or any(
-        f" {part} " in words for part in _own_words(person)
+        part in squashed_text for part in _own_words(person)
     ):
         raise InvalidInput("the reference must not hold the person's name, email or phone")
     numerals = _numerals(text)
-    if any(number in numerals for number in _own_numbers(person)):
+    if any(number[-TAIL:] in numerals for number in _own_numbers(person)):
         raise InvalidInput("the reference must not hold the person's name, email or phone")
     return text
 
 
 def _own_words(person: Person) -> set[str]:
-    """The person's names, their words, addresses and local parts, as `normal` writes them."""
+    """The person's names and each of their words, their addresses and the local parts of
+    them, squashed; parts shorter than MIN_SHOWN are left out (they match by chance)."""
     texts = [c.name for c in person.contacts] + [c.email for c in person.contacts]
     texts += [c.email.split("@")[0] for c in person.contacts if c.email]
     texts += [i.given for i in person.identifiers if i.kind != "id"]
-    found = {normal(t) for t in texts if t}
-    found |= {w for c in person.contacts for w in normal(c.name).split()}
-    return {w for w in found if len(w.replace(" ", "")) >= MIN_SHOWN}
+    texts += [w for c in person.contacts for w in fold(c.name).split()]
+    texts += [w for c in person.contacts if c.email for w in _parts(c.email.split("@")[0])]
+    found = {squashed(t) for t in texts if t}
+    return {w for w in found if len(w) >= MIN_SHOWN}
+
+
+def _parts(local: str) -> list[str]:
+    """The words of an address's local part (`ines.noel-2` is ines, noel, 2)."""
+    return "".join(ch if ch.isalnum() else " " for ch in local).split()
 
 
 def _own_numbers(person: Person) -> set[str]:
@@ -166,7 +191,7 @@ def _own_numbers(person: Person) -> set[str]:
     found = {_numerals(n).lstrip("0") for n in numbers if n}
     placed = [i.value for i in person.identifiers if i.kind == "phone"]
     found |= {phones.parts(n)[1] for n in placed + [c.number for c in person.contacts if c.number]}
-    return {n for n in found if len(n) >= 7}
+    return {n for n in found if len(n) >= TAIL}
 
 
 @guarded
@@ -177,13 +202,14 @@ def erase(
     keep_held: bool = False,
     progress: Progress | None = None,
     receipt: str | Path | None = None,
+    same_person: bool = False,
 ) -> Receipt:
     """Erase the person: all or nothing, one log entry, its receipt; then clean-up and proof."""
     actor = log.check_actor(actor)
     say = progress or (lambda _: None)
     new_file = NewFile(receipt) if receipt is not None else None
     try:
-        plan, done = _commit(texts, reference, actor, keep_held, say, new_file)
+        plan, done = _commit(texts, reference, actor, (keep_held, same_person), say, new_file)
     except BaseException:
         if new_file is not None:
             new_file.discard()
@@ -191,16 +217,25 @@ def erase(
     say("committed")
     done = _after_commit(plan, done)
     if new_file is not None:
-        new_file.write(receipt_json(done))
-        done = replace(done, receipt_problem=new_file.finish())
+        done = _named(new_file, done)
     return done
+
+
+def _named(new_file: NewFile, done: Receipt) -> Receipt:
+    """The final receipt in its file, named; what went wrong is said, never raised: the
+    erasure has committed (the file then holds the receipt as it was at the commit)."""
+    problem = new_file.rewrite(receipt_json(done))
+    if problem:
+        problem = f"its final version could not be written ({problem})"
+    linked = new_file.finish()
+    return replace(done, receipt_problem="; ".join(p for p in (linked, problem) if p))
 
 
 def _commit(
     texts: Sequence[str],
     reference: str,
     actor: str,
-    keep_held: bool,
+    allowed: tuple[bool, bool],  # keep_held, same_person
     say: Progress,
     new_file: NewFile | None,
 ) -> tuple[ErasurePlan, Receipt]:
@@ -211,7 +246,8 @@ def _commit(
     prepared: list[tuple[ErasurePlan, Receipt]] = []
     try:
         with outcome.transaction():
-            plan = plan_erasure(texts, keep_held)
+            plan = plan_erasure(texts, allowed[0])
+            _one_person(plan.person, allowed[1])
             checked = check_reference(reference, plan.person)
             counts = _apply(plan, say)
             reason = _reason(checked, counts, plan)
@@ -227,7 +263,7 @@ def _commit(
         committed = outcome.learn(asked)
         request.done(committed=bool(committed))
         if committed is None:
-            raise HushdeskError(
+            raise CannotTell(
                 f"the connection to the database was lost while the erasure committed "
                 f"({cause(error)}), and hushdesk could not reach it again to learn whether it "
                 f"did: once it is back, `hushdesk log` shows an 'erasure request' entry with "
@@ -267,11 +303,12 @@ def _receipt(
 
 def _after_commit(plan: ErasurePlan, done: Receipt) -> Receipt:
     """The clean-up and the proof: whatever fails here is pending, never a failure."""
+    caught: tuple[type[BaseException], ...] = (*driver_errors(), HushdeskError, OSError)
     try:
         cleanup = engine.scrub()
         proof = prove(plan.person, cleanup)
-    except driver_errors() as error:
-        why = cause(error)
+    except caught as error:
+        why = str(error) if isinstance(error, HushdeskError | OSError) else cause(error)
         cleanup = engine.Cleanup(0, True, f"it could not run ({why}); hushdesk finishes it later")
         proof = unproven(f"not checked: the database could not be read after the commit ({why})")
     return replace(done, cleanup=cleanup, proof=proof)

@@ -27,11 +27,6 @@ REDACTED = "[redacted]"
 EMAIL_RE = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
-def email_pattern(email: str) -> re.Pattern[str]:
-    """The address whole: no address character may continue it on either side."""
-    return re.compile(rf"(?<![\w.%+\-]){re.escape(email)}(?![\w\-]|\.\w)", re.IGNORECASE)
-
-
 @dataclass(frozen=True)
 class Needle:
     """One identifier to find: `kind` is "email", "phone", "name" or "text"."""
@@ -46,10 +41,23 @@ class Needle:
 
 @dataclass(frozen=True)
 class EmailNeedle(Needle):
+    """The address whole, found folded (a fullwidth `＠` is an `@`): no address character
+    may stand before it, and none may continue it after (`.uk`, `-x`)."""
+
     email: str = ""
 
     def spans(self, text: str, folded: Folded) -> list[tuple[int, int]]:
-        return [m.span() for m in email_pattern(self.email).finditer(text)]
+        return [span for span in folded.spans(fold(self.email)) if _whole_address(text, *span)]
+
+
+def _whole_address(text: str, start: int, end: int) -> bool:
+    before = fold(text[start - 1]) if start else " "
+    after = fold(text[end : end + 2])
+    if before and (before[-1].isalnum() or before[-1] in "_.%+-"):
+        return False
+    if after[:1].isalnum() or after[:1] in ("_", "-"):
+        return False
+    return not (after[:1] == "." and (after[1:2].isalnum() or after[1:2] == "_"))
 
 
 @dataclass(frozen=True)

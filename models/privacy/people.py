@@ -222,19 +222,19 @@ def _names(contacts: list[ContactInfo]) -> list[NameCheck]:
             continue
         if is_common_phrase(key.split()):
             checks[key] = NameCheck(contact.name, False, COMMON)
-        elif _others_named(contact.name, key, mine):
+        elif _others_named(key, mine):
             checks[key] = NameCheck(contact.name, False, SHARED)
         else:
             checks[key] = NameCheck(contact.name, True, "")
     return list(checks.values())
 
 
-def _others_named(name: str, key: str, mine: set[int]) -> bool:
-    """Whether a contact not among `mine` has this name (in any case, accents or spacing)."""
-    runs = "".join(ch if ch.isascii() and ch.isalpha() else " " for ch in name).split()
+def _others_named(key: str, mine: set[int]) -> bool:
+    """Whether a contact not among `mine` has this name, folded as `folding` folds it.
+
+    Every name is read and folded: a filter in SQL would miss names equal only once
+    folded (`Zoë` and `Zoe`, `ß` and `ss`, fullwidth letters)."""
     query = Contact.select(Contact.id, Contact.name).where(Contact.name != "")
-    if runs:  # a part the name keeps however it is cased (LIKE ignores ASCII case)
-        query = query.where(Contact.name ** f"%{max(runs, key=len)}%")
     return any(int(cid) not in mine and fold(str(n)) == key for cid, n in engine.rows(query))
 
 
@@ -257,9 +257,16 @@ def _needles(
     found += [text_needle(n.name, "name", n.sure, n.why) for n in names]
     terms: list[Node | None] = [phrase(text) for text in sorted(emails)]
     terms += [phrase(n.name) for n in names]
+    terms += [phrase(widened(n.name)) for n in names if n.name.isascii()]
     for number in sorted(numbers):
         terms += [phrase(start, prefix=True) for start in phones.index_starts(number)]
     return Needles(found, any_of(terms))
+
+
+def widened(text: str) -> str:
+    """ASCII letters and digits in their fullwidth forms: the search index keeps `Ｓｏｆｉａ`
+    as written, so a name typed on a fullwidth keyboard is asked for so too."""
+    return "".join(chr(ord(ch) + 0xFEE0) if ch.isascii() and ch.isalnum() else ch for ch in text)
 
 
 def _uncertain(numbers: set[str], known: set[int]) -> list[ContactInfo]:

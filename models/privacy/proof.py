@@ -15,17 +15,17 @@ import re
 from dataclasses import dataclass, field
 
 from .. import settings
-from ..search.query import digits
 from ..store import engine
+from ..store.forensics import MIN_TEXT
 from ..store.sql import joined, sql
 from ..store.textquery import phrase
 from ..text import phones
 from ..text.folding import Folded, fold
-from .needles import email_pattern
+from ..text.phones import digits
+from .needles import EmailNeedle
 from .people import Person
 
-MIN_TEXT = 4  # shorter texts are in every file by chance (forensics' own limit)
-ROWS = 50  # live rows read to explain a text found again
+ROWS = 1000  # live rows read to explain a text found again; more: it is not explained
 LONGER = "another contact's or conversation's text holds it inside a longer one"
 HELD = "a conversation kept by legal hold holds it"
 SHORT = "it is too short to look for"
@@ -127,7 +127,10 @@ def explained(item: Sought) -> str:
     """
     held = longer = False
     region = settings.region()
-    for value, conversation in _live(item.text) + _indexed(item.text):
+    rows = _live(item.text) + _indexed(item.text)
+    if len(rows) >= ROWS:
+        return ""  # too many to read them all: it may be whole in one not read
+    for value, conversation in rows:
         if not _whole(item, value, region):
             longer = True
         elif conversation is not None and _held(conversation):
@@ -178,7 +181,7 @@ def _live(text: str) -> list[tuple[str, int | None]]:
 def _whole(item: Sought, value: str, region: str | None) -> bool:
     """Whether `value` holds the identifier whole, not as part of a longer one."""
     if item.kind == "email":
-        return bool(email_pattern(item.text).search(value))
+        return bool(EmailNeedle("email", email=item.text).spans(value, Folded(value)))
     if item.kind == "phone":
         number = phones.e164(item.text, region)
         if number and any(f.e164 == number for f in phones.find_in(value, region)):

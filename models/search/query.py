@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from dateutil.relativedelta import relativedelta
 
 from ..store.errors import BadQuery
+from ..text.phones import digits
 
 MAX_QUERY = 500
 FILTER_KEYS = (
@@ -65,10 +66,6 @@ class ParsedQuery:
         self.not_statuses: set[str] = set()
         self.ids: list[int] = []
         self.not_ids: list[int] = []
-
-
-def digits(text: str) -> str:
-    return "".join(ch for ch in text if ch in "0123456789")
 
 
 def clean(text: str) -> str:

@@ -5,8 +5,9 @@ Opening a database (`engine.open_database`, or `reading.open_read_only` for
 open asks `current()`: the engine's functions, the search's SQL (`reader()`),
 the messages that name the file or server and the wait (`guard`), and the
 watcher of other writers' changes. Threads and workers take their own
-connection with `connection()`, which closes it whatever happens; nothing
-else closes a connection by hand.
+connection with `connection()`, which closes it whatever happens; only the
+end of a command or of the app (`engine.close_database`) and a reconnection
+after a lost one (`engine.reconnect`) close one otherwise.
 
 Nothing here loads Peewee: the read-only path of `hushdesk search` runs
 without it.
@@ -65,10 +66,6 @@ class Database(NamedTuple):
         for secret in self.secrets:
             text = text.replace(secret, "***")
         return text
-
-    @property
-    def is_open(self) -> bool:
-        return self.backend is not None or self.read_only is not None
 
     def reader(self) -> Reader:
         """Where the search's SQL runs: the read-only connection, else the engine."""

@@ -4,7 +4,7 @@
 opens PostgreSQL (see `engines.postgres`), anything else that looks like a URL
 is refused, and a path opens SQLite (see `engines.sqlite`). The functions here
 hand each engine-specific step to the open engine, so the operations read the
-same on both; everything engine-specific lives in `models/engines/`.
+same on both; everything engine-specific lives in `store/engines/`.
 """
 
 from __future__ import annotations

@@ -92,3 +92,10 @@ class DoneButLost(HushdeskError):
 
     status = 200
     title = "Done; the connection was lost as it committed"
+
+
+class CannotTell(DatabaseUnavailable):
+    """The connection was lost while a change committed, and the database could not be
+    reached again to learn whether it did: the change may or may not have been made."""
+
+    title = "Cannot tell whether the change was made"

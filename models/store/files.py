@@ -50,6 +50,20 @@ class NewFile:
         except OSError as error:
             raise InvalidInput(f"cannot write {self.target}: {error.strerror}") from None
 
+    def rewrite(self, text: str) -> str:
+        """Replace the temporary file's text whole (a second file renamed over it, so a
+        failure leaves the first text as it was); "" when done, else why not."""
+        second = self.partial.with_name(f"{self.partial.name}.next")
+        try:
+            second.write_bytes(text.encode("utf-8"))
+            with second.open("rb+") as handle:
+                os.fsync(handle.fileno())
+            os.replace(second, self.partial)
+        except OSError as error:
+            second.unlink(missing_ok=True)
+            return f"{error.strerror or error}"
+        return ""
+
     def finish(self) -> str:
         """Give the file its name; "" when done, else why it could not be (the text is lost)."""
         try:

@@ -18,8 +18,19 @@ from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 from . import database, request
+from .codes import (
+    PG_BUSY,
+    PG_DAMAGED,
+    PG_FULL,
+    PG_READ_ONLY,
+    PG_RETRY,
+    code_of,
+    lost_connection,
+    transient,
+)
 from .errors import (
     BadQuery,
+    CannotTell,
     DatabaseBusy,
     DatabaseDamaged,
     DatabaseUnavailable,
@@ -34,44 +45,11 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 BUSY_TIMEOUT_S = 15  # how long a statement waits for another writer's lock, by default
-READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", "25006", "42501")
+READ_ONLY = ("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_CANTOPEN", *PG_READ_ONLY)
 
 
-def _code(error: BaseException) -> str:
-    """SQLite's error name (SQLITE_BUSY, ...) or PostgreSQL's SQLSTATE behind a driver error."""
-    for candidate in (error, error.__context__, error.__cause__):
-        name = getattr(candidate, "sqlite_errorname", None) or getattr(candidate, "sqlstate", None)
-        if name:
-            return str(name)
-    return ""
-
-
-# PostgreSQL's SQLSTATEs, by what they mean for the agent
-PG_BUSY = ("55P03", "57014")  # lock_not_available (lock_timeout), query_canceled
-PG_RETRY = ("40001", "40P01")  # serialization_failure, deadlock_detected: try again
-PG_FULL = ("53100",)  # disk_full
-PG_DAMAGED = ("XX001", "XX002")  # data_corrupted, index_corrupted
-PG_READ_ONLY = ("25006", "42501")  # read_only_sql_transaction, insufficient_privilege
 RETRIES = 5
 _depth: ContextVar[int] = ContextVar("hushdesk_guarded_depth", default=0)
-PG_LOST = ("08", "57P01", "57P02", "57P03")  # connection exceptions, the server shutting down
-LOST_WORDS = ("server closed the connection", "connection is closed", "terminating connection")
-
-
-def lost_connection(error: BaseException | None) -> bool:
-    """The connection to the server went away (not a refusal of the statement)."""
-    seen = 0
-    while error is not None and seen < 5:
-        text = str(error).lower()
-        if _code(error).startswith(PG_LOST) or any(w in text for w in LOST_WORDS):
-            return True
-        error, seen = error.__context__ or error.__cause__, seen + 1
-    return False
-
-
-def transient(error: BaseException) -> bool:
-    """A conflict with another transaction that trying again resolves."""
-    return _code(error).startswith(PG_RETRY)
 
 
 def driver_errors() -> tuple[type[BaseException], ...]:
@@ -131,7 +109,7 @@ def diagnose(error: BaseException) -> tuple[type[HushdeskError], str]:
     """The kind of failure behind a driver error, and what happened, in a few words."""
     error = _root(error)
     opened = database.current()
-    code, text, path = _code(error), opened.scrubbed(str(error)), opened.shown
+    code, text, path = code_of(error), opened.scrubbed(str(error)), opened.shown
     lowered = text.lower()
     if (
         code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED", *PG_BUSY, *PG_RETRY))
@@ -223,7 +201,7 @@ def _after_loss(error: BaseException, before: request.Tally, again: Callable[[],
         committed = outcome.learn(asked)
         request.done(committed=bool(committed))
         if committed is None:
-            raise DatabaseUnavailable(
+            raise CannotTell(
                 f"the connection to {where} was lost while a change committed ({why}), and "
                 "hushdesk could not reach it again to learn whether it did: once it is back, "
                 "look at what was to change (hushdesk log shows every deletion)"

@@ -2,9 +2,10 @@
 
 When the connection to PostgreSQL is lost while a change commits (the server
 restarts, the network drops), the client cannot tell whether the server
-committed it. So every write transaction (`transaction`, used by every
-operation that changes anything) writes its id (`request`) to `request_done`
-as its last statement. After such a loss hushdesk connects again and looks the
+committed it. So every write transaction of an operation (`transaction`, used
+by every operation that changes what a person sees; a clean-up's own VACUUM
+or index merge, and migrations, are outside it) writes its id (`request`) to
+`request_done` as its last statement. After such a loss hushdesk connects again and looks the
 id up (`learn`): there, the change is done; not there, nothing of it is. Only
 where it cannot connect again does it say that it cannot tell, and how to
 check. The ids are random, hold nothing else, and are kept for a week.
@@ -18,8 +19,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from . import clock, engine, request
-from .guard import lost_connection
+from .codes import lost_connection
 from .schema import RequestDone
+from .sql import sql
+from .values import stored_text
 
 KEEP = timedelta(days=7)
 RECONNECT_S = (0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.0)  # waits between tries: about 10 s in all
@@ -70,12 +73,32 @@ def reconnect() -> bool:
 
 def learn(asked: str) -> bool | None:
     """After a lost connection: True when the transaction committed, False when it did not,
-    None when the database cannot be reached again to tell."""
+    None when the database cannot be reached again to tell.
+
+    The id is not read but written: the old transaction may still be committing (a cut
+    network, not a restart), and an insert of the same key waits for it to end. A
+    conflict: it committed; an insert: it did not (and the row is taken back)."""
     for wait in RECONNECT_S:
         try:
             engine.reconnect()
-            found = RequestDone.get_or_none(RequestDone.id == asked)
-            return found is not None
+            return _claim(asked)
         except engine.DRIVER_ERRORS:
             time.sleep(wait)
     return None
+
+
+def _claim(asked: str) -> bool:
+    """True when the id was there already (its transaction committed)."""
+    backend = engine.backend()
+    with engine.db.atomic():
+        cursor = backend.execute(
+            sql(
+                "INSERT INTO request_done (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+                asked,
+                stored_text(clock.now()),
+            )
+        )
+        inserted = getattr(cursor, "rowcount", 0) == 1
+        if inserted:
+            backend.execute(sql("DELETE FROM request_done WHERE id = ?", asked))
+    return not inserted

@@ -1,9 +1,10 @@
 """hushdesk's tables as Peewee models.
 
 The schema itself is created and changed by the numbered files in
-`models/migrations/`; these classes must describe the result of applying all
-of them. Times are stored as fixed-width UTC text so that SQLite's text
-comparison orders them correctly.
+`store/migrations/` (PostgreSQL's: `store/engines/postgres_migrations/`);
+these classes must describe the result of applying all of them. Times are
+stored as fixed-width UTC text so that SQLite's text comparison orders them
+correctly.
 """
 
 from __future__ import annotations

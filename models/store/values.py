@@ -15,6 +15,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite dat
 MAX_SUBJECT = 1_000  # characters a subject may hold
 MAX_BODY = 1_000_000  # characters a message may hold
 CUSTOMER = "customer"  # the author of a message the conversation's own contact wrote
+WRITER = "contact"  # the author of a message another contact wrote: shown by its contact
 OPEN = "open"
 ARCHIVED = "archived"
 SOMEONE = "Someone"

@@ -14,8 +14,7 @@ matcher, in the same region, and compared by their E.164 form too.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..store.errors import InvalidInput
 
@@ -27,8 +26,7 @@ MAX_PHONE = 64  # characters: no phone number is written longer
 MAX_TRIES = 1_000  # the matcher's bound on candidates in one text
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):  # named tuples: `hushdesk search` loads this, not dataclasses
     """A written number, read: its E.164 form, or why it cannot be placed."""
 
     e164: str
@@ -37,6 +35,11 @@ class Reading:
     @property
     def placed(self) -> bool:
         return bool(self.e164)
+
+
+def digits(text: str) -> str:
+    """The ASCII digits of a text, in order: how a number is stored for the `phone:` filter."""
+    return "".join(ch for ch in text if ch in "0123456789")
 
 
 def check_region(code: str) -> str:
@@ -84,8 +87,7 @@ def e164(text: str, region: str | None) -> str:
     return read(text, region).e164 if text else ""
 
 
-@dataclass(frozen=True)
-class Found:
+class Found(NamedTuple):
     """A number written in free text: where it stands, and which number it is."""
 
     start: int

@@ -39,6 +39,7 @@ from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import InboxScreen
 from .watch import ChangeWatch
 from .widgets.contact_pane import ContactPane
+from .widgets.conversation_list import ConversationList
 
 logger = logging.getLogger("hushdesk")
 TICK_SECONDS = 1.0
@@ -92,14 +93,22 @@ class HushdeskApp(App[None]):
 
     @on(ConnectionLost)
     def _connection_lost(self, message: ConnectionLost) -> None:
+        self._offline(True)
         self.notify(
             f"Lost the connection to the database ({safe(message.said, 200)}); trying again.",
             severity="error",
             markup=False,
         )
 
+    def _offline(self, offline: bool) -> None:
+        """Lists read nothing on the screen's own thread while the database is away."""
+        for screen in self.screen_stack:
+            for listing in screen.query(ConversationList):
+                listing.offline = offline
+
     @on(ConnectionBack)
     def _connection_back(self) -> None:
+        self._offline(False)
         self.notify("Connected to the database again; what you see is read anew.", markup=False)
 
     @on(DataChanged)

@@ -21,7 +21,7 @@ from ..text import safe
 from ..wording import cleanup_note
 from . import first_frame
 from .checks import seconds
-from .commands import EXIT_PENDING
+from .commands import EXIT_CANNOT_TELL, EXIT_PENDING
 from .parser import parse
 from .table import CREATES, NONE, READS, command
 
@@ -140,6 +140,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         code, only_read = _run(argv)
     except models.DoneButLost as done:
         code = said_done(done)
+    except models.CannotTell as error:  # not 1: something may have been done
+        print(f"hushdesk: {safe(error, 500)}", file=sys.stderr)
+        code = EXIT_CANNOT_TELL
     except models.HushdeskError as error:
         print(f"hushdesk: {safe(error, 500)}", file=sys.stderr)
         code = 1

@@ -88,6 +88,9 @@ def erase(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keep-held", action="store_true", help="keep conversations on legal hold")
     p.add_argument("--dry-run", action="store_true", help="print what would go; change nothing")
     p.add_argument("--receipt", type=value, metavar="FILE", help="write the receipt (JSON)")
+    p.add_argument(
+        "--same-person", action="store_true", help="contacts of different names are one person"
+    )
 
 
 def redact(p: argparse.ArgumentParser) -> None:

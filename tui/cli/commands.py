@@ -18,6 +18,7 @@ from . import import_summary, progress
 from .output import json_lines, table
 
 EXIT_PENDING = 3
+EXIT_CANNOT_TELL = 4  # the connection was lost as a change committed: done, or not
 
 
 def finished(cleanup: models.Cleanup) -> int:

@@ -124,7 +124,12 @@ def cmd_erase(args: argparse.Namespace) -> int:
             )
         return 0
     receipt = models.erase(
-        args.identifiers, args.reference, args.agent, args.keep_held, receipt=args.receipt
+        args.identifiers,
+        args.reference,
+        args.agent,
+        args.keep_held,
+        receipt=args.receipt,
+        same_person=args.same_person,
     )
     code = 0 if receipt.proof.passed and receipt.cleanup.done else EXIT_PENDING
     _emit(_receipt_lines(receipt, args.receipt), receipt)

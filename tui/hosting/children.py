@@ -121,7 +121,10 @@ def confine(pid: int, limits: Limits) -> None:
 
 
 async def stop(process: asyncio.subprocess.Process, first: int = signal.SIGHUP) -> None:
-    """Ask the process to end, then end it: it is gone when this returns."""
+    """Ask the process to end, then end it: it is gone when this returns, and so are the
+    pipes to it (a pipe left open makes asyncio complain when it is collected, in the log)."""
+    if process.stdin is not None:
+        process.stdin.close()
     for signum in (first, signal.SIGKILL):
         if process.returncode is not None:
             return

@@ -71,9 +71,11 @@ def read(text: str) -> PgUrl:
 
     if len(text) > MAX_URL or not text.isprintable():
         raise InvalidInput(f"{masked(text)}: a PostgreSQL URL is one line of printable text")
-    if text.split("?", 1)[0].count("@") > 1:
+    address = text.partition("://")[2].split("?", 1)[0]
+    if address.count("@") > 1 or "@" in address.partition("/")[2]:
         raise InvalidInput(
-            f"{masked(text)} has more than one @: write an @ or / in the password as %40 or %2F"
+            f"{masked(text)} has an @ where libpq would not look for one: write an @ or / "
+            "in the password as %40 or %2F"
         )
     try:
         parts = {key: str(value) for key, value in conninfo_to_dict(text).items()}

@@ -319,7 +319,10 @@ class DataVersion(Watcher):
         self.stopped = threading.Event()
 
     def _version(self) -> int:
-        return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+        try:
+            return int(self.connection.execute("PRAGMA data_version").fetchone()[0])
+        except sqlite3.Error as error:
+            raise DatabaseUnavailable(f"stopped following other agents: {error}") from None
 
     def wait(self, timeout: float) -> bool:
         waited = 0.0

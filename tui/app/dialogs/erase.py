@@ -27,6 +27,10 @@ def mention_text(mention: models.Mention) -> Text:
 def erase_question(plan: models.ErasurePlan) -> Text:
     person = plan.person
     text = Text("Erase this person everywhere? This cannot be undone.\n\n", style="bold")
+    for warning in person.warnings:
+        text.append("  Check: ", style="bold yellow")
+        text.append_text(plain(warning, "yellow"))
+        text.append("\n")
     for contact in person.contacts:
         text.append("  profile ")
         text.append_text(plain(contact.shown, "bold"))

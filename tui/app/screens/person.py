@@ -125,6 +125,7 @@ class PersonScreen(OperatingScreen[int | None]):
     def after_operation(self, failed: bool) -> None:
         if self.erased and not failed:
             self.dismiss(None)
+        self.erased = False  # a failed erasure leaves the screen open, to try again or go back
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -180,7 +181,9 @@ class PersonScreen(OperatingScreen[int | None]):
         self.app.push_screen(EraseDialog(plan), answered)
 
     def _erase(self, reference: str, keep_held: bool) -> OperatingScreen.Done:
-        receipt = models.erase(self.identifiers, reference, host(self).agent, keep_held)
+        receipt = models.erase(  # the confirmation showed every profile, and any warning
+            self.identifiers, reference, host(self).agent, keep_held, same_person=True
+        )
         c = receipt.counts
         verdict = "verify-gone passed" if receipt.verify_gone else receipt.proof.note
         said = (

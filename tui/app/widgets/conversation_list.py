@@ -2,13 +2,16 @@
 
 A line-API ScrollView whose virtual height is the match count. The list asks,
 the search decides: which end a page is read from is the search's (`rows`).
-The first page is read when the search is shown; every other page is read in a
-thread as it comes near the view (the pages around it are read ahead) and kept
-in a small LRU cache, so painting never waits on the database: a row not read
-yet is drawn as a placeholder until its page arrives. So a million-conversation
-inbox opens and scrolls like a small one, and on PostgreSQL no paint waits for
-a network round trip. When the first page is full, the matches are counted in a
-thread (a count of hundreds of thousands reads them all) and the height follows.
+Pages are kept in a small LRU cache. A key reads the rows it brings into view
+itself, before its frame (the first page when a search is shown, the last one
+for End), so the frame after the key shows them; every other page (a scroll by
+the mouse, the pages around the view, read ahead after each frame) is read in a
+thread. Painting never reads: a row not read yet is drawn as a placeholder
+until its page arrives, so on PostgreSQL no paint waits for a network round
+trip, and while the database is out of reach keys read nothing themselves
+either. So a million-conversation inbox opens and scrolls like a small one.
+When the first page is full, the matches are counted in a thread (a count of
+hundreds of thousands reads them all) and the height follows.
 """
 
 from __future__ import annotations
@@ -101,6 +104,7 @@ class ConversationList(ScrollView, can_focus=True):
         self.rows_fetched = 0
         self._pages: OrderedDict[int, list[ConversationRow]] = OrderedDict()
         self._asked: set[int] = set()  # pages being read in a thread
+        self.offline = False  # the database is out of reach: keys read nothing themselves
 
     def show(self, search: ConversationSearch, keep_cursor: bool = False) -> None:
         """Point the list at a search; the cursor goes to the top unless kept."""
@@ -200,26 +204,36 @@ class ConversationList(ScrollView, can_focus=True):
             self._pages.popitem(last=False)
 
     def _read_now(self, number: int) -> list[ConversationRow]:
-        """A page read at once (the first, when a search is shown; around a followed row)."""
+        """A page read at once (the first, when a search is shown; those a key brings into
+        view; around a followed row). While the database is out of reach it is asked for
+        in a thread instead: a key never waits for the reconnection."""
         rows = self._cached(number)
-        if rows is None:
-            rows = self._read(number)
-            self._keep(number, rows)
-        return rows
+        if rows is not None:
+            return rows
+        if self.offline:
+            self._ask(number)
+            return []
+        read = self._read(number)
+        if read is not None:
+            self._keep(number, read)
+        return read or []
 
-    def _read(self, number: int) -> list[ConversationRow]:
+    def _read(self, number: int) -> list[ConversationRow] | None:
+        """A page, or None when it could not be read (said once; asked for again later)."""
         assert self.search is not None
         try:
             return self.search.rows(number * PAGE, PAGE, self.total if self.counted else None)
         except HushdeskError as error:
             self._failed_read(error)
-            return []
+            return None
 
     def _ask(self, number: int) -> None:
         if number in self._asked or number < 0 or number * PAGE >= max(self.total, 1):
             return
-        self._asked.add(number)
-        self.read_page(number, self._reloads, self.total if self.counted else None)
+        if self.search is not None:
+            self._asked.add(number)
+            total = self.total if self.counted else None
+            self.read_page(self.search, number, self._reloads, total)
 
     def _read_ahead(self) -> None:
         """Ask for the pages in view and those on each side of it."""
@@ -229,11 +243,10 @@ class ConversationList(ScrollView, can_focus=True):
                 self._ask(number)
 
     @work(thread=True, group="list-pages")
-    def read_page(self, number: int, reload: int, total: int | None) -> None:
-        """One page, in a thread; it answers only the reload that asked for it."""
-        search = self.search
-        if search is None:
-            return
+    def read_page(
+        self, search: ConversationSearch, number: int, reload: int, total: int | None
+    ) -> None:
+        """One page of this search, in a thread; it answers only the reload that asked for it."""
         try:
             with models.connection():
                 rows = search.rows(number * PAGE, PAGE, total)
@@ -254,8 +267,9 @@ class ConversationList(ScrollView, can_focus=True):
         if message.reload != self._reloads:
             return  # read for an older search, or before the data changed
         self._asked.discard(message.number)
-        if message.failed:
+        if message.failed:  # not kept: the page is asked for again when next in view
             self._failed_read(models.HushdeskError(message.failed))
+            return
         self._keep(message.number, message.rows)
         self.refresh()
         if self.cursor // PAGE == message.number:
