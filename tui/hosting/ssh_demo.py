@@ -32,11 +32,10 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import asyncssh
-
 from . import children
 from .budget import Budget
 from .oplog import clean, log
+from .sshlib import asyncssh
 
 NO_TERMINAL = b"hushdesk's demo needs a terminal: connect with ssh -t.\r\n"
 FULL = b"The hushdesk demo is full right now; please come back in a few minutes.\r\n"

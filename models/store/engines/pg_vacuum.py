@@ -7,10 +7,10 @@ backend, a prepared transaction, the `xmin` of a replication slot. So the deleti
 transaction records its own id (`owe`), and after it commits hushdesk waits until none of
 those holders is as old as that id, for at most the wait SQLite gives a reader (2 s), then
 VACUUMs the tables deletions touch and reads VACUUM's own report: a dead row version left
-for want of a lock on its page is tried again. Only a holder that outlives the wait makes
-the clean-up pending, and it is named: its application, pid and how long it has been
-open. Dead rows of other agents' work (an archive is an update) do not count; the next
-hushdesk to start, or the running app, finishes what is pending.
+for want of a lock on its page is tried again until the wait runs out. Only a holder that
+outlives the wait makes the clean-up pending, and it is named: its application, pid and how
+long it has been open. Dead rows of other agents' work (an archive is an update) do not
+count; the next hushdesk to start, or the running app, finishes what is pending.
 """
 
 from __future__ import annotations
@@ -85,10 +85,7 @@ def scrub(run: Run, tables: tuple[str, ...], wait: float) -> Cleanup:
     if not _take_turn(run, deadline):
         return Cleanup(0, True, "another hushdesk is still vacuuming the tables")
     try:
-        for _ in range(VACUUM_TRIES):
-            if not _vacuum(run, tables):
-                break
-        else:
+        if not _vacuum_until(run, tables, deadline):
             return Cleanup(0, True, "another backend held a page of the deleted rows")
         _settle(run, xid)
     finally:
@@ -106,6 +103,18 @@ def _take_turn(run: Run, deadline: float) -> bool:
         if time.monotonic() >= deadline:
             return False
         time.sleep(POLL_S)
+
+
+def _vacuum_until(run: Run, tables: tuple[str, ...], deadline: float) -> bool:
+    """VACUUM until it leaves no dead row version behind for want of a page's lock: at least
+    VACUUM_TRIES times, and on until the wait runs out (a reader pins a page for moments)."""
+    tries = 0
+    while _vacuum(run, tables):
+        tries += 1
+        if tries >= VACUUM_TRIES and time.monotonic() >= deadline:
+            return False
+        time.sleep(POLL_S)
+    return True
 
 
 def _vacuum(run: Run, tables: tuple[str, ...]) -> int:
