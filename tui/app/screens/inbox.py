@@ -78,6 +78,13 @@ class InboxScreen(InboxChanges):
             tooltip="Everything held about this contact: export it, or erase them everywhere",
         ),
         Binding("R", "redact", "Redact", tooltip="Redact personal data in this conversation"),
+        Binding(
+            "o",
+            "open_request",
+            "Request",
+            tooltip="Open an access or erasure request from this conversation",
+        ),
+        Binding("Q", "app.requests", "Requests", tooltip="Open requests against their clock"),
         Binding("A", "app.assistants", "Assistants"),
         Binding("L", "app.log", "Log"),
         Binding("q", "app.quit", "Quit"),
