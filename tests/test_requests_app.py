@@ -112,7 +112,7 @@ async def test_the_inbox_marks_a_conversation_that_asks_and_o_opens_a_request(db
     app = make_app("sam")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("2", "slash", *"delete my data please", "enter")
+        await pilot.press("2", "slash", *"email:ines.moreau delete my data", "enter")
         await settle(pilot)
         pane = app.screen.query_one(ConversationPane)
         shown = str(pane.query_one("#conversation-text").render())
@@ -120,7 +120,7 @@ async def test_the_inbox_marks_a_conversation_that_asks_and_o_opens_a_request(db
         await pilot.press("1", "slash", *"is my order shipped", "enter")
         await settle(pilot)
         assert "Asks for" not in str(pane.query_one("#conversation-text").render())
-        await pilot.press("2", "slash", *"delete my data please", "enter")
+        await pilot.press("2", "slash", *"email:ines.moreau delete my data", "enter")
         await settle(pilot)
         await pilot.press("o")
         await settle(pilot)

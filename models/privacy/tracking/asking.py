@@ -17,6 +17,8 @@ NEAR = r"[^.?!\n]{0,40}"  # within one sentence
 ERASURE = (
     rf"\b(delete|erase|remove|wipe|destroy)\b{NEAR}\b(my|all)\b{NEAR}"
     r"\b(data|information|details|account|records?|hold|have|keep)\b",
+    rf"\b(my|all)\b{NEAR}\b(data|information|details|account)\b{NEAR}"
+    r"\b(deleted|erased|removed|wiped)\b",
     r"\bright to (be forgotten|erasure)\b",
     rf"\b(supprim|effac)\w*{NEAR}\b(mes|mon|toutes?)\b{NEAR}\b(donnees|compte|informations)\b",
     r"\bdroit a l.?oubli\b",

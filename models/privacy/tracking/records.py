@@ -170,7 +170,7 @@ def _names(text: str, identifiers: Sequence[str]) -> bool:
 
 def _asked(conversation: int | None, identifiers: Sequence[str]) -> tuple[list[str], date | None]:
     """The identifiers (the conversation's contact's, when none are given) and the day its
-    first message that asks was sent (else its first message's)."""
+    first message that asks was sent (else its first message's: its subject may ask)."""
     if conversation is None:
         return list(identifiers), None
     row = Conversation.get_or_none(Conversation.id == conversation)

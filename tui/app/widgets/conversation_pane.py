@@ -62,10 +62,11 @@ def render_detail(detail: ConversationDetail | None) -> Text:
 
 
 def asked(detail: ConversationDetail) -> str | None:
-    """What the customer's messages seem to ask for: "access", "erasure" or None."""
-    for message in detail.messages:
-        if message.author in (CUSTOMER, WRITER):
-            kind = asks(message.body)
-            if kind:
-                return kind
+    """What the subject or the customers' messages seem to ask for: "access", "erasure"
+    or None."""
+    theirs = [m.body for m in detail.messages if m.author in (CUSTOMER, WRITER)]
+    for text in (detail.subject, *theirs):
+        kind = asks(text)
+        if kind:
+            return kind
     return None
