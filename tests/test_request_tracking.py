@@ -224,3 +224,27 @@ def test_ls_filters_and_sweep_prints_what_is_due(db, zoe):
     assert "Request LATE-1 (erasure): due 2026-05-20, overdue by 12 days." in out
     assert "Request SOON-1 (access): due 2026-06-05, 4 days left." in out
     assert "LATER-1" not in out
+
+
+def test_agents_opening_requests_at_once_get_a_number_each(zoe):
+    """Two agents count the year's references in transactions of their own, at once."""
+    import threading
+
+    start, made, failed = threading.Barrier(4), [], []
+
+    def agent() -> None:
+        start.wait()
+        for _ in range(5):
+            try:
+                with models.connection():
+                    made.append(models.open_request("access", [EMAIL], "sam").request.reference)
+            except models.HushdeskError as error:
+                failed.append(str(error))
+
+    agents = [threading.Thread(target=agent) for _ in range(4)]
+    for thread in agents:
+        thread.start()
+    for thread in agents:
+        thread.join()
+    assert failed == []
+    assert sorted(made) == [f"REQ-2026-{n:04d}" for n in range(1, 21)]

@@ -133,3 +133,18 @@ async def test_the_inbox_marks_a_conversation_that_asks_and_o_opens_a_request(db
     opened = models.get_request("REQ-2026-0005")
     assert opened.identifiers == [EMAIL, "+1 (415) 555-0199"]
     assert opened.received_on.isoformat() == "2026-05-26"
+
+
+async def test_an_access_request_whose_person_was_erased_says_so(db):
+    models.generate_demo(200, seed=2)
+    models.erase(["tomas.berg@example.net"], "TICKET-3", "sam")
+    app = make_app("sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_requests(pilot)
+        screen.query_one("#requests-table").move_cursor(row=ORDER.index("REQ-2026-0002"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen, "no person screen for identifiers that are hashes"
+        said = [n.message for n in app._notifications]
+        assert any("REQ-2026-0002's person was erased" in m for m in said), said

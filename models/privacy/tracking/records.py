@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from peewee import IntegrityError
+
 from ... import settings
 from ...store import clock, engine, outcome
 from ...store.errors import InvalidInput, NotFound, Refused
@@ -45,6 +47,7 @@ MAX_REASON = 500
 EARLIEST = date(1970, 1, 1)
 MAX_IDENTIFIERS = 20
 DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TRIES = 5
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,19 @@ def _reference(received: date) -> str:
     return f"{prefix}{max(numbers, default=0) + 1:04d}"
 
 
+def _create(reference: str | None, day: date, **fields: object) -> PrivacyRequest:
+    """The new row; a default reference another agent took meanwhile (PostgreSQL lets two
+    transactions count at once) is counted again, in a savepoint."""
+    for attempt in range(TRIES):
+        try:
+            with engine.db.atomic():
+                return PrivacyRequest.create(reference=reference or _reference(day), **fields)
+        except IntegrityError:
+            if reference is not None or attempt == TRIES - 1:
+                raise Refused("that request's reference was taken meanwhile; try again") from None
+    raise AssertionError("unreachable")
+
+
 @guarded
 def open_request(
     kind: str,
@@ -227,8 +243,9 @@ def open_request(
             reference = check_reference(reference, person or _bare(given))
             if PrivacyRequest.get_or_none(PrivacyRequest.reference == reference):
                 raise Refused(f"a request {reference} exists already; nothing was changed")
-        row = PrivacyRequest.create(
-            reference=reference or _reference(day),
+        row = _create(
+            reference,
+            day,
             kind=kind,
             state=RECEIVED,
             received_on=day.isoformat(),

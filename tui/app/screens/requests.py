@@ -110,6 +110,13 @@ class RequestsScreen(OperatingScreen[int | None]):
         if not self.requests or table.cursor_row >= len(self.requests):
             return
         chosen = self.requests[table.cursor_row]
+        if chosen.sealed:  # an access request whose person was erased: nothing to look up
+            self.notify(
+                f"Request {chosen.reference}'s person was erased: its identifiers are kept "
+                "only as keyed hashes. Answer the requester, then close it (request close).",
+                markup=False,
+            )
+            return
         self.app.push_screen(PersonScreen(chosen.identifiers, chosen), self._back)
 
     @on(DataTable.RowSelected)
