@@ -31,6 +31,7 @@ VALID = [
     (["request", "ls", "--due", "7d", "--json"], 2),
     (["request", "ls", "--overdue", "--all"], 2),
     (["request", "show", "REQ-2026-0001", "--json"], 2),
+    (["request", "show", "ACC-2", "--check", "2"], 2),
     (
         [
             *("request", "extend", "REQ-2026-0001", "--months", "1"),

@@ -248,3 +248,17 @@ def test_agents_opening_requests_at_once_get_a_number_each(zoe):
         thread.join()
     assert failed == []
     assert sorted(made) == [f"REQ-2026-{n:04d}" for n in range(1, 21)]
+
+
+def test_show_check_says_whether_a_sealed_request_named_an_identifier(db, zoe):
+    ref = models.open_request("access", [EMAIL, PHONE], "sam").request.reference
+    models.close_request(ref, "sam")
+    assert cli(db, "request", "show", ref, "--check", "Zoe.Quist@example.org")[:2] == (
+        0,
+        f"Request {ref} named it.\n",
+    )
+    assert cli(db, "request", "show", ref, "--check", "+14155550199")[1].endswith("named it.\n")
+    assert cli(db, "request", "show", ref, "--check", "other@example.org")[:2] == (
+        0,
+        f"Request {ref} did not name it.\n",
+    )

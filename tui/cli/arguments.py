@@ -114,6 +114,9 @@ def request(p: argparse.ArgumentParser) -> None:
     show = actions.add_parser("show", help="a request and its trail")
     show.add_argument("reference", metavar="REF", type=value)
     show.add_argument("--json", action="store_true")
+    show.add_argument(
+        "--check", type=value, metavar="IDENTIFIER", help="say whether it named this one"
+    )
     ext = actions.add_parser("extend", help="extend the clock (two months in all)")
     ext.add_argument("reference", metavar="REF", type=value)
     ext.add_argument("--months", type=count, required=True, help="1 or 2")

@@ -90,6 +90,10 @@ def _document(r: models.RequestInfo) -> dict[str, object]:
 
 def _show(args: argparse.Namespace) -> int:
     r = models.get_request(args.reference)
+    if args.check:
+        named = models.request_names(args.reference, args.check)
+        print(f"Request {safe(r.reference)} {'named' if named else 'did not name'} it.")
+        return 0
     trail = models.request_trail(args.reference)
     if args.json:
         steps = [{"at": s.at.isoformat(), "what": s.what, "note": s.note} for s in trail]
