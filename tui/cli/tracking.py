@@ -117,8 +117,12 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def due_lines() -> list[str]:
-    """The open requests overdue or due soon, one line each (for `hushdesk sweep`)."""
+    """The open requests overdue or due soon, one line each (for `hushdesk sweep`). The
+    sweep has done its work by then: a failure to read them is a line, never its exit."""
+    try:
+        due = models.due_requests()
+    except models.HushdeskError as error:
+        return [f"The requests due could not be read: {safe(error, 300)}."]
     return [
-        f"Request {safe(r.reference)} ({r.kind}): due {r.due_on}, {due_words(r)}."
-        for r in models.due_requests()
+        f"Request {safe(r.reference)} ({r.kind}): due {r.due_on}, {due_words(r)}." for r in due
     ]
