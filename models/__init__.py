@@ -78,7 +78,6 @@ if TYPE_CHECKING:
     from .privacy.erasure import Counts as Counts
     from .privacy.erasure import ErasurePlan as ErasurePlan
     from .privacy.erasure import Receipt as Receipt
-    from .privacy.erasure import erase as erase
     from .privacy.erasure import plan_erasure as plan_erasure
     from .privacy.erasure import receipt_dict as receipt_dict
     from .privacy.erasure import receipt_json as receipt_json
@@ -89,6 +88,24 @@ if TYPE_CHECKING:
     from .privacy.people import find_person as find_person
     from .privacy.proof import Proof as Proof
     from .privacy.redaction import redact as redact
+    from .privacy.tracking.asking import asks as asks
+    from .privacy.tracking.doing import erase as erase
+    from .privacy.tracking.doing import export_for_request as export_for_request
+    from .privacy.tracking.month import SOON_DAYS as SOON_DAYS
+    from .privacy.tracking.records import Opened as Opened
+    from .privacy.tracking.records import RequestInfo as RequestInfo
+    from .privacy.tracking.records import TrailStep as TrailStep
+    from .privacy.tracking.records import close_request as close_request
+    from .privacy.tracking.records import due_requests as due_requests
+    from .privacy.tracking.records import extend_request as extend_request
+    from .privacy.tracking.records import get_request as get_request
+    from .privacy.tracking.records import list_requests as list_requests
+    from .privacy.tracking.records import open_request as open_request
+    from .privacy.tracking.records import parse_day as parse_day
+    from .privacy.tracking.records import refuse_request as refuse_request
+    from .privacy.tracking.records import request_names as request_names
+    from .privacy.tracking.records import request_trail as request_trail
+    from .privacy.tracking.records import wait_for_identity as wait_for_identity
     from .schedule import DEFAULT_INTERVAL as DEFAULT_INTERVAL
     from .schedule import SweepSchedule as SweepSchedule
     from .schedule import describe_interval as describe_interval
@@ -133,8 +150,10 @@ if TYPE_CHECKING:
     from .store.reading import close_read_only as close_read_only
     from .store.reading import open_read_only as open_read_only
     from .store.values import ARCHIVED as ARCHIVED
+    from .store.values import CUSTOMER as CUSTOMER
     from .store.values import OPEN as OPEN
     from .store.values import SOMEONE as SOMEONE
+    from .store.values import WRITER as WRITER
     from .store.values import ConversationRow as ConversationRow
     from .store.verification import Report as Report
     from .store.verification import Trace as Trace

@@ -38,6 +38,7 @@ async def shoot() -> None:
 
         await settle()
         save("inbox")
+        app.clear_notifications()  # the notice of requests due: shown once, in the inbox
         await pilot.press("c")
         await settle()
         save("contact-pane")
@@ -74,6 +75,9 @@ async def shoot() -> None:
         await pilot.press("space")
         await settle()
         save("redaction-picker")
+        await pilot.press("escape", "escape", "Q")
+        await settle()
+        save("requests")
 
 
 def main() -> None:

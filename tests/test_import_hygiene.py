@@ -66,6 +66,8 @@ def public_operations():
 
 
 PLAIN = {
+    "asks",
+    "parse_day",
     "check_days",
     "check_ids",
     "check_texts",

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from .text import plural, safe
 
 if TYPE_CHECKING:
-    from models import Cleanup
+    from models import Cleanup, RequestInfo
 
 
 def social_notice(channels: list[str]) -> str:
@@ -33,3 +33,13 @@ def cleanup_note(cleanup: Cleanup) -> str:
         f"Not yet gone from every byte: {'; '.join(parts)}{why}. hushdesk finishes it then, "
         "at its next start or in the running app; hushdesk verify-gone shows what is left."
     )
+
+
+def due_words(request: RequestInfo) -> str:
+    """How a request stands against its clock: "overdue by 3 days", "due today", "4 days left"."""
+    if not request.open:
+        return request.state
+    left = request.days_left
+    if left < 0:
+        return f"overdue by {plural(-left, 'day')}"
+    return "due today" if left == 0 else f"{plural(left, 'day')} left"

@@ -4,6 +4,9 @@ One person, Ines Moreau, has an email contact and an SMS contact (the same
 phone written another way), a conversation on legal hold, and is named by
 other customers in other conversations: by email, by name and by phone in
 several punctuations. Another customer pastes a card number and an IBAN.
+Her erasure request is tracked (opened from the conversation where she asked),
+beside three others at other points of the clock: one due within a week, one
+overdue while waiting for the requester's identity, one extended.
 The README walks through a request for her from the keyboard and the command line.
 """
 
@@ -13,6 +16,7 @@ from datetime import datetime, timedelta
 
 from ..contacts import create_contact, set_attribute
 from ..intake import NewMessage, create_conversation
+from ..privacy.tracking import records
 
 PERSON = ("Ines Moreau", "ines.moreau@example.org", "+1 (415) 555-0199")
 CASES, CASE_CONTACTS = 6, 5  # conversations and contacts they add
@@ -61,7 +65,27 @@ def add_cases(now: datetime) -> int:
         ),
     ]
     made += _mentions(now)
+    _requests(now, made[0])
     return len(made)
+
+
+def _requests(now: datetime, asked: int) -> None:
+    """Four requests against the clock: on time, due soon, overdue, extended."""
+    records.open_request("erasure", [], SAM, conversation=asked)
+    day = now.date()
+    records.open_request(
+        "access", ["tomas.berg@example.net"], SAM, received=day - timedelta(days=26)
+    )
+    late = records.open_request(
+        "erasure", ["omar.haddad@example.com"], SAM, received=day - timedelta(days=40)
+    )
+    records.wait_for_identity(late.request.reference, SAM)
+    told = day - timedelta(days=30)
+    extended = records.open_request(
+        "access", ["lena.fischer@example.com"], SAM, received=day - timedelta(days=35)
+    )
+    reason = "the request covers six years of archived orders"
+    records.extend_request(extended.request.reference, 2, reason, told, SAM)
 
 
 def _mentions(now: datetime) -> list[int]:

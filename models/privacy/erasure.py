@@ -44,6 +44,7 @@ MAX_REFERENCE = 100
 MIN_SHOWN = 4  # characters: shorter parts of a name or address are not looked for in it
 TAIL = 7  # digits: the end of a number that is as good as the number
 Progress = Callable[[str], None]
+Within = Callable[["ErasurePlan", "Receipt"], None]  # more of the same transaction
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class Receipt:
     cleanup: engine.Cleanup = field(default_factory=engine.Cleanup)
     receipt_problem: str = ""  # why the receipt's file could not be named ("" when it was)
     confirmed_late: bool = False  # the commit was learned after a lost connection
+    request: str = ""  # the tracked request it answers (`privacy.tracking`), if any
 
     @property
     def verify_gone(self) -> bool:
@@ -156,15 +158,21 @@ def check_reference(reference: str, person: Person) -> str:
     text = (reference or "").strip()
     if not text or len(text) > MAX_REFERENCE or not text.isprintable():
         raise InvalidInput(f"a reference is 1 to {MAX_REFERENCE} printable characters")
+    if names_person(text, person):
+        raise InvalidInput("the reference must not hold the person's name, email or phone")
+    return text
+
+
+def names_person(text: str, person: Person) -> bool:
+    """Whether `text` holds an address, or any disguise of the person's data (the rule of
+    `check_reference`, for every text kept about a request)."""
     squashed_text = squashed(text)
     if "@" in unicodedata.normalize("NFKC", text) or any(
         part in squashed_text for part in _own_words(person)
     ):
-        raise InvalidInput("the reference must not hold the person's name, email or phone")
+        return True
     numerals = _numerals(text)
-    if any(number[-TAIL:] in numerals for number in _own_numbers(person)):
-        raise InvalidInput("the reference must not hold the person's name, email or phone")
-    return text
+    return any(number[-TAIL:] in numerals for number in _own_numbers(person))
 
 
 def _own_words(person: Person) -> set[str]:
@@ -203,13 +211,22 @@ def erase(
     progress: Progress | None = None,
     receipt: str | Path | None = None,
     same_person: bool = False,
+    request: str = "",
+    within: Within | None = None,
 ) -> Receipt:
-    """Erase the person: all or nothing, one log entry, its receipt; then clean-up and proof."""
+    """Erase the person: all or nothing, one log entry, its receipt; then clean-up and proof.
+
+    `request` names the tracked request in the receipt; `within` is run inside the
+    erasure's transaction once its receipt is made (the request's trail is written
+    there, so it always matches what was erased)."""
     actor = log.check_actor(actor)
     say = progress or (lambda _: None)
     new_file = NewFile(receipt) if receipt is not None else None
+    also = (request, within)
     try:
-        plan, done = _commit(texts, reference, actor, (keep_held, same_person), say, new_file)
+        plan, done = _commit(
+            texts, reference, actor, (keep_held, same_person), say, new_file, also
+        )
     except BaseException:
         if new_file is not None:
             new_file.discard()
@@ -238,6 +255,7 @@ def _commit(
     allowed: tuple[bool, bool],  # keep_held, same_person
     say: Progress,
     new_file: NewFile | None,
+    also: tuple[str, Within | None] = ("", None),
 ) -> tuple[ErasurePlan, Receipt]:
     """The erasure's transaction; after a lost connection, whether it committed after all.
 
@@ -253,6 +271,9 @@ def _commit(
             reason = _reason(checked, counts, plan)
             entry = log.record(actor, "erasure request", len(plan.conversations), reason)
             done = _receipt(checked, actor, counts, plan, entry.id, entry.hash)
+            done = replace(done, request=also[0])
+            if also[1] is not None:
+                also[1](plan, done)
             if new_file is not None:
                 new_file.write(receipt_json(done))
             prepared.append((plan, done))
@@ -355,6 +376,7 @@ def receipt_dict(receipt: Receipt) -> dict[str, object]:
         "chain_head": receipt.chain_head,
         "verify_gone": receipt.proof.as_dict(),
         "cleanup": "done" if receipt.cleanup.done else f"pending: {receipt.cleanup.reason}",
+        **({"request": receipt.request} if receipt.request else {}),
     }
 
 

@@ -2,7 +2,9 @@
 
 The schema itself is created and changed by the numbered files in
 `store/migrations/` (PostgreSQL's: `store/engines/postgres_migrations/`);
-these classes must describe the result of applying all of them. Times are
+these classes must describe the result of applying all of them (the request
+records' tables are described beside their operations, in
+`privacy/tracking/tables.py`). Times are
 stored as fixed-width UTC text so that SQLite's text comparison orders them
 correctly.
 """

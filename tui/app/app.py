@@ -37,6 +37,7 @@ from .messages import (
 from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import InboxScreen
+from .screens.requests import RequestsScreen, summary
 from .watch import ChangeWatch
 from .widgets.contact_pane import ContactPane
 from .widgets.conversation_list import ConversationList
@@ -76,6 +77,7 @@ class HushdeskApp(App[None]):
         self.push_screen(InboxScreen())
         self.follower = ChangeWatch(self)
         self.follower.start()
+        self.call_after_refresh(self.tell_due)
         if self.own_process:
             self.call_after_refresh(self._freeze_heap)
 
@@ -210,6 +212,29 @@ class HushdeskApp(App[None]):
         if not isinstance(self.screen, DeletionLogScreen):
             self.push_screen(DeletionLogScreen())
 
+    def action_requests(self) -> None:
+        if not isinstance(self.screen, RequestsScreen):
+            self.push_screen(RequestsScreen(), self._from_requests)
+
+    def _from_requests(self, conversation: int | None) -> None:
+        if conversation is not None and isinstance(self.screen, InboxScreen):
+            self.screen.show_conversation(conversation)
+
+    @work(thread=True, group="due")
+    def tell_due(self) -> None:
+        """At start: the requests overdue or due within a week, said once (Q shows them)."""
+        try:
+            with models.connection():
+                due = models.due_requests()
+        except models.HushdeskError as error:
+            logger.warning("requests not read: %s", safe(error))
+            return
+        said = summary(due)
+        if said:
+            self.call_from_thread(
+                self.notify, f"{said} (Q: requests).", severity="warning", markup=False
+            )
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         for command in super().get_system_commands(screen):
             if command.title in SAFE_SYSTEM_COMMANDS:
@@ -222,6 +247,9 @@ class HushdeskApp(App[None]):
         )
         yield SystemCommand(
             "Deletion log", "What was deleted, by whom and why (L)", self.action_log
+        )
+        yield SystemCommand(
+            "Requests", "Access and erasure requests against their clock (Q)", self.action_requests
         )
 
     def _palette(self, target: Widget) -> Iterable[SystemCommand]:

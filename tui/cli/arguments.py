@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .checks import count, minutes, port, positive, seconds, value
+from .checks import count, days, minutes, port, positive, seconds, value
 
 WHO = "a contact id, an email or a phone number (any punctuation)"
+ANSWERS = "the tracked request it answers (its identifiers by default); it is then done"
 
 
 def nothing(p: argparse.ArgumentParser) -> None:
@@ -78,19 +79,54 @@ def person(p: argparse.ArgumentParser) -> None:
 
 
 def export(p: argparse.ArgumentParser) -> None:
-    p.add_argument("identifiers", nargs="+", metavar="IDENTIFIER", type=value, help=WHO)
+    p.add_argument("identifiers", nargs="*", metavar="IDENTIFIER", type=value, help=WHO)
     p.add_argument("--out", type=value, required=True, metavar="FILE", help="a new file")
+    p.add_argument("--request", type=value, metavar="REF", help=ANSWERS)
 
 
 def erase(p: argparse.ArgumentParser) -> None:
-    p.add_argument("identifiers", nargs="+", metavar="IDENTIFIER", type=value, help=WHO)
-    p.add_argument("--reference", type=value, required=True, metavar="REF", help="the request's")
+    p.add_argument("identifiers", nargs="*", metavar="IDENTIFIER", type=value, help=WHO)
+    p.add_argument(
+        "--reference", type=value, metavar="REF", help="the request's (default: --request's)"
+    )
+    p.add_argument("--request", type=value, metavar="REF", help=ANSWERS)
     p.add_argument("--keep-held", action="store_true", help="keep conversations on legal hold")
     p.add_argument("--dry-run", action="store_true", help="print what would go; change nothing")
     p.add_argument("--receipt", type=value, metavar="FILE", help="write the receipt (JSON)")
     p.add_argument(
         "--same-person", action="store_true", help="contacts of different names are one person"
     )
+
+
+def request(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    op = actions.add_parser("open", help="record a request received (its clock starts)")
+    op.add_argument("kind", choices=("access", "erasure"))
+    op.add_argument("identifiers", nargs="*", metavar="IDENTIFIER", type=value, help=WHO)
+    op.add_argument("--received", type=value, metavar="DATE", help="YYYY-MM-DD (UTC)")
+    op.add_argument("--reference", type=value, metavar="REF", help="default REQ-YYYY-NNNN")
+    op.add_argument("--from-conversation", type=count, metavar="ID", help="the one that asked")
+    ls = actions.add_parser("ls", help="open requests, soonest due first")
+    ls.add_argument("--due", type=days, metavar="DAYS", help="due within DAYS (7d, 7)")
+    ls.add_argument("--overdue", action="store_true", help="only those past their day")
+    ls.add_argument("--all", action="store_true", help="ended ones too")
+    ls.add_argument("--json", action="store_true")
+    show = actions.add_parser("show", help="a request and its trail")
+    show.add_argument("reference", metavar="REF", type=value)
+    show.add_argument("--json", action="store_true")
+    show.add_argument(
+        "--check", type=value, metavar="IDENTIFIER", help="say whether it named this one"
+    )
+    ext = actions.add_parser("extend", help="extend the clock (two months in all)")
+    ext.add_argument("reference", metavar="REF", type=value)
+    ext.add_argument("--months", type=count, required=True, help="1 or 2")
+    ext.add_argument("--reason", type=value, required=True, metavar="TEXT")
+    ext.add_argument("--told", type=value, required=True, metavar="DATE", help="YYYY-MM-DD")
+    for action, said in (("wait", "waiting for the requester's identity"), ("close", "done")):
+        actions.add_parser(action, help=said).add_argument("reference", metavar="REF", type=value)
+    refuse = actions.add_parser("refuse", help="refused, with why")
+    refuse.add_argument("reference", metavar="REF", type=value)
+    refuse.add_argument("--reason", type=value, required=True, metavar="TEXT")
 
 
 def redact(p: argparse.ArgumentParser) -> None:

@@ -61,3 +61,11 @@ def minutes(text: str) -> float:
     if not 0 < number <= 24 * 60:
         raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of minutes (up to 1440)")
     return number
+
+
+def days(text: str) -> int:
+    """A number of days, written `7` or `7d` (0 to 3660)."""
+    number = text.strip().removesuffix("d")
+    if not (number.isascii() and number.isdigit()) or len(number) > 4 or int(number) > 3660:
+        raise argparse.ArgumentTypeError(f"{text[:20]!r} is not a number of days (7d)")
+    return int(number)

@@ -14,7 +14,7 @@ import models
 
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
-from . import import_summary, progress
+from . import import_summary, progress, tracking
 from .output import json_lines, table
 
 EXIT_PENDING = 3
@@ -236,6 +236,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if social and not args.dry_run:
         print(social_notice(social))
     pending = [r.cleanup for r in results if not r.cleanup.done]
+    for line in tracking.due_lines():  # the legal clock, for cron's mail too
+        print(line)
     if failed:
         return 1
     return finished(pending[0]) if pending else 0

@@ -105,7 +105,10 @@ def _where(mention: models.Mention) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    summary = models.export_person(args.identifiers, args.out)
+    if args.request:
+        summary = models.export_for_request(args.request, args.out, args.agent, args.identifiers)
+    else:
+        summary = models.export_person(args.identifiers, args.out)
     print(
         f"Wrote {safe(summary.path)}: {plural(summary.contacts, 'contact')}, "
         f"{plural(summary.conversations, 'conversation')} with "
@@ -115,7 +118,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 def cmd_erase(args: argparse.Namespace) -> int:
     if args.dry_run:
-        plan = models.plan_erasure(args.identifiers, keep_held=True)
+        plan = models.plan_erasure(_named(args), keep_held=True)
         _print_plan(plan)
         if plan.retained and not args.keep_held:
             print(
@@ -130,10 +133,21 @@ def cmd_erase(args: argparse.Namespace) -> int:
         args.keep_held,
         receipt=args.receipt,
         same_person=args.same_person,
+        request=args.request,
     )
     code = 0 if receipt.proof.passed and receipt.cleanup.done else EXIT_PENDING
     _emit(_receipt_lines(receipt, args.receipt), receipt)
     return code
+
+
+def _named(args: argparse.Namespace) -> list[str]:
+    """The identifiers given, else those of the open request named by --request."""
+    if args.identifiers or not args.request:
+        return list(args.identifiers)
+    request = models.get_request(args.request)
+    if not request.open:
+        raise models.Refused(f"request {safe(request.reference)} has ended ({request.state})")
+    return request.identifiers
 
 
 def _emit(lines: list[str], receipt: models.Receipt) -> None:
@@ -180,6 +194,8 @@ def _receipt_lines(receipt: models.Receipt, path: str | None) -> list[str]:
     if not receipt.cleanup.done:
         lines.append(cleanup_note(receipt.cleanup))
     lines.append(f"Log entry #{receipt.log_entry}; chain head {receipt.chain_head}.")
+    if receipt.request:
+        lines.append(f"Request {safe(receipt.request)} is done; its identifiers are sealed.")
     if path is not None and receipt.receipt_problem:
         lines.append(
             f"Erased; the receipt could not be written to {safe(path)} because "

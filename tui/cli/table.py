@@ -11,6 +11,7 @@ from typing import NamedTuple
 from . import arguments as a
 from . import commands as c
 from . import requests as r
+from . import tracking as t
 
 CREATES, OPENS, READS, NONE = "creates", "opens", "reads", "none"  # how it uses the database
 
@@ -56,6 +57,12 @@ COMMANDS: tuple[Command, ...] = (
         "export", r.cmd_export, "an access request: everything about a person, as JSON", a.export
     ),
     Command("erase", r.cmd_erase, "an erasure request: delete a person everywhere", a.erase),
+    Command(
+        "request",
+        t.cmd_request,
+        "access and erasure requests against their legal clock",
+        a.request,
+    ),
     Command("redact", r.cmd_redact, "replace texts in one conversation with [redacted]", a.redact),
     Command("assistant", c.cmd_assistant, "per-channel retention assistants", a.assistant),
     Command("sweep", c.cmd_sweep, "run every enabled assistant once (for cron)", a.sweep),

@@ -47,7 +47,10 @@ from .dialects import PostgresDialect, escape_like
 
 MIGRATIONS_DIR = Path(__file__).parent / "postgres_migrations"
 VACUUM_OWED = -1  # a purge_pending row: a deletion's tables still need their VACUUM
-CLEANED = ("conversation", "message", "contact", "attribute", "search_document", "mail_key")
+CLEANED = (
+    *("conversation", "message", "contact", "attribute", "search_document", "mail_key"),
+    "privacy_request",  # a request's identifiers, once sealed
+)
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_WORD = 500
@@ -306,6 +309,8 @@ SEARCHED = {
     "message": ("author", "body"),
     "channel": ("name",),
     "deletion_log": ("actor", "reason"),
+    "privacy_request": ("reference", "identifiers"),
+    "privacy_request_step": ("note",),
 }
 
 

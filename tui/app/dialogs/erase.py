@@ -67,18 +67,21 @@ class EraseDialog(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, plan: models.ErasurePlan) -> None:
+    def __init__(self, plan: models.ErasurePlan, reference: str = "") -> None:
         super().__init__()
         self.plan = plan
+        self.reference = reference  # filled in: the tracked request's
 
     def compose(self) -> ComposeResult:
         with Vertical(id="erase-box"):
             with VerticalScroll(id="erase-scroll"):
                 yield Static(erase_question(self.plan), id="erase-question", markup=False)
-            yield Input(placeholder="e.g. GDPR-2026-0142", id="erase-reference")
+            yield Input(self.reference, placeholder="e.g. GDPR-2026-0142", id="erase-reference")
             with Horizontal(id="erase-buttons"):
                 yield Button("Cancel (esc)", id="erase-no")
-                yield Button("Erase (enter)", id="erase-yes", variant="error", disabled=True)
+                yield Button(
+                    "Erase (enter)", id="erase-yes", variant="error", disabled=not self.reference
+                )
 
     def on_mount(self) -> None:
         self.query_one("#erase-reference", Input).focus()

@@ -78,6 +78,21 @@ class InboxScreen(InboxChanges):
             tooltip="Everything held about this contact: export it, or erase them everywhere",
         ),
         Binding("R", "redact", "Redact", tooltip="Redact personal data in this conversation"),
+        # not in the footer, which is full: the palette, the README and the pane offer them
+        Binding(
+            "o",
+            "open_request",
+            "Open request",
+            show=False,
+            tooltip="Open an access or erasure request from this conversation",
+        ),
+        Binding(
+            "Q",
+            "app.requests",
+            "Requests",
+            show=False,
+            tooltip="Open requests against their clock",
+        ),
         Binding("A", "app.assistants", "Assistants"),
         Binding("L", "app.log", "Log"),
         Binding("q", "app.quit", "Quit"),

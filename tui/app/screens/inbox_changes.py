@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.text import Text
 from textual import on
 from textual.message import Message
 from textual.widgets import ProgressBar
@@ -17,12 +18,15 @@ from textual.widgets import ProgressBar
 import models
 
 from ...text import plural
+from ...wording import due_words
 from ..dialogs.attribute import AttributeDialog
 from ..dialogs.confirm import ConfirmDialog
+from ..dialogs.request_kind import RequestKindDialog
 from ..host import host
 from ..questions import attribute_question, delete_question, forget_question
 from ..widgets.contact_pane import ContactPane
 from ..widgets.conversation_list import ConversationList
+from ..widgets.conversation_pane import ConversationPane, asked
 from .operating import OperatingScreen
 from .person import PersonScreen
 from .redact import RedactScreen
@@ -63,6 +67,33 @@ class InboxChanges(OperatingScreen[None]):
         self.refresh_all()
         if conversation_id is not None:
             self.show_conversation(conversation_id)
+
+    def action_open_request(self) -> None:
+        """Open an access or erasure request from the highlighted conversation: its contact's
+        identifiers, its clock from the day its message asked."""
+        row = self.conversations.current
+        if row is None:
+            return
+        detail = self.query_one(ConversationPane).detail
+        suggested = asked(detail) if detail is not None and detail.id == row.id else None
+        question = Text(f"Open a request from conversation #{row.id}", style="bold")
+        if suggested:
+            question.append(f"\nIts words suggest an {suggested} request (a suggestion only).")
+
+        def answered(kind: str | None) -> None:
+            if kind:
+                self.run_operation(lambda: self._open_request(kind, row.id))
+
+        self.app.push_screen(RequestKindDialog(question, suggested), answered)
+
+    def _open_request(self, kind: str, conversation: int) -> OperatingScreen.Done:
+        opened = models.open_request(kind, [], host(self).agent, conversation=conversation)
+        r = opened.request
+        nobody = "; its identifiers match no one yet" if not opened.matched else ""
+        return self.Done(
+            f"Opened {kind} request {r.reference}: received {r.received_on}, due {r.due_on} "
+            f"({due_words(r)}){nobody}. Q shows every request."
+        )
 
     def action_redact(self) -> None:
         row = self.conversations.current

@@ -1,9 +1,11 @@
 """The person screen: everything held about one person, and where others name them.
 
 Opened with `P` on a conversation: its contact, and every contact sharing its
-email or phone. Keys export what is held (an access request), erase the person
-(an erasure request: the confirmation says what goes, what a legal hold keeps,
-and asks for the request's reference), or jump to a conversation. Returns the
+email or phone; or from the Requests screen, for a request's identifiers.
+Keys export what is held (an access request), erase the person (an erasure
+request: the confirmation says what goes, what a legal hold keeps, and asks for
+the request's reference), or jump to a conversation. Opened from a request, the
+export or the erasure is recorded against it, which closes it. Returns the
 conversation to jump to, or None.
 """
 
@@ -59,9 +61,10 @@ class PersonScreen(OperatingScreen[int | None]):
             super().__init__()
             self.plan = plan
 
-    def __init__(self, identifiers: list[str]) -> None:
+    def __init__(self, identifiers: list[str], request: models.RequestInfo | None = None) -> None:
         super().__init__()
         self.identifiers = identifiers
+        self.request = request  # the tracked request it was opened for, if any
         self.person: models.Person | None = None
         self.erased = False
 
@@ -96,12 +99,21 @@ class PersonScreen(OperatingScreen[int | None]):
             Text(
                 f" Person: {safe(name)} · {plural(len(person.contacts), 'contact')} · "
                 f"{plural(len(person.conversations), 'conversation')}{elsewhere} · "
-                f"{plural(sure, 'mention')} (e: export, E: erase, Esc: back)",
+                f"{plural(sure, 'mention')}{self._for()} (e: export, E: erase, Esc: back)",
                 style="bold",
             )
         )
         self.query_one("#person-identities", Static).update(_identities(person))
         self._fill_tables(person)
+
+    def _for(self) -> str:
+        r = self.request
+        return f" · for {r.kind} request {safe(r.reference)}" if r is not None else ""
+
+    def _answers(self, kind: str) -> str | None:
+        """The request's reference when the work of `kind` answers it."""
+        r = self.request
+        return r.reference if r is not None and r.kind == kind else None
 
     def _fill_tables(self, person: models.Person) -> None:
         table = self.query_one("#person-conversations", DataTable)
@@ -156,10 +168,15 @@ class PersonScreen(OperatingScreen[int | None]):
         )
 
     def _export(self, typed: str, folder: Path | None) -> OperatingScreen.Done:
-        summary = models.export_person(self.identifiers, export_target(typed, folder))
+        target, request = export_target(typed, folder), self._answers("access")
+        if request is not None:
+            summary = models.export_for_request(request, target, host(self).agent)
+        else:
+            summary = models.export_person(self.identifiers, target)
+        done = f"; request {request} is done" if request else ""
         return self.Done(
             f"Wrote {summary.path}: {plural(summary.conversations, 'conversation')}, "
-            f"{plural(summary.mentions, 'mention')} elsewhere."
+            f"{plural(summary.mentions, 'mention')} elsewhere{done}."
         )
 
     def action_erase(self) -> None:
@@ -178,18 +195,23 @@ class PersonScreen(OperatingScreen[int | None]):
                 self.erased = True
                 self.run_operation(lambda: self._erase(reference, keep))
 
-        self.app.push_screen(EraseDialog(plan), answered)
+        self.app.push_screen(EraseDialog(plan, self._answers("erasure") or ""), answered)
 
     def _erase(self, reference: str, keep_held: bool) -> OperatingScreen.Done:
         receipt = models.erase(  # the confirmation showed every profile, and any warning
-            self.identifiers, reference, host(self).agent, keep_held, same_person=True
+            self.identifiers,
+            reference,
+            host(self).agent,
+            keep_held,
+            same_person=True,
+            request=self._answers("erasure"),
         )
         c = receipt.counts
         verdict = "verify-gone passed" if receipt.verify_gone else receipt.proof.note
         said = (
             f"Erased under {reference}: {plural(c.contacts, 'contact')}, "
             f"{plural(c.conversations, 'conversation')}, {plural(c.redactions, 'redaction')}; "
-            f"{verdict}."
+            f"{verdict}{f'; request {receipt.request} is done' if receipt.request else ''}."
         )
         return self.Done(said, receipt.cleanup)
 

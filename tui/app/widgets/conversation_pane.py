@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from models import ConversationDetail
+from models import CUSTOMER, WRITER, ConversationDetail, asks
 
 from ...text import when
 from ..plain import plain, plain_lines
@@ -47,6 +47,10 @@ def render_detail(detail: ConversationDetail | None) -> Text:
     if detail.held:
         text.append(" · ON LEGAL HOLD", style="bold red")
     text.append(f"\nlast activity {when(detail.last_activity)}\n", style="dim")
+    suggested = asked(detail)
+    if suggested:
+        text.append(f"Asks for {suggested}? ", style="bold magenta")
+        text.append("(a suggestion from its words; o opens a request)\n", style="magenta")
     for message in detail.messages:
         text.append("\n")
         author = detail.contact if message.author == "customer" else message.author
@@ -55,3 +59,14 @@ def render_detail(detail: ConversationDetail | None) -> Text:
         text.append_text(plain_lines(message.body))
         text.append("\n")
     return text
+
+
+def asked(detail: ConversationDetail) -> str | None:
+    """What the subject or the customers' messages seem to ask for: "access", "erasure"
+    or None."""
+    theirs = [m.body for m in detail.messages if m.author in (CUSTOMER, WRITER)]
+    for text in (detail.subject, *theirs):
+        kind = asks(text)
+        if kind:
+            return kind
+    return None
