@@ -47,7 +47,15 @@ from .dialects import PostgresDialect, escape_like
 
 MIGRATIONS_DIR = Path(__file__).parent / "postgres_migrations"
 VACUUM_OWED = -1  # a purge_pending row: a deletion's tables still need their VACUUM
-CLEANED = ("conversation", "message", "contact", "attribute", "search_document", "mail_key")
+CLEANED = (
+    "conversation",
+    "message",
+    "contact",
+    "attribute",
+    "search_document",
+    "mail_key",
+    *("mail_reference", "reply_draft", "outbox"),  # replies
+)
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_WORD = 500
@@ -306,6 +314,8 @@ SEARCHED = {
     "message": ("author", "body"),
     "channel": ("name",),
     "deletion_log": ("actor", "reason"),
+    "outbox": ("recipient", "subject", "body"),
+    "mail_reference": ("message_id",),
 }
 
 
