@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import SMTP, AuthResult, LoginPassword
 
 USER, PASSWORD = "desk", "s3cret-pass"
 WAIT_S = 60
@@ -31,8 +31,10 @@ class Behaviour:
     refuse_rcpt: str = ""  # e.g. "550 5.1.1 no such user"
     refuse_data: str = ""  # e.g. "451 4.3.0 try later"
     drop_at: str = ""  # "rcpt" or "data": close the connection there, answering nothing
-    hold: threading.Event | None = None  # the answer to the end of DATA waits for this
+    hold: threading.Event | None = None  # the answer at `hold_at` waits for this
+    hold_at: str = "end"  # "rcpt", or "end": the answer to the end of DATA
     holding: threading.Event = field(default_factory=threading.Event)  # set while it waits
+    data_started: threading.Event = field(default_factory=threading.Event)  # DATA was said
 
 
 class Handler:
@@ -47,8 +49,15 @@ class Handler:
             return "421 closing"
         if self.behaviour.refuse_rcpt:
             return self.behaviour.refuse_rcpt
+        await self._held("rcpt", server)
         envelope.rcpt_tos.append(address)
         return "250 OK"
+
+    async def _held(self, step: str, server: Any) -> None:
+        gate = self.behaviour.hold
+        if gate is not None and self.behaviour.hold_at == step:
+            self.behaviour.holding.set()
+            await server.loop.run_in_executor(None, gate.wait, WAIT_S)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
@@ -56,10 +65,7 @@ class Handler:
         if self.behaviour.drop_at == "data":
             server.transport.close()
             return "421 closing"
-        gate = self.behaviour.hold
-        if gate is not None:
-            self.behaviour.holding.set()
-            await server.loop.run_in_executor(None, gate.wait, WAIT_S)
+        await self._held("end", server)
         return self.behaviour.refuse_data or "250 2.0.0 queued"
 
 
@@ -178,7 +184,7 @@ def smtp_server(
     if tls == "smtps":
         assert authority
         kwargs["ssl_context"] = authority.server()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+    controller = _Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
     controller.start()
     try:
         yield Running(handler, port, behaviour)
@@ -186,3 +192,16 @@ def smtp_server(
         if behaviour.hold is not None:
             behaviour.hold.set()
         controller.stop()
+
+
+class _Server(SMTP):
+    """aiosmtpd's server, saying when a client has begun its DATA."""
+
+    async def smtp_DATA(self, arg: str) -> None:
+        self.event_handler.behaviour.data_started.set()
+        await super().smtp_DATA(arg)
+
+
+class _Controller(Controller):
+    def factory(self) -> SMTP:
+        return _Server(self.handler, **self.SMTP_kwargs)
