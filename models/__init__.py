@@ -79,6 +79,7 @@ if TYPE_CHECKING:
     from .outbound.outbox import Pending as Pending
     from .outbound.outbox import pending_replies as pending_replies
     from .outbound.outbox import queue_reply as queue_reply
+    from .outbound.outbox import retry_failed as retry_failed
     from .outbound.outbox import retry_reply as retry_reply
     from .outbound.sending import SendReport as SendReport
     from .outbound.sending import send_due as send_due

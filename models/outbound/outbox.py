@@ -24,6 +24,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..store import clock, engine, outcome
 from ..store.errors import InvalidInput, NotFound, Refused
@@ -150,17 +151,31 @@ def _envelope(row: Outbox) -> Envelope:
     )
 
 
+def _due(now: datetime) -> Any:
+    """Rows to claim: due, or abandoned by a sender before the commit point."""
+    due = (Outbox.state == WAITING) & (Outbox.next_try_at <= now)
+    return due | ((Outbox.state == TRYING) & (Outbox.claimed_at < now - LEASE))
+
+
+def _orphaned(now: datetime) -> Any:
+    """Rows past the commit point whose sender died."""
+    return (Outbox.state == FINAL) & (Outbox.claimed_at < now - LEASE)
+
+
+@guarded
+def anything_due() -> bool:
+    """Whether a sender has anything to do: one read, no write lock taken."""
+    now = clock.now()
+    return bool(Outbox.select(Outbox.id).where(_due(now) | _orphaned(now)).exists())
+
+
 @guarded
 def claim_next() -> Claimed | None:
     """Claim the next reply that is due (or whose sender died before the commit point)."""
     with outcome.transaction():
         now = clock.now()
         _orphans_unsure(now)
-        due = (Outbox.state == WAITING) & (Outbox.next_try_at <= now)
-        abandoned = (Outbox.state == TRYING) & (Outbox.claimed_at < now - LEASE)
-        row = (
-            Outbox.select().where(due | abandoned).order_by(Outbox.next_try_at, Outbox.id).first()
-        )
+        row = Outbox.select().where(_due(now)).order_by(Outbox.next_try_at, Outbox.id).first()
         if row is None:
             return None
         token = secrets.token_hex(8)
@@ -176,9 +191,7 @@ def claim_next() -> Claimed | None:
 
 def _orphans_unsure(now: datetime) -> None:
     """Rows past the commit point whose sender died: failed, "it may have been sent"."""
-    Outbox.update(state=FAILED, reason=MAY_HAVE_BEEN_SENT).where(
-        (Outbox.state == FINAL) & (Outbox.claimed_at < now - LEASE)
-    ).execute()
+    Outbox.update(state=FAILED, reason=MAY_HAVE_BEEN_SENT).where(_orphaned(now)).execute()
 
 
 @guarded
@@ -269,3 +282,17 @@ def pending_replies(conversation_id: int | None = None) -> list[Pending]:
     if conversation_id is not None:
         query = query.where(Outbox.conversation == conversation_id)
     return [_pending(row) for row in query]
+
+
+@guarded
+def retry_failed(conversation_id: int) -> int:
+    """Try every failed reply of a conversation again, now; how many there were."""
+    with outcome.transaction():
+        now = clock.now()
+        return int(
+            Outbox.update(
+                state=WAITING, claim="", attempts=0, since=now, next_try_at=now, reason=""
+            )
+            .where((Outbox.conversation == conversation_id) & (Outbox.state == FAILED))
+            .execute()
+        )

@@ -34,6 +34,8 @@ def send_due(context: ssl.SSLContext | None = None) -> SendReport:
     retried transaction must never send a message again)."""
     report = SendReport()
     try:
+        if not outbox.anything_due():
+            return report
         server = config.smtp()
         if server is None:
             if outbox.pending_replies():
