@@ -70,3 +70,16 @@ def test_redaction_reaches_drafts_and_unsent_replies(db, tmp_path):
     assert pending.body == "queued: [redacted]\n"
     models.finish_cleanup()
     assert left([DRAFT, QUEUED]) == []
+
+
+def test_a_sent_reply_is_in_the_customers_access_export(db, tmp_path):
+    from .smtp_server import smtp_server
+
+    cid = imported(tmp_path, CUSTOMER_MAIL)
+    with smtp_server() as server:
+        models.set_smtp(f"smtp://127.0.0.1:{server.port}")
+        models.queue_reply(cid, "Sam", "Zq-sent-reply-5521")
+        assert models.send_due().sent == [cid]
+    out = tmp_path / "export.json"
+    models.export_person(["ada@example.com"], out)
+    assert "Zq-sent-reply-5521" in out.read_text()
