@@ -15,6 +15,8 @@ from models.store.schema import MailReference, Outbox, ReplyDraft
 
 from .smtp_server import PASSWORD, USER, Behaviour, make_authority, smtp_server
 
+pytestmark = pytest.mark.both_engines
+
 CUSTOMER_MAIL = """\
 From: Ada Lovelace <ada@example.com>
 To: support@desk.example
