@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from .smtp_server import PASSWORD, USER, make_authority, smtp_server
+from .smtp_server import PASSWORD, USER, Behaviour, make_authority, smtp_server
 from .test_cli import HUSHDESK
 from .test_replies import CUSTOMER_MAIL
 
@@ -102,3 +102,23 @@ def test_other_channels_and_bad_bodies_are_refused_in_one_line(tmp_path):
     assert code == 1 and "cannot read the reply" in err
     code, out, _ = hushdesk(db, "outbox")
     assert code == 0 and out.strip().count("\n") == 0, "nothing was written"
+
+
+def test_automatic_mail_needs_yes_and_a_failed_reply_is_retried_from_the_outbox(tmp_path):
+    db = tmp_path / "h.db"
+    box = tmp_path / "in.mbox"
+    auto = CUSTOMER_MAIL.replace("Subject:", "Auto-Submitted: auto-replied\nSubject:")
+    box.write_text(f"From x@y Mon Jun  1 09:00:00 2026\n{auto}\n")
+    assert hushdesk(db, "import", str(box), "--ours", "support@desk.example")[0] == 0
+    refusing = Behaviour(refuse_rcpt="550 5.1.1 no such user")
+    with smtp_server(behaviour=refusing) as server:
+        hushdesk(db, "settings", "smtp", f"smtp://127.0.0.1:{server.port}")
+        code, _, err = hushdesk(db, "reply", "1", "--body-file", "-", stdin="Thanks")
+        assert code == 1 and "looks automatic" in err
+        assert hushdesk(db, "outbox", "--json")[1] == "", "nothing was written"
+        code, out, _ = hushdesk(db, "reply", "1", "--yes", "--body-file", "-", stdin="Thanks")
+        assert code == 5 and "550 5.1.1 no such user" in out and "outbox retry 1" in out
+        refusing.refuse_rcpt = ""
+        code, out, _ = hushdesk(db, "outbox", "retry", "1")
+        assert code == 0 and "Sent 1 reply." in out
+    assert len(server.messages) == 1

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
+from ..settings import _get, _put  # the settings table's one reader and writer
 from ..store import outcome
 from ..store.errors import InvalidInput
 from ..store.guard import guarded
-from ..store.schema import Setting
 from . import server as smtp_server
 from .server import Server
 
 SMTP = "smtp"
 SIGNATURE = "signature:"  # + the agent's name
 MAX_SIGNATURE = 2_000
-
-
-def _get(key: str) -> str | None:
-    row = Setting.get_or_none(Setting.key == key)
-    return str(row.value) if row else None
-
-
-def _put(key: str, value: str | None) -> None:
-    if value is None:
-        Setting.delete().where(Setting.key == key).execute()
-        return
-    Setting.insert(key=key, value=value).on_conflict(
-        conflict_target=[Setting.key], update={Setting.value: value}
-    ).execute()
 
 
 @guarded
