@@ -253,3 +253,23 @@ def test_deleting_a_conversation_takes_its_drafts_outbox_and_message_ids(db, tmp
     models.delete_conversations([cid], "sam")
     for table in (ReplyDraft, Outbox, MailReference):
         assert table.select().count() == 0, table
+
+
+def test_the_customers_answer_to_a_reply_joins_its_conversation(db, tmp_path):
+    cid = imported(tmp_path, CUSTOMER_MAIL)
+    with smtp_server() as server:
+        use_server(server.port)
+        queued = models.queue_reply(cid, "Sam", "Which order number?")
+        assert models.send_due().sent == [cid]
+    answer = (
+        "From: Ada Lovelace <ada@example.com>\nTo: support@desk.example\n"
+        "Subject: a new subject entirely\nMessage-ID: <answer@mail.example.com>\n"
+        f"In-Reply-To: <{queued.message_id}>\nDate: Tue, 2 Jun 2026 09:00:00 +0000\n\n"
+        "It is order 4242.\n"
+    )
+    box = tmp_path / "answer.mbox"
+    box.write_text(f"From x@y Tue Jun  2 09:00:00 2026\n{answer}\n")
+    models.import_path(box)
+    assert models.ConversationSearch("").ids() == [cid]
+    bodies = [m.body for m in models.get_conversation(cid).messages]
+    assert bodies[-1].startswith("It is order 4242.")

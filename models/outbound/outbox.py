@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..mail.keys import hashed
 from ..store import clock, engine, outcome
 from ..store.errors import InvalidInput, NotFound, Refused
 from ..store.guard import guarded
-from ..store.schema import Conversation, MailReference, Message, Outbox
+from ..store.schema import Conversation, MailKey, MailReference, Message, Outbox
 from . import drafts
 from .compose import Envelope, body_text, new_message_id
 from .thread import addressing
@@ -220,6 +221,9 @@ def accepted(outbox_id: int, claim: str) -> int | None:
         cid = row.conversation_id
         Message.create(conversation=cid, author=row.agent, body=row.body, sent_at=now)
         MailReference.create(conversation=cid, message_id=row.message_id, sent_at=now, ours=True)
+        # the customer's answer finds this conversation by our id, as an import's reply does
+        key = hashed(f"m:{row.message_id}")
+        MailKey.insert(key=key, conversation=cid).on_conflict_ignore().execute()
         Conversation.update(last_activity=now).where(
             (Conversation.id == cid) & (Conversation.last_activity < now)
         ).execute()
