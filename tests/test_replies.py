@@ -273,3 +273,14 @@ def test_the_customers_answer_to_a_reply_joins_its_conversation(db, tmp_path):
     assert models.ConversationSearch("").ids() == [cid]
     bodies = [m.body for m in models.get_conversation(cid).messages]
     assert bodies[-1].startswith("It is order 4242.")
+
+
+def test_from_is_the_address_of_ours_the_customer_wrote_to(db, tmp_path):
+    to_sales = CUSTOMER_MAIL.replace("To: support@desk.example", "To: sales@desk.example")
+    box = tmp_path / "in.mbox"
+    box.write_text(f"From x@y Mon Jun  1 09:00:00 2026\n{to_sales}\n")
+    models.import_path(box, ours=["support@desk.example", "sales@desk.example"])
+    (cid,) = models.ConversationSearch("").ids()
+    plan = models.reply_to(cid)
+    assert (plan.sender, plan.recipient) == ("sales@desk.example", "ada@example.com")
+    assert models.queue_reply(cid, "Sam", "Hi").message_id.endswith("@desk.example")

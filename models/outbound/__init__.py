@@ -1,6 +1,6 @@
 """Replies: an agent's answer to an email conversation, sent by SMTP submission.
 
-The rooms's parts, in the order a reply goes through them: `server` (the
+The room's parts, in the order a reply goes through them: `server` (the
 submission URL and where its password is), `thread` (From, To, Subject,
 In-Reply-To and References, read from the conversation and its stored
 Message-IDs; whether the mail answered was automatic), `drafts`, `compose`
