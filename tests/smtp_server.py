@@ -35,6 +35,7 @@ class Behaviour:
     hold_at: str = "end"  # "rcpt", or "end": the answer to the end of DATA
     holding: threading.Event = field(default_factory=threading.Event)  # set while it waits
     data_started: threading.Event = field(default_factory=threading.Event)  # DATA was said
+    arrived: list[str] = field(default_factory=list)  # a step, each time a session is held
 
 
 class Handler:
@@ -56,6 +57,7 @@ class Handler:
     async def _held(self, step: str, server: Any) -> None:
         gate = self.behaviour.hold
         if gate is not None and self.behaviour.hold_at == step:
+            self.behaviour.arrived.append(step)
             self.behaviour.holding.set()
             await server.loop.run_in_executor(None, gate.wait, WAIT_S)
 

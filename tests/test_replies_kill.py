@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -92,3 +93,35 @@ def test_a_sender_killed_at_any_moment_sends_once_or_not_at_all(db, tmp_path, cl
         assert len(delivered) == 1, "the server took it before the kill: not sent again"
         (row,) = models.pending_replies(cid)
         assert row.shown == "failed" and "may have been sent" in row.reason
+
+
+def wait_until(condition, what: str) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + WAIT_S
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"not within {WAIT_S} s: {what}")
+        time.sleep(0.01)  # polling a condition, not waiting for time to pass
+
+
+def test_two_senders_never_both_end_the_data_of_one_reply(db, tmp_path, clock):
+    """A sender slower than its lease is taken over; only one of the two ends the DATA."""
+    cid = imported(tmp_path, CUSTOMER_MAIL)
+    models.queue_reply(cid, "Sam", "Only once, please.")
+    gate = threading.Event()
+    behaviour = Behaviour(hold=gate, hold_at="rcpt")
+    with smtp_server(behaviour=behaviour) as server:
+        models.set_smtp(f"smtp://127.0.0.1:{server.port}")
+        slow = sender(db, models.now().isoformat())
+        wait_until(lambda: len(behaviour.arrived) == 1, "the first sender at RCPT")
+        later = models.now() + outbox.LEASE + timedelta(seconds=1)
+        second = sender(db, later.isoformat())  # its clock says the first one died
+        wait_until(lambda: len(behaviour.arrived) == 2, "the second sender at RCPT")
+        gate.set()
+        outs = [child.communicate(timeout=WAIT_S) for child in (slow, second)]
+    assert [child.returncode for child in (slow, second)] == [0, 0], outs
+    delivered = [m for m in server.messages if b"Only once" in m]
+    assert len(delivered) == 1
+    sent = [json.loads(out.splitlines()[-1])["sent"] for out, _ in outs]
+    assert sorted(sent) == [[], [cid]]
+    assert Outbox.select().count() == 0
+    assert [m.author for m in models.get_conversation(cid).messages].count("Sam") == 1
