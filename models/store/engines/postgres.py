@@ -314,7 +314,7 @@ SEARCHED = {
     "message": ("author", "body"),
     "channel": ("name",),
     "deletion_log": ("actor", "reason"),
-    "outbox": ("recipient", "subject", "body"),
+    "outbox": ("recipient", "subject", "body", "reason"),
     "mail_reference": ("message_id",),
 }
 
