@@ -156,3 +156,15 @@ def test_the_agents_editor_edits_the_reply_in_a_private_file(tmp_path):
     assert found == "typed here\nadded in the editor\n"
     assert edited("kept", [sys.executable, "-c", "raise SystemExit(1)"]) is None
     assert not list(Path(tmp_path).glob("hushdesk-reply-*"))
+
+
+async def test_quitting_from_the_editor_keeps_the_draft(db, tmp_path):
+    cid = imported(tmp_path, CUSTOMER_MAIL)
+    app = make_app("Sam")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_editor(pilot)
+        await pilot.press(*"Not finished", "ctrl+q")
+        await settle(pilot)
+    assert app.return_code == 0
+    assert models.draft(cid, "Sam") == "Not finished"

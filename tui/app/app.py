@@ -38,6 +38,7 @@ from .messages import (
 from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import InboxScreen
+from .screens.reply import ReplyScreen
 from .watch import ChangeWatch
 from .widgets.contact_pane import ContactPane
 from .widgets.conversation_list import ConversationList
@@ -247,6 +248,13 @@ class HushdeskApp(App[None]):
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Not offered: a screenshot would copy customer data into a file outside hushdesk."""
         self.notify("hushdesk takes no screenshots: they would copy customer data to a file.")
+
+    async def action_quit(self) -> None:
+        """Quit; from the reply editor, once its draft is kept."""
+        if isinstance(self.screen, ReplyScreen):
+            self.screen.action_keep(quitting=True)
+            return
+        self.exit()
 
     # screens ------------------------------------------------------------------
     def action_assistants(self) -> None:

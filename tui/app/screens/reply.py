@@ -64,6 +64,7 @@ class ReplyScreen(OperatingScreen[bool]):
         self.plan: models.Addressing | None = None
         self.start = ""
         self.leaving = False
+        self.quitting = False
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -144,11 +145,13 @@ class ReplyScreen(OperatingScreen[bool]):
 
         self.run_operation(queue)
 
-    def action_keep(self) -> None:
+    def action_keep(self, quitting: bool = False) -> None:
+        """Keep the draft and go back (or, quitting, keep it and quit the app)."""
         if self.leaving:
             return
+        self.quitting = quitting
         if self.plan is None or self.text == self.start:
-            self.dismiss(False)
+            self._leave(True)
             return
         self.leaving = True
         cid, agent, body = self.conversation_id, host(self).agent, self.text
@@ -162,8 +165,14 @@ class ReplyScreen(OperatingScreen[bool]):
     def after_operation(self, failed: bool) -> None:
         self.leaving = False
         if not failed:
-            host(self).send_replies()
-            self.dismiss(True)
+            self._leave(True)
+
+    def _leave(self, changed: bool) -> None:
+        if self.quitting:
+            self.app.exit()
+            return
+        host(self).send_replies()
+        self.dismiss(changed)
 
     def action_editor(self) -> None:
         if self.plan is None:
