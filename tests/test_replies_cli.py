@@ -23,6 +23,7 @@ def hushdesk(db, *args: str, stdin: str = "", env: dict[str, str] | None = None)
 
 
 def desk(tmp_path):
+    tmp_path.mkdir(exist_ok=True)
     db = tmp_path / "h.db"
     box = tmp_path / "in.mbox"
     box.write_text(f"From x@y Mon Jun  1 09:00:00 2026\n{CUSTOMER_MAIL}\n")
@@ -94,14 +95,16 @@ def test_other_channels_and_bad_bodies_are_refused_in_one_line(tmp_path):
     cid = chat.split('"id": ')[1].split(",")[0]
     code, _, err = hushdesk(db, "reply", cid, "--body-file", "-", stdin="hi")
     assert code == 1 and "cannot be answered from hushdesk yet" in err
+    mail = desk(tmp_path / "mail")
     bad = tmp_path / "bad.txt"
     bad.write_bytes(b"\xff\xfe not utf-8")
-    code, _, err = hushdesk(db, "reply", cid, "--body-file", str(bad))
+    code, _, err = hushdesk(mail, "reply", "1", "--body-file", str(bad))
     assert code == 1 and err == "hushdesk: the reply is not UTF-8 text\n"
-    code, _, err = hushdesk(db, "reply", cid, "--body-file", str(tmp_path))
+    code, _, err = hushdesk(mail, "reply", "1", "--body-file", str(tmp_path))
     assert code == 1 and "cannot read the reply" in err
-    code, out, _ = hushdesk(db, "outbox")
-    assert code == 0 and out.strip().count("\n") == 0, "nothing was written"
+    for db_path in (db, mail):
+        code, out, _ = hushdesk(db_path, "outbox")
+        assert code == 0 and out.strip().count("\n") == 0, "nothing was written"
 
 
 def test_automatic_mail_needs_yes_and_a_failed_reply_is_retried_from_the_outbox(tmp_path):

@@ -56,8 +56,8 @@ def read_body(where: str) -> str:
 
 def cmd_reply(args: argparse.Namespace) -> int:
     (conversation,) = models.check_ids([args.conversation])
+    models.reply_to(conversation)  # what cannot be answered is refused before the text is read
     body = read_body(args.body_file)
-    models.reply_to(conversation)  # refuses what cannot be answered before reading more
     queued = models.queue_reply(conversation, args.agent, body, automatic_ok=args.yes)
     print(f"Reply #{queued.id} to conversation #{conversation} is in the outbox.")
     report = models.send_due()
