@@ -66,6 +66,16 @@ def _connect(server: Server, context: ssl.SSLContext) -> smtplib.SMTP:
 
 def _open(server: Server, password: str, context: ssl.SSLContext) -> smtplib.SMTP:
     smtp = _connect(server, context)
+    try:
+        _greet(smtp, server, password, context)
+    except BaseException:
+        smtp.close()
+        raise
+    return smtp
+
+
+def _greet(smtp: smtplib.SMTP, server: Server, password: str, context: ssl.SSLContext) -> None:
+    """EHLO, STARTTLS when it is a submission server, and the login."""
     _expect(smtp.ehlo(), (250,), "the server refused EHLO")
     if server.scheme == "submission":
         if not smtp.has_extn("starttls"):
@@ -81,7 +91,6 @@ def _open(server: Server, password: str, context: ssl.SSLContext) -> smtplib.SMT
             ) from None
         except smtplib.SMTPNotSupportedError:
             raise NotTaken("the server offers no login (AUTH)", permanent=True) from None
-    return smtp
 
 
 def submit(
