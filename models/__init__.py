@@ -70,6 +70,22 @@ if TYPE_CHECKING:
     from .log import LogEntry as LogEntry
     from .log import list_log as list_log
     from .log import verify_log as verify_log
+    from .outbound.config import set_signature as set_signature
+    from .outbound.config import set_smtp as set_smtp
+    from .outbound.config import signature as signature
+    from .outbound.config import smtp as smtp
+    from .outbound.drafts import draft as draft
+    from .outbound.drafts import save_draft as save_draft
+    from .outbound.outbox import Pending as Pending
+    from .outbound.outbox import pending_replies as pending_replies
+    from .outbound.outbox import queue_reply as queue_reply
+    from .outbound.outbox import retry_failed as retry_failed
+    from .outbound.outbox import retry_reply as retry_reply
+    from .outbound.sending import SendReport as SendReport
+    from .outbound.sending import send_due as send_due
+    from .outbound.server import Server as Server
+    from .outbound.thread import Addressing as Addressing
+    from .outbound.thread import reply_to as reply_to
     from .privacy.access import ExportSummary as ExportSummary
     from .privacy.access import export_person as export_person
     from .privacy.access import person_document as person_document

@@ -17,7 +17,7 @@ from . import log
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused
 from .store.guard import guarded
-from .store.schema import Channel, Contact, Conversation, MailKey, Message
+from .store.schema import REPLY_TABLES, Channel, Contact, Conversation, MailKey, Message
 from .store.values import ARCHIVED, OPEN, SOMEONE, WRITER, shown_name
 
 MAX_IDS = 5_000_000
@@ -180,6 +180,8 @@ def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
     for batch in engine.chunked(ids):
         Message.delete().where(Message.conversation.in_(batch)).execute()
         MailKey.delete().where(MailKey.conversation.in_(batch)).execute()
+        for part in REPLY_TABLES:  # drafts, the outbox, Message-IDs
+            part.delete().where(part.conversation.in_(batch)).execute()
         engine.unindex(batch)
         Conversation.delete().where(Conversation.id.in_(batch)).execute()
         done += len(batch)

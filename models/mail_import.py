@@ -32,6 +32,7 @@ from .mail.keys import hashed
 from .mail.keys import stored as _stored
 from .mail.raw import RawMail
 from .mail.reader import Progress, Read, read_messages
+from .mail.references import REFERENCE_COLUMNS, reference_row
 from .mail.threads import Letter, group, own_key, subject_key
 from .store import clock, engine, outcome
 from .store.schema import (
@@ -174,6 +175,7 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
     conversations: list[tuple[object, ...]] = []
     messages: list[tuple[object, ...]] = []
     keys: dict[str, int] = {}
+    references: list[tuple[object, ...] | None] = []
     joined: dict[int, datetime] = {}
     next_id = first
     for thread in threads:
@@ -188,10 +190,12 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
             conversations.append(_conversation_row(cid, channel, thread, found, contacts))
             customer = contacts.get(thread.members[0], (0, ""))[1]
         messages += [_message_row(cid, found[i], ours, customer, people) for i in thread.members]
+        references += [reference_row(cid, found[i], ours) for i in thread.members]
         _keep_keys(thread, found, known, cid, keys)
     engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
     engine.insert_rows("message", WRITTEN_COLUMNS, messages)
     engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
+    engine.insert_rows("mail_reference", REFERENCE_COLUMNS, [r for r in references if r])
     _touch(joined)
     if conversations:
         engine.index_from(first, next_id - 1)

@@ -78,6 +78,15 @@ async def shoot() -> None:
         await pilot.press("escape", "escape", "Q")
         await settle()
         save("requests")
+        await pilot.press("escape")
+        await settle()
+        await pilot.press("escape", "slash", *"channel:email is:open", "enter")
+        await settle()
+        await pilot.press("r")
+        await settle()
+        await pilot.press(*"Hello! The replacement ships today; tracking follows by mail.")
+        await settle()
+        save("reply-editor")
 
 
 def main() -> None:
@@ -86,6 +95,8 @@ def main() -> None:
         models.open_database(Path(folder) / "screenshots.db", create=True)
         models.generate_demo(1000, seed=7)
         models.sweep("Facebook")
+        models.set_ours(["support@hushdesk.example"])
+        models.set_signature("sam", "Sam · hushdesk support")
         asyncio.run(shoot())
         models.close_database()
     browser.main()

@@ -111,6 +111,14 @@ COMMANDS = [
     ["erase", "--reference", "R-1"],
     ["erase", "--dry-run", "--reference"],
     ["redact"],
+    ["reply"],
+    ["reply", "--body-file"],
+    ["send"],
+    ["outbox"],
+    ["outbox", "retry"],
+    ["settings", "smtp"],
+    ["settings", "smtp", "--password-file"],
+    ["settings", "signature"],
 ]
 
 
@@ -142,6 +150,19 @@ VALID = [
     (["erase", "ines.moreau@example.org", "--reference", "R-1", "--dry-run"], 1),
     (["erase", "415.555.0199", "--reference", "R-2", "--keep-held"], 1),
     (["redact", "3", "order", "refund"], 1),
+    (["reply", "3", "--body-file", "/nonexistent/reply.txt", "--yes"], 1),
+    (["outbox", "retry", "1"], 2),
+    (
+        [
+            "settings",
+            "smtp",
+            "submission://desk@127.0.0.1:2525",
+            "--password-file",
+            "/etc/hostname",
+        ],
+        2,
+    ),
+    (["settings", "signature", "Sam, support"], 2),
 ]
 
 

@@ -80,6 +80,7 @@ PLAIN = {
     "receipt_dict",
     "receipt_json",
     "rule",
+    "send_due",  # each of its steps is guarded, never the whole: a retry must not send again
 }  # no database behind them
 
 

@@ -15,7 +15,7 @@ from .. import log
 from ..store import engine, outcome
 from ..store.errors import InvalidInput, NotFound, Refused
 from ..store.guard import guarded
-from ..store.schema import Conversation, Message
+from ..store.schema import Conversation, MailReference, Message, Outbox, ReplyDraft
 from ..text.folding import Folded, fold
 from .needles import Needles, text_needle
 
@@ -37,6 +37,39 @@ def redact_conversation(conversation_id: int, needles: Needles) -> int:
         if count:
             Message.update(body=body).where(Message.id == message.id).execute()
             total += count
+    return total + redact_replies(conversation_id, needles)
+
+
+def _reply_texts(conversation_id: int) -> list[str]:
+    """The drafts' and unsent replies' texts of a conversation."""
+    drafts = ReplyDraft.select(ReplyDraft.body).where(ReplyDraft.conversation == conversation_id)
+    unsent = Outbox.select(Outbox.body).where(Outbox.conversation == conversation_id)
+    return [str(d.body) for d in drafts] + [str(u.body) for u in unsent]
+
+
+def redact_replies(conversation_id: int, needles: Needles) -> int:
+    """The conversation's drafts and unsent replies redacted too; a Message-ID holding a
+    hit is forgotten (a reply then names one message fewer of the thread)."""
+    total = 0
+    for draft in ReplyDraft.select().where(ReplyDraft.conversation == conversation_id):
+        body, count = needles.redact(draft.body)
+        if count:
+            ReplyDraft.update(body=body).where(
+                (ReplyDraft.conversation == conversation_id) & (ReplyDraft.agent == draft.agent)
+            ).execute()
+            total += count
+    for row in Outbox.select().where(Outbox.conversation == conversation_id):
+        (body, in_body), (subject, in_subject) = (
+            needles.redact(row.body),
+            needles.redact(row.subject),
+        )
+        if in_body or in_subject:
+            Outbox.update(body=body, subject=subject).where(Outbox.id == row.id).execute()
+            total += in_body + in_subject
+    for ref in MailReference.select().where(MailReference.conversation == conversation_id):
+        if needles.redact(ref.message_id)[1]:
+            MailReference.delete().where(MailReference.id == ref.id).execute()
+            total += 1
     return total
 
 
@@ -79,6 +112,7 @@ def _check_found(conversation_id: int, subject: str, wanted: list[str]) -> None:
         str(m.body)
         for m in Message.select(Message.body).where(Message.conversation == conversation_id)
     ]
+    texts += _reply_texts(conversation_id)
     folded = [Folded(text) for text in texts]
     for text in wanted:
         needle = fold(text)

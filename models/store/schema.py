@@ -17,6 +17,7 @@ from peewee import (
     AutoField,
     BooleanField,
     CharField,
+    CompositeKey,
     DateTimeField,
     ForeignKeyField,
     IntegerField,
@@ -168,3 +169,53 @@ class DeletionLog(BaseModel):
     reason = TextField(default="")
     prev_hash = TextField(default="")
     hash = TextField(default="")
+
+
+class MailReference(BaseModel):
+    """A Message-ID of an Email conversation's message: what a reply threads by."""
+
+    id = AutoField()
+    conversation = ForeignKeyField(Conversation, on_delete="CASCADE", index=False)
+    message_id = TextField()
+    sent_at = UTCDateTimeField()
+    automatic = BooleanField(default=False)  # Auto-Submitted, bulk or a bounce
+    ours = BooleanField(default=False)
+
+
+class ReplyDraft(BaseModel):
+    """An agent's unsent reply to a conversation, kept when the editor is left."""
+
+    conversation = ForeignKeyField(Conversation, on_delete="CASCADE", index=False)
+    agent = TextField()
+    body = TextField()
+    saved_at = UTCDateTimeField()
+
+    class Meta:
+        primary_key = CompositeKey("conversation", "agent")
+
+
+class Outbox(BaseModel):
+    """A reply from its sending until the server accepts it; its Message-ID fixed at once."""
+
+    id = AutoField()
+    conversation = ForeignKeyField(Conversation, on_delete="CASCADE", index=False)
+    conversation_id: int  # the key itself, as Peewee names it
+    agent = TextField()
+    message_id = TextField(unique=True)
+    sender = TextField()
+    recipient = TextField()
+    subject = TextField()
+    in_reply_to = TextField(default="")
+    refs = TextField(default="")  # References: the ids, space-separated
+    body = TextField()
+    written_at = UTCDateTimeField()  # its Date:
+    state = TextField()  # see models/outbound/outbox.py
+    claim = TextField(default="")
+    attempts = IntegerField(default=0)
+    since = UTCDateTimeField()  # tries are counted from here (written, or retried)
+    next_try_at = UTCDateTimeField()
+    claimed_at = UTCDateTimeField(null=True)
+    reason = TextField(default="")
+
+
+REPLY_TABLES = (MailReference, ReplyDraft, Outbox)  # deleted with their conversation

@@ -18,6 +18,7 @@ from pathlib import Path
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -37,6 +38,7 @@ from .messages import (
 from .screens.assistants import AssistantsScreen
 from .screens.deletion_log import DeletionLogScreen
 from .screens.inbox import InboxScreen
+from .screens.reply import ReplyScreen
 from .screens.requests import RequestsScreen, summary
 from .watch import ChangeWatch
 from .widgets.contact_pane import ContactPane
@@ -44,6 +46,15 @@ from .widgets.conversation_list import ConversationList
 
 logger = logging.getLogger("hushdesk")
 TICK_SECONDS = 1.0
+OUTBOX_SECONDS = 5.0  # how often the outbox is looked at for replies that are due
+
+
+class RepliesSent(Message):
+    """A background run of the outbox: what it sent, and what it could not."""
+
+    def __init__(self, report: models.SendReport) -> None:
+        super().__init__()
+        self.report = report
 
 
 class HushdeskApp(App[None]):
@@ -70,10 +81,13 @@ class HushdeskApp(App[None]):
             self.theme = theme
         self.schedule = models.SweepSchedule(sweep_interval, models.now())
         self.sweeping = False
+        self.sending = False
+        self.said_of_outbox = ""  # said once, not at every look
 
     def on_mount(self) -> None:
         self.schedule.set_interval(self.schedule.interval, models.now())
         self.set_interval(TICK_SECONDS, self.sweep_tick)
+        self.set_interval(OUTBOX_SECONDS, self.send_replies)
         self.push_screen(InboxScreen())
         self.follower = ChangeWatch(self)
         self.follower.start()
@@ -199,9 +213,50 @@ class HushdeskApp(App[None]):
         if message.cleanup.done:
             self.notify("An earlier deletion is now gone from every byte of the database.")
 
+    # the outbox -----------------------------------------------------------------
+    def send_replies(self) -> None:
+        """Send the replies that are due, in a thread (one run at a time). Only what an agent
+        wrote is ever in the outbox: the app answers nothing by itself."""
+        if not self.sending:
+            self.sending = True
+            self._send_replies()
+
+    @work(thread=True, group="outbox")
+    def _send_replies(self) -> None:
+        try:
+            with models.connection():
+                report = models.send_due()
+        except models.HushdeskError as error:
+            report = models.SendReport(said=str(error))
+        self.post_message(RepliesSent(report))
+
+    @on(RepliesSent)
+    def _replies_sent(self, message: RepliesSent) -> None:
+        self.sending = False
+        report = message.report
+        if report.sent:
+            self.notify(f"Sent {plural(len(report.sent), 'reply')}.", markup=False)
+        for line in report.waiting:
+            self.notify(f"Not sent yet: {safe(line, 300)}.", severity="warning", markup=False)
+        for line in report.failed:
+            self.notify(f"Failed: {safe(line, 300)}.", severity="error", markup=False)
+        if report.said and report.said != self.said_of_outbox:
+            self.notify(f"Replies wait: {safe(report.said)}.", severity="warning", markup=False)
+        self.said_of_outbox = report.said
+        if report.sent or report.waiting or report.failed:
+            for screen in self.screen_stack:
+                screen.post_message(DataChanged(forwarded=True))
+
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Not offered: a screenshot would copy customer data into a file outside hushdesk."""
         self.notify("hushdesk takes no screenshots: they would copy customer data to a file.")
+
+    async def action_quit(self) -> None:
+        """Quit; from the reply editor, once its draft is kept."""
+        if isinstance(self.screen, ReplyScreen):
+            self.screen.action_keep(quitting=True)
+            return
+        self.exit()
 
     # screens ------------------------------------------------------------------
     def action_assistants(self) -> None:

@@ -20,6 +20,8 @@ class Host(Protocol):
 
     def set_sweep_interval(self, interval: timedelta) -> None: ...
 
+    def send_replies(self) -> None: ...
+
 
 def host(node: DOMNode) -> Host:
     """The running hushdesk app, as the screens know it."""

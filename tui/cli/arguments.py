@@ -43,6 +43,13 @@ def settings(p: argparse.ArgumentParser) -> None:
     region.add_argument(
         "--clear", action="store_true", help="forget it (such numbers name no one)"
     )
+    smtp = q.add_parser("smtp", help="the SMTP submission server replies go through")
+    smtp.add_argument("url", nargs="?", type=value, metavar="URL", help="submission://user@host")
+    smtp.add_argument("--password-file", type=value, metavar="FILE", help="kept as a path")
+    smtp.add_argument("--clear", action="store_true", help="forget it (replies wait)")
+    signature = q.add_parser("signature", help="your signature (--agent's), below new replies")
+    signature.add_argument("text", nargs="?", type=value, metavar="TEXT")
+    signature.add_argument("--clear", action="store_true", help="forget it")
 
 
 def search(p: argparse.ArgumentParser) -> None:

@@ -77,7 +77,14 @@ def cmd_settings(args: argparse.Namespace) -> None:
     if args.setting == "region":
         _set_region(args)
         return
+    if args.setting in ("smtp", "signature"):
+        from .replies import set_reply_setting
+
+        set_reply_setting(args)
+        return
     found = models.all_settings()
+    server = models.smtp()
+    found["smtp"] = server.shown if server else None
     if args.json:
         print(json.dumps(found))
         return
@@ -86,6 +93,7 @@ def cmd_settings(args: argparse.Namespace) -> None:
     print(f"ours: {shown or 'not set (imports infer them)'}")
     region = found["region"]
     print(f"region: {safe(region) if region else NO_REGION}")
+    print(f"smtp: {safe(server.shown) if server else 'not set (replies wait in the outbox)'}")
 
 
 NO_REGION = "not set (a phone number without its country code names no one)"

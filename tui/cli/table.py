@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from . import arguments as a
 from . import commands as c
+from . import replies as m
 from . import requests as r
 from . import tracking as t
 
@@ -64,6 +65,9 @@ COMMANDS: tuple[Command, ...] = (
         a.request,
     ),
     Command("redact", r.cmd_redact, "replace texts in one conversation with [redacted]", a.redact),
+    Command("reply", m.cmd_reply, "answer an email conversation", m.reply_arguments),
+    Command("send", m.cmd_send, "send the replies that are due (for cron)"),
+    Command("outbox", m.cmd_outbox, "replies not yet sent, and retrying one", m.outbox_arguments),
     Command("assistant", c.cmd_assistant, "per-channel retention assistants", a.assistant),
     Command("sweep", c.cmd_sweep, "run every enabled assistant once (for cron)", a.sweep),
     Command("log", c.cmd_log, "the deletion log, newest first", a.log),

@@ -50,6 +50,7 @@ VACUUM_OWED = -1  # a purge_pending row: a deletion's tables still need their VA
 CLEANED = (
     *("conversation", "message", "contact", "attribute", "search_document", "mail_key"),
     "privacy_request",  # a request's identifiers, once sealed
+    *("mail_reference", "reply_draft", "outbox"),  # replies
 )
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
@@ -311,6 +312,8 @@ SEARCHED = {
     "deletion_log": ("actor", "reason"),
     "privacy_request": ("reference", "identifiers"),
     "privacy_request_step": ("note",),
+    "outbox": ("recipient", "subject", "body", "reason"),
+    "mail_reference": ("message_id",),
 }
 
 

@@ -93,6 +93,8 @@ class InboxScreen(InboxChanges):
             show=False,
             tooltip="Open requests against their clock",
         ),
+        Binding("r", "reply", "Reply", tooltip="Answer this email conversation"),
+        Binding("t", "retry_replies", "Retry", show=False, tooltip="Try failed replies again"),
         Binding("A", "app.assistants", "Assistants"),
         Binding("L", "app.log", "Log"),
         Binding("q", "app.quit", "Quit"),
@@ -354,17 +356,20 @@ class InboxScreen(InboxChanges):
     def show_panes(self, conversation_id: int | None) -> None:
         self._panes_for = conversation_id
         detail = contact = None
-        try:  # two lookups by primary key: reads never wait for a lock in WAL mode
+        pending: list[models.Pending] = []
+        try:  # lookups by key: reads never wait for a lock in WAL mode
             if conversation_id is not None:
                 detail = models.get_conversation(conversation_id)
                 if detail.contact_id is not None:
                     contact = models.get_contact(detail.contact_id)
+                if detail.kind == "email":
+                    pending = models.pending_replies(conversation_id)
         except models.NotFound:
             detail = contact = None
         except HushdeskError as error:
             detail = contact = None
             self.notify(safe(error), severity="error", markup=False)
-        self.query_one(ConversationPane).show(detail)
+        self.query_one(ConversationPane).show(detail, pending)
         self.query_one(ContactPane).show(contact)
 
     @on(ConversationList.Opened)

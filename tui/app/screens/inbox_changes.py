@@ -30,6 +30,7 @@ from ..widgets.conversation_pane import ConversationPane, asked
 from .operating import OperatingScreen
 from .person import PersonScreen
 from .redact import RedactScreen
+from .reply import ReplyScreen
 
 
 class InboxChanges(OperatingScreen[None]):
@@ -99,6 +100,25 @@ class InboxChanges(OperatingScreen[None]):
         row = self.conversations.current
         if row is not None:
             self.app.push_screen(RedactScreen(row.id), lambda _: self.refresh_all())
+
+    def action_reply(self) -> None:
+        row = self.conversations.current
+        if row is not None:
+            self.app.push_screen(ReplyScreen(row.id), lambda _: self.refresh_all())
+
+    def action_retry_replies(self) -> None:
+        row = self.conversations.current
+        if row is None:
+            return
+        cid = row.id
+
+        def retry() -> OperatingScreen.Done:
+            count = models.retry_failed(cid)
+            self.app.call_from_thread(host(self).send_replies)
+            replies = "reply" if count == 1 else "replies"
+            return self.Done(f"{count:,} failed {replies} tried again.")
+
+        self.run_operation(retry)
 
     # operations ---------------------------------------------------------------
     own: set[int]  # conversations this app is changing (not "changed elsewhere")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from models import CUSTOMER, WRITER, ConversationDetail, asks
+from models import CUSTOMER, WRITER, ConversationDetail, Pending, asks
 
 from ...text import when
 from ..plain import plain, plain_lines
@@ -21,20 +23,21 @@ class ConversationPane(VerticalScroll, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.detail: ConversationDetail | None = None
+        self.pending: Sequence[Pending] = ()
         self._shown = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="conversation-text", markup=False)
 
-    def show(self, detail: ConversationDetail | None) -> None:
-        if self._shown and detail == self.detail:
+    def show(self, detail: ConversationDetail | None, pending: Sequence[Pending] = ()) -> None:
+        if self._shown and detail == self.detail and pending == self.pending:
             return  # the same again: no new layout, and the reader keeps their place
-        self.detail, self._shown = detail, True
-        self.query_one("#conversation-text", Static).update(render_detail(detail))
+        self.detail, self.pending, self._shown = detail, pending, True
+        self.query_one("#conversation-text", Static).update(render_detail(detail, pending))
         self.scroll_home(animate=False)
 
 
-def render_detail(detail: ConversationDetail | None) -> Text:
+def render_detail(detail: ConversationDetail | None, pending: Sequence[Pending] = ()) -> Text:
     if detail is None:
         return Text("Nothing selected.", style="dim")
     text = Text()
@@ -58,6 +61,19 @@ def render_detail(detail: ConversationDetail | None) -> Text:
         text.append(f"  {when(message.sent_at)}\n", style="dim")
         text.append_text(plain_lines(message.body))
         text.append("\n")
+    for reply in pending:
+        text.append("\n")
+        text.append_text(plain(reply.agent, "bold"))
+        text.append(f"  {when(reply.written_at)}  ", style="dim")
+        text.append(reply.shown, style=PENDING_STYLE[reply.shown])
+        if reply.reason:
+            text.append(" (")
+            text.append_text(plain(reply.reason))
+            text.append(")")
+        if reply.shown == "failed":
+            text.append("  t: try again", style="dim")
+        text.append("\n")
+        text.append_text(plain_lines(reply.body))
     return text
 
 
@@ -70,3 +86,6 @@ def asked(detail: ConversationDetail) -> str | None:
         if kind:
             return kind
     return None
+
+
+PENDING_STYLE = {"sending": "italic", "not sent yet": "bold yellow", "failed": "bold red"}
