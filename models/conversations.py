@@ -14,6 +14,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from . import log
+from .mail.gone import bury
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused
 from .store.guard import guarded
@@ -179,6 +180,7 @@ def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
     done = 0
     for batch in engine.chunked(ids):
         Message.delete().where(Message.conversation.in_(batch)).execute()
+        bury(batch)  # deleted mail leaves a tombstone, so no fetch or import brings it back
         MailKey.delete().where(MailKey.conversation.in_(batch)).execute()
         engine.unindex(batch)
         Conversation.delete().where(Conversation.id.in_(batch)).execute()

@@ -25,6 +25,7 @@ from datetime import datetime
 
 from . import settings
 from .channels import ensure_channel
+from .mail import gone as mail_gone
 from .mail import identity as mail_identity
 from .mail import message as mail
 from .mail import ours as mail_ours
@@ -64,6 +65,8 @@ class MailResult:
     reused: list[str] = field(default_factory=list)  # kept though another message has its id
     suggested: str = ""  # an address that may be ours: said, not applied (see mail_ours)
     suggested_share: tuple[int, int] = (0, 0)  # (messages it received, messages of the desk)
+    gone: int = 0  # messages deleted here before (a tombstone): left out
+    placed: dict[str, int] = field(default_factory=dict)  # each imported message's conversation
 
 
 def import_mail(
@@ -90,7 +93,12 @@ def import_mail(
 
 # duplicates and ours ---------------------------------------------------------------------------
 def _new_only(found: list[Read], result: MailResult) -> list[Read]:
-    """Drop copies of messages stored before (here or in an earlier import): `mail_identity`."""
+    """Drop messages deleted before (`mail_gone`) and copies of messages stored before (here
+    or in an earlier import): `mail_identity`."""
+    buried = mail_gone.buried(found)
+    if buried:
+        result.gone = len(buried)
+        found = [read for index, read in enumerate(found) if index not in buried]
     sorted_out = mail_identity.sort_out(found)
     result.duplicates += sorted_out.duplicates
     result.reused = sorted_out.reused
@@ -188,6 +196,7 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
             conversations.append(_conversation_row(cid, channel, thread, found, contacts))
             customer = contacts.get(thread.members[0], (0, ""))[1]
         messages += [_message_row(cid, found[i], ours, customer, people) for i in thread.members]
+        result.placed.update((found[i].label, cid) for i in thread.members)
         _keep_keys(thread, found, known, cid, keys)
     engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
     engine.insert_rows("message", WRITTEN_COLUMNS, messages)
@@ -214,6 +223,7 @@ def _keep_keys(
         if read.message_id or read.reused_id:  # a copy, or another message with its id
             keys.update(dict.fromkeys(mail_identity.detail_keys(read), cid))
         keys.update(dict.fromkeys(mail_ours.tally_keys(read, mail_identity.identity(read)), cid))
+        keys.update(dict.fromkeys(mail_gone.grave_keys(read), cid))
 
 
 def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, str]:

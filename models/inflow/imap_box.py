@@ -1,0 +1,246 @@
+"""An IMAP mailbox to fetch from, through IMAPClient: TLS always, certificates verified.
+
+`imaps://` is TLS from the first byte; `imap://` must offer STARTTLS, or no
+password is sent. The password is read from its file at each connection and
+is in no message: whatever the server or the network does (refuses, cuts the
+connection, answers garbage, sends a 50 MB message) becomes one `FetchFailed`
+line, or a message too large to take, named by its UID and skipped. Bodies
+are fetched with BODY.PEEK[], so fetching alone never marks a message seen.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from ..mail.raw import MailItem
+from ..mail.sources import MAX_MESSAGE
+from . import sources as intake
+from . import where as places
+from .box import FetchFailed
+from .sources import Source
+
+TIMEOUT_S = 30.0  # a server that says nothing for this long is taken for gone
+FETCH_BATCH = 50  # messages per FETCH command
+MAX_PASSWORD = 4096
+
+
+def read_password(path: str) -> str:
+    """The password from its file (its first line); the message never holds the secret."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_PASSWORD + 1)
+    except OSError as error:
+        raise FetchFailed(f"the password file {path} cannot be read ({error.strerror})") from None
+    text = data.decode("utf-8", "replace").splitlines()
+    if not text or not text[0] or len(data) > MAX_PASSWORD:
+        raise FetchFailed(f"the password file {path} holds no password on its first line")
+    return text[0]
+
+
+def tls_context(ca_file: str) -> ssl.SSLContext:
+    context = ssl.create_default_context()
+    if ca_file:
+        try:
+            context.load_verify_locations(cafile=ca_file)
+        except (OSError, ssl.SSLError) as error:
+            raise FetchFailed(f"the CA file {ca_file} cannot be read ({error})") from None
+    return context
+
+
+def why(error: BaseException) -> str:
+    """One line for what went wrong talking to the server (never a password: none is sent
+    back by a server, and the client's own errors do not hold it)."""
+    if isinstance(error, ssl.SSLCertVerificationError):
+        return f"the server's certificate is not trusted ({error.verify_message})"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed ({error.reason or error.__class__.__name__})"
+    if isinstance(error, socket.gaierror):
+        return "the server's name cannot be found"
+    if isinstance(error, ConnectionRefusedError):
+        return "the server refused the connection (is it running?)"
+    if isinstance(error, TimeoutError | socket.timeout):
+        return f"the server did not answer within {TIMEOUT_S:.0f} s"
+    if isinstance(error, ConnectionError | EOFError):
+        return "the connection was cut"
+    if isinstance(error, OSError):
+        return f"the server cannot be reached ({error.strerror or error.__class__.__name__})"
+    text = " ".join(str(error).split())[:160]
+    text = "".join(ch for ch in text if ch.isprintable())
+    return f"the server's answer could not be read ({error.__class__.__name__}: {text})"
+
+
+@contextmanager
+def talking(what: str) -> Iterator[None]:
+    """Every exchange with the server: its failures are one FetchFailed line."""
+    try:
+        yield
+    except FetchFailed:
+        raise
+    except Exception as error:  # a remote server's answer may break the client anywhere
+        raise FetchFailed(f"{what}: {why(error)}") from None
+
+
+class ImapBox:
+    def __init__(self, source: Source) -> None:
+        from imapclient import IMAPClient
+
+        self.source = source
+        where = source.where
+        self.shown = f"{where.host}:{where.port}"
+        password = read_password(source.password_file)
+        context = tls_context(source.ca_file)
+        with talking(self.shown):
+            self.client: Any = IMAPClient(
+                where.host,
+                port=where.port,
+                ssl=where.kind == places.IMAPS,
+                ssl_context=context,
+                timeout=TIMEOUT_S,
+            )
+        try:
+            self._log_in(password, context)
+            with talking(self.shown):
+                try:
+                    selected = self.client.select_folder(where.mailbox)
+                except self._errors() as error:
+                    raise FetchFailed(
+                        f"{self.shown}: the mailbox {where.mailbox} cannot be opened "
+                        f"({_short(error)})"
+                    ) from None
+            self.validity = str(int(selected[b"UIDVALIDITY"]))
+            self.capabilities = {bytes(c).upper() for c in self.client.capabilities()}
+        except BaseException:
+            self.close()
+            raise
+
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        import imaplib
+
+        from imapclient import exceptions
+
+        return (exceptions.IMAPClientError, imaplib.IMAP4.error)
+
+    def _log_in(self, password: str, context: ssl.SSLContext) -> None:
+        from imapclient import exceptions
+
+        with talking(self.shown):
+            if self.source.where.kind == places.IMAP:
+                if b"STARTTLS" not in {bytes(c).upper() for c in self.client.capabilities()}:
+                    raise FetchFailed(
+                        f"{self.shown}: the server offers no STARTTLS; "
+                        "no password is sent without TLS"
+                    )
+                self.client.starttls(context)
+            try:
+                self.client.login(self.source.where.user, password)
+            except exceptions.LoginError:
+                raise FetchFailed(
+                    f"{self.shown}: the server refused the user name or password"
+                ) from None
+
+    def listing(self) -> list[str]:
+        with talking(self.shown):
+            return [str(uid) for uid in sorted(self.client.search("ALL"))]
+
+    def load(self, names: Sequence[str]) -> list[tuple[str, MailItem]]:
+        loaded: list[tuple[str, MailItem]] = []
+        for start in range(0, len(names), FETCH_BATCH):
+            uids = [int(n) for n in names[start : start + FETCH_BATCH]]
+            with talking(self.shown):
+                sizes = self.client.fetch(uids, ["RFC822.SIZE"])
+                small = [u for u in uids if _size(sizes.get(u)) <= MAX_MESSAGE]
+                bodies = self.client.fetch(small, ["BODY.PEEK[]"]) if small else {}
+            for uid in uids:
+                label = f"UID {uid}"
+                if uid not in sizes:
+                    continue  # expunged meanwhile: nothing to take
+                if uid not in small:
+                    problem = f"larger than {MAX_MESSAGE >> 20} MB"
+                    loaded.append((str(uid), MailItem(label, b"", problem=problem)))
+                    continue
+                data = (bodies.get(uid) or {}).get(b"BODY[]")
+                if not isinstance(data, bytes):
+                    continue  # no body in the answer: taken at the next fetch
+                loaded.append((str(uid), MailItem(label, data)))
+        return loaded
+
+    def settle(self, names: Sequence[str]) -> None:
+        after, uids = self.source.after, [int(n) for n in names]
+        if after == intake.KEEP or not uids:
+            return
+        with talking(f"{self.shown}: the server's copy could not be {_done(after)}"):
+            if after == intake.SEEN:
+                self.client.add_flags(uids, [b"\\Seen"])
+                return
+            if after == intake.MOVE:
+                folder = self.source.folder.replace("/", self._delimiter())
+                if not self.client.folder_exists(folder):
+                    self.client.create_folder(folder)
+                if b"MOVE" in self.capabilities:
+                    self.client.move(uids, folder)
+                    return
+                self.client.copy(uids, folder)
+            self.client.delete_messages(uids)
+            if b"UIDPLUS" in self.capabilities:
+                self.client.uid_expunge(uids)
+            else:
+                self.client.expunge()
+
+    def _delimiter(self) -> str:
+        """The server's hierarchy separator (a folder is written with "/" in the source)."""
+        if b"NAMESPACE" in self.capabilities:
+            personal = self.client.namespace().personal
+            if personal and personal[0][1]:
+                return str(personal[0][1])
+        return "/"
+
+    def wait(self, seconds: float, stop: Callable[[], bool]) -> bool:
+        """Wait in IDLE (where offered) until new mail or `seconds`; whether mail came."""
+        if b"IDLE" not in self.capabilities:
+            return False
+        with talking(self.shown):
+            self.client.idle()
+            try:
+                waited = 0.0
+                while waited < seconds and not stop():
+                    step = min(1.0, seconds - waited)
+                    answers = self.client.idle_check(timeout=step)
+                    if any(b"EXISTS" in a for a in answers if isinstance(a, tuple)):
+                        return True
+                    waited += step
+                return False
+            finally:
+                self.client.idle_done()
+
+    def close(self) -> None:
+        client = getattr(self, "client", None)
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:  # closing a connection that failed: nothing more to learn
+            try:
+                client.shutdown()
+            except Exception:  # noqa: S110 - already gone
+                return
+
+
+def _size(answer: object) -> int:
+    if isinstance(answer, dict):
+        size = answer.get(b"RFC822.SIZE")
+        if isinstance(size, int):
+            return size
+    return MAX_MESSAGE + 1  # no size given: not fetched blind
+
+
+def _short(error: BaseException) -> str:
+    text = " ".join(str(error).split())[:120]
+    return "".join(ch for ch in text if ch.isprintable()) or error.__class__.__name__
+
+
+def _done(after: str) -> str:
+    return {intake.SEEN: "marked seen", intake.MOVE: "moved", intake.DELETE: "deleted"}[after]
