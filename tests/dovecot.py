@@ -30,6 +30,7 @@ import pytest
 REQUIRE = "HUSHDESK_REQUIRE_DOVECOT"  # CI sets it: a missing Dovecot is then an error
 HOW = "install Dovecot (apt-get install dovecot-imapd) to run these tests"
 USER, PASSWORD = "support", "s3cret-pass-word"
+USERS = 2000  # accounts one server can give
 START_S = 20  # the longest the server is waited for
 
 CONFIG = """\
@@ -207,8 +208,8 @@ class Server:
         """A new user of its own (a fresh, empty mailbox), with its password in a file."""
         user = f"{USER}{next(self.names)}"
         password = f"{PASSWORD}-{user}"
-        with open(self.folder / "passwd", "a") as handle:
-            handle.write(f"{user}:{{PLAIN}}{password}::::::\n")
+        if not user.removeprefix(USER).isdigit() or int(user.removeprefix(USER)) > USERS:
+            raise RuntimeError(f"more than {USERS} accounts asked of one server")
         secret = self.folder / "secrets" / user
         secret.parent.mkdir(exist_ok=True)
         secret.write_text(password + "\n")
@@ -284,7 +285,10 @@ def start(folder: Path) -> Server:
     os.chmod(folder, 0o711)  # as root, Dovecot's auth process reads the passwd-file as dovecot
     internal, login = _service_users(os.getuid())
     uid, gid = (os.getuid(), os.getgid()) if os.getuid() else pwd.getpwnam(internal)[2:4]
-    (folder / "passwd").write_text("")
+    # every user written before the server starts: Dovecot may cache a file changed within
+    # the second it was read
+    users = (f"{USER}{n}:{{PLAIN}}{PASSWORD}-{USER}{n}::::::\n" for n in range(1, USERS + 1))
+    (folder / "passwd").write_text("".join(users))
     os.chmod(folder / "passwd", 0o644)
     server = Server(folder, _free_port(), _free_port(), binary, (uid, gid))
     for sub in ("home", "mail"):

@@ -64,13 +64,20 @@ def why(error: BaseException) -> str:
         return "the server refused the connection (is it running?)"
     if isinstance(error, TimeoutError | socket.timeout):
         return f"the server did not answer within {TIMEOUT_S:.0f} s"
-    if isinstance(error, ConnectionError | EOFError):
+    if isinstance(error, ConnectionError | EOFError) or _aborted(error):
         return "the connection was cut"
     if isinstance(error, OSError):
         return f"the server cannot be reached ({error.strerror or error.__class__.__name__})"
     text = " ".join(str(error).split())[:160]
     text = "".join(ch for ch in text if ch.isprintable())
     return f"the server's answer could not be read ({error.__class__.__name__}: {text})"
+
+
+def _aborted(error: BaseException) -> bool:
+    """imaplib's abort: the connection ended under a command (EOF, a socket error)."""
+    import imaplib
+
+    return isinstance(error, imaplib.IMAP4.abort) and "socket error" in str(error)
 
 
 @contextmanager
@@ -137,7 +144,11 @@ class ImapBox:
                 self.client.starttls(context)
             try:
                 self.client.login(self.source.where.user, password)
-            except exceptions.LoginError:
+            except exceptions.LoginError as error:
+                if "UNAVAILABLE" in str(error):  # RFC 5530: the server cannot check it now
+                    raise FetchFailed(
+                        f"{self.shown}: the server cannot check the password right now"
+                    ) from None
                 raise FetchFailed(
                     f"{self.shown}: the server refused the user name or password"
                 ) from None
