@@ -71,6 +71,8 @@ if TYPE_CHECKING:
     from .inflow.sources import add_source as add_source
     from .inflow.sources import list_sources as list_sources
     from .inflow.sources import remove_source as remove_source
+    from .inflow.waiting import idle_source as idle_source
+    from .inflow.waiting import wait_for_mail as wait_for_mail
     from .intake import NewMessage as NewMessage
     from .intake import add_message as add_message
     from .intake import create_conversation as create_conversation
