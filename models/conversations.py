@@ -32,6 +32,7 @@ class MessageRow:
     body: str
     sent_at: datetime
     contact_id: int | None = None  # who wrote it, when another contact did
+    automatic: str = ""  # no person wrote it: "auto-submitted", "bulk" or "bounce"
 
 
 @dataclass(frozen=True)
@@ -263,6 +264,7 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
                 m.body,
                 m.sent_at,
                 m.contact_id,
+                m.automatic,
             )
             for m in messages
         ],

@@ -199,7 +199,7 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
         result.placed.update((found[i].label, cid) for i in thread.members)
         _keep_keys(thread, found, known, cid, keys)
     engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
-    engine.insert_rows("message", WRITTEN_COLUMNS, messages)
+    engine.insert_rows("message", (*WRITTEN_COLUMNS, "automatic"), messages)
     engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
     _touch(joined)
     if conversations:
@@ -227,10 +227,13 @@ def _keep_keys(
 
 
 def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, str]:
-    """The thread's customer: the first sender not ours, else whom we wrote to first."""
-    for index in thread.members:
-        if found[index].address not in ours:
-            return found[index].name, found[index].address
+    """The thread's customer: the first person (not a machine) who is not us, else the first
+    sender not ours, else whom we wrote to first."""
+    for automatic in (False, True):
+        for index in thread.members:
+            read = found[index]
+            if read.address not in ours and (automatic or not read.automatic):
+                return read.name, read.address
     first = found[thread.members[0]]
     return "", next((a for a in first.recipients if a not in ours), "")
 
@@ -292,12 +295,15 @@ def _message_row(
 ) -> tuple[object, ...]:
     """A message row: the customer's as "customer"; ours by our display name; anyone
     else's by their own contact, never by a copy of their name (a conversation whose
-    contact is gone has no customer: every sender is someone's contact)."""
-    if customer and read.address == customer:
-        return (cid, CUSTOMER, read.body, stamp(read.sent), None)
+    contact is gone has no customer: every sender is someone's contact). An automatic
+    message (an auto-reply, a bounce) is never the customer's: it is its sender contact's,
+    marked with why."""
+    marked = read.automatic
+    if customer and read.address == customer and not marked:
+        return (cid, CUSTOMER, read.body, stamp(read.sent), None, marked)
     if read.address in ours:
-        return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), None)
-    return (cid, WRITER, read.body, stamp(read.sent), people.get(read.address))
+        return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), None, marked)
+    return (cid, WRITER, read.body, stamp(read.sent), people.get(read.address), marked)
 
 
 def _touch(newest: dict[int, datetime]) -> None:

@@ -247,3 +247,38 @@ def test_an_unreachable_server_through_the_command_line(db, account, tmp_path):
     assert "refused the connection" in err and account.password not in err
     code, out, err = cli(db, "intake", "ls")
     assert "refused the connection" in out and account.password not in out
+
+
+def test_auto_replies_bulk_mail_and_bounces_are_marked_never_the_customers(db, account):
+    models.set_ours(["support@desk.example"])
+    add(account)
+    account.deliver(letter(1))
+    account.deliver(agent_reply(1, "ann@example.com"))
+    account.deliver(
+        b"From: Ann Customer <ann@example.com>\nTo: support@desk.example\n"
+        b"Subject: Out of office\nAuto-Submitted: auto-replied\nMessage-ID: <ooo@example.com>\n"
+        b"In-Reply-To: <r1@desk.example>\nDate: Mon, 1 Jun 2026 10:05:00 +0000\n\nAway.\n"
+    )
+    account.deliver(
+        b"Return-Path: <>\nFrom: Mail Delivery System <MAILER-DAEMON@mx.example>\n"
+        b"To: support@desk.example\nSubject: Undelivered Mail\nMessage-ID: <b1@mx.example>\n"
+        b"In-Reply-To: <r1@desk.example>\nDate: Mon, 1 Jun 2026 10:06:00 +0000\n"
+        b'Content-Type: multipart/report; report-type=delivery-status; boundary="B"\n\n'
+        b"--B\nContent-Type: text/plain\n\nIt bounced.\n--B--\n"
+    )
+    account.deliver(
+        b"From: News <news@list.example>\nTo: support@desk.example\nSubject: Weekly news\n"
+        b"Precedence: bulk\nMessage-ID: <n1@list.example>\n"
+        b"Date: Mon, 1 Jun 2026 10:07:00 +0000\n\nNews.\n"
+    )
+    (result,) = models.fetch()
+    assert (result.error, result.messages) == ("", 5)
+    rows = {m.body.strip(): m for m in Message.select()}
+    assert rows["Away."].automatic == "auto-submitted" and rows["Away."].author != "customer"
+    assert rows["It bounced."].automatic == "bounce"
+    assert rows["News."].automatic == "bulk"
+    assert rows["Message number 1, about my order."].automatic == ""
+    assert rows["Message number 1, about my order."].author == "customer"
+    (ann,) = models.ConversationSearch("email:ann@example.com").ids()
+    shown = models.get_conversation(ann).messages
+    assert [m.automatic for m in shown] == ["", "", "auto-submitted", "bounce"]

@@ -22,6 +22,7 @@ from ..store.clock import FixedClock, set_clock
 from ..store.values import MAX_BODY, MAX_SUBJECT
 from . import message as mail
 from . import workers as mail_workers
+from .automatic import automatic
 from .raw import MailItem, RawMail, normalised
 
 PARALLEL_FROM = 2_000  # messages; below this, worker processes cost more than they save
@@ -46,6 +47,7 @@ class Read:
     unclear: bool = False  # From: names several mailboxes, or none the grammar allows
     dated_by: str = "date"  # "date", "received", "from line", "file" or "import"
     reused_id: str = ""  # a Message-ID a different message has too: put aside, not threaded by
+    automatic: str = ""  # why no person wrote it (`mail.automatic`), "" for a person's
 
 
 Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it was skipped)
@@ -146,6 +148,7 @@ def _read(item: MailItem, digest: str) -> Read:
         digest=digest,
         unclear=who.unclear,
         dated_by=dated_by,
+        automatic=automatic(message),
     )
 
 

@@ -7,7 +7,8 @@ taken from it: the mailbox's UIDVALIDITY and the message's UID, or the Maildir
 file's unique name, written in the transaction that imports the message, so a
 message is taken once whatever stops a fetch. `mail_gone` holds a tombstone of
 every deleted message: a keyed hash of its Message-ID and one of its bytes, no
-personal data, so deleted mail is never imported again.
+personal data, so deleted mail is never imported again. `message.automatic`
+says why no person wrote a message (an auto-reply, bulk mail, a bounce).
 """
 
 
@@ -26,3 +27,4 @@ def up(migrator, db):
         "PRIMARY KEY (source_id, box, item))"
     )
     db.execute_sql("CREATE TABLE mail_gone (key TEXT PRIMARY KEY)")
+    db.execute_sql("ALTER TABLE message ADD COLUMN automatic TEXT NOT NULL DEFAULT ''")

@@ -16,3 +16,4 @@ def up(migrator, db):
         "PRIMARY KEY (source_id, box, item))"
     )
     db.execute_sql("CREATE TABLE mail_gone (key TEXT PRIMARY KEY)")
+    db.execute_sql("ALTER TABLE message ADD COLUMN automatic TEXT NOT NULL DEFAULT ''")
