@@ -153,6 +153,29 @@ def test_a_swept_conversation_stays_out_of_the_next_fetch(db, account, clock):
     assert (result.read, result.messages, result.gone) == (1, 0, 1)
 
 
+@pytest.mark.parametrize("after", ["move", "keep"])
+def test_a_sweep_deletes_the_servers_copy_at_the_next_fetch(db, account, clock, after):
+    from datetime import timedelta
+
+    add(account, after=after)
+    account.deliver(letter(1))
+    account.deliver(letter(2, sender="bob@example.com"))
+    models.fetch()
+    held = models.ConversationSearch("email:bob@example.com").ids()
+    models.hold(held)
+    where = "hushdesk/done" if after == "move" else "INBOX"
+    assert len(account.files(where)) == 2
+    models.set_assistant("Email", 1)
+    clock.at += timedelta(days=400)
+    assert sum(r.deleted for r in models.sweep()) == 1  # Ann's; Bob's is on hold
+    (result,) = models.fetch()
+    assert (result.error, result.purged, result.kept) == ("", 1, 0)
+    (left,) = account.files(where)
+    assert b"bob@example.com" in left.read_bytes()
+    (again,) = models.fetch()
+    assert again.purged == 0
+
+
 def test_two_fetchers_at_once_take_each_message_once(db, account, monkeypatch):
     """Two fetches at once: each lists the same new UIDs; the second to write finds them
     taken inside its own transaction."""

@@ -170,3 +170,18 @@ def test_any_url_gives_a_source_or_one_line_and_never_shows_a_password(db, tmp_p
         (source,) = [s for s in models.list_sources() if s.name == name]
         assert where.parse(source.where.shown()) == source.where
         models.remove_source(name)
+
+
+def test_deleting_a_conversation_deletes_its_maildir_copy_at_the_next_fetch(db, tmp_path):
+    box = maildir(tmp_path / "Mail")
+    models.add_source("local", f"maildir:{box}")
+    drop(box, "1.M1P1.host", letter(1))
+    drop(box, "2.M2P1.host", letter(2, sender="bob@example.com"))
+    models.fetch()
+    (ann,) = models.ConversationSearch("email:ann@example.com").ids()
+    models.archive([ann])
+    models.delete_conversations([ann], "sam")
+    (result,) = models.fetch()
+    assert (result.purged, result.kept) == (1, 0)
+    (left,) = (box / ".hushdesk.done" / "cur").iterdir()
+    assert b"bob@example.com" in left.read_bytes()

@@ -25,6 +25,10 @@ class FetchFailed(HushdeskError):
     title = "The mail source could not be read"
 
 
+MOVED, GONE = "moved", "gone"  # where a server's copy is: moved (MOVED:...), or deleted
+Places = dict[str, str]  # a message's name -> where its copy is now ("" : where it was taken)
+
+
 class Box(Protocol):
     validity: str  # IMAP's UIDVALIDITY; "maildir" for a Maildir
 
@@ -34,8 +38,13 @@ class Box(Protocol):
     def load(self, names: Sequence[str]) -> list[tuple[str, MailItem]]:
         """The messages' bytes (a message gone meanwhile is left out, and taken later)."""
 
-    def settle(self, names: Sequence[str]) -> None:
-        """Do with the server's copy of messages already imported what the source says."""
+    def settle(self, names: Sequence[str]) -> Places:
+        """Do with the server's copy of messages already imported what the source says;
+        where each copy is now, for those that moved or went."""
+
+    def purge(self, copies: Sequence[tuple[str, str]]) -> list[str]:
+        """Delete these copies ((name, place)) from the server; the names of those deleted or
+        found gone already."""
 
     def close(self) -> None: ...
 

@@ -25,7 +25,7 @@ from .. import mail_import
 from ..mail.raw import MailItem
 from ..store import clock, engine, outcome
 from ..store.guard import guarded
-from .box import Box, FetchFailed, open_box
+from .box import GONE, Box, FetchFailed, open_box
 from .sources import Source, get_source, list_sources
 from .tables import IntakeSource, IntakeTaken
 
@@ -49,6 +49,8 @@ class FetchResult:
     gone: int = 0  # deleted here before: left out
     skipped: list[str] = field(default_factory=list)  # "UID 7: it has no sender address"
     conversation_ids: list[int] = field(default_factory=list)  # conversations that got mail
+    purged: int = 0  # server copies of deleted conversations' mail, deleted now
+    kept: int = 0  # such copies that could not be found to delete (said in intake ls)
     error: str = ""
 
 
@@ -79,7 +81,9 @@ def take(
             return
         result = mail_import.import_mail([item for _, item in fresh], None)
         engine.insert_rows(
-            "intake_taken", ("source_id", "box", "item"), [(source.id, box, n) for n, _ in fresh]
+            "intake_taken",
+            ("source_id", "box", "item", "conversation_id"),
+            [(source.id, box, n, result.placed.get(item.label)) for n, item in fresh],
         )
         IntakeSource.update(taken=IntakeSource.taken + len(fresh)).where(
             IntakeSource.id == source.id
@@ -105,7 +109,48 @@ def fetch_box(source: Source, box: Box, result: FetchResult, stop: Stop | None =
         if stop is not None and stop():
             break
         take(source, box.validity, box.load(new[start : start + BATCH]), result)
-    box.settle(sorted(taken(source.id, box.validity, present), key=_order))
+    places = box.settle(sorted(taken(source.id, box.validity, present), key=_order))
+    _record_places(source.id, box.validity, places)
+    _purge(source.id, box, result)
+
+
+def _record_places(source_id: int, validity: str, places: dict[str, str]) -> None:
+    """Where the server's copies are now (moved, or deleted), for a later purge."""
+    if not places:
+        return
+    with outcome.transaction():
+        for place in sorted(set(places.values())):
+            names = sorted(n for n, p in places.items() if p == place)
+            for batch in engine.chunked(names):
+                IntakeTaken.update(place=place).where(
+                    (IntakeTaken.source == source_id)
+                    & (IntakeTaken.box == validity)
+                    & IntakeTaken.item.in_(batch)
+                ).execute()
+
+
+def _purge(source_id: int, box: Box, result: FetchResult) -> None:
+    """Delete the server copies of mail whose conversation was deleted since (retention
+    reaches the server); a copy whose place the server never said stays, and is counted."""
+    query = IntakeTaken.select(IntakeTaken.item, IntakeTaken.place).where(
+        (IntakeTaken.source == source_id)
+        & (IntakeTaken.box == box.validity)
+        & IntakeTaken.purge
+        & (IntakeTaken.place != GONE)
+    )
+    owed = [(str(item), str(place)) for item, place in engine.rows(query)]
+    if not owed:
+        return
+    done = box.purge(owed)
+    with outcome.transaction():
+        for batch in engine.chunked(sorted(done)):
+            IntakeTaken.update(place=GONE, purge=False).where(
+                (IntakeTaken.source == source_id)
+                & (IntakeTaken.box == box.validity)
+                & IntakeTaken.item.in_(batch)
+            ).execute()
+    result.purged += len(done)
+    result.kept += len(owed) - len(done)
 
 
 def _order(name: str) -> tuple[int, str]:

@@ -20,7 +20,7 @@ from ..mail.raw import MailItem
 from ..mail.sources import MAX_MESSAGE
 from . import sources as intake
 from . import where as places
-from .box import FetchFailed
+from .box import GONE, MOVED, FetchFailed, Places
 from .sources import Source
 
 TIMEOUT_S = 30.0  # a server that says nothing for this long is taken for gone
@@ -179,27 +179,66 @@ class ImapBox:
                 loaded.append((str(uid), MailItem(label, data)))
         return loaded
 
-    def settle(self, names: Sequence[str]) -> None:
+    def settle(self, names: Sequence[str]) -> Places:
         after, uids = self.source.after, [int(n) for n in names]
         if after == intake.KEEP or not uids:
-            return
+            return {}
         with talking(f"{self.shown}: the server's copy could not be {_done(after)}"):
             if after == intake.SEEN:
                 self.client.add_flags(uids, [b"\\Seen"])
-                return
-            if after == intake.MOVE:
-                folder = self.source.folder.replace("/", self._delimiter())
-                if not self.client.folder_exists(folder):
-                    self.client.create_folder(folder)
-                if b"MOVE" in self.capabilities:
-                    self.client.move(uids, folder)
-                    return
-                self.client.copy(uids, folder)
-            self.client.delete_messages(uids)
-            if b"UIDPLUS" in self.capabilities:
-                self.client.uid_expunge(uids)
+                return {}
+            if after == intake.DELETE:
+                self._delete(uids)
+                return dict.fromkeys(names, GONE)
+            folder = self._moved_to()
+            if not self.client.folder_exists(folder):
+                self.client.create_folder(folder)
+            self._untagged().pop("COPYUID", None)
+            if b"MOVE" in self.capabilities:
+                said = [self.client.move(uids, folder), *self._untagged().pop("COPYUID", [])]
             else:
-                self.client.expunge()
+                said = [self.client.copy(uids, folder)]
+                self._delete(uids)
+            return _copied(said, uids)
+
+    def _moved_to(self) -> str:
+        return self.source.folder.replace("/", self._delimiter())
+
+    def _untagged(self) -> dict[str, list[bytes]]:
+        """imaplib's untagged response codes: where MOVE's COPYUID is said (RFC 6851)."""
+        found = getattr(self.client._imap, "untagged_responses", {})
+        return found if isinstance(found, dict) else {}
+
+    def _delete(self, uids: list[int]) -> None:
+        self.client.delete_messages(uids)
+        if b"UIDPLUS" in self.capabilities:
+            self.client.uid_expunge(uids)
+        else:
+            self.client.expunge()
+
+    def purge(self, copies: Sequence[tuple[str, str]]) -> list[str]:
+        """Delete copies where they are: the fetched mailbox, or the folder they were moved to
+        (while its UIDVALIDITY is the one recorded); a copy whose place is unknown stays."""
+        here = [int(name) for name, place in copies if place == ""]
+        there: dict[str, list[tuple[str, int]]] = {}
+        for name, place in copies:
+            kind, _, rest = place.partition(":")
+            validity, _, uid = rest.partition(":")
+            if kind == MOVED and uid.isdigit():
+                there.setdefault(validity, []).append((name, int(uid)))
+        done = [str(uid) for uid in here]
+        with talking(f"{self.shown}: the server's copy could not be deleted"):
+            if here:
+                self._delete(here)
+            if there:
+                selected = self.client.select_folder(self._moved_to())
+                validity = str(int(selected[b"UIDVALIDITY"]))
+                moved = there.get(validity, [])
+                if moved:
+                    self._delete([uid for _, uid in moved])
+                    done += [name for name, _ in moved]
+                self.client.select_folder(self.source.where.mailbox)
+        return done
 
     def _delimiter(self) -> str:
         """The server's hierarchy separator (a folder is written with "/" in the source)."""
@@ -238,6 +277,39 @@ class ImapBox:
                 client.shutdown()
             except Exception:  # noqa: S110 - already gone
                 return
+
+
+def _copied(said: Sequence[object], uids: list[int]) -> Places:
+    """Where each moved message is now, from the server's COPYUID (RFC 4315): MOVED:v:uid;
+    MOVED alone where the server did not say."""
+    for text in said:
+        words = (text.decode("ascii", "replace") if isinstance(text, bytes) else str(text)).split()
+        if "[COPYUID" in words:
+            words = words[words.index("[COPYUID") + 1 :]
+        if len(words) >= 3 and words[0].isdigit():
+            sources, targets = _uid_set(words[1]), _uid_set(words[2].rstrip("]"))
+            if len(sources) == len(targets):
+                places = {
+                    str(s): f"{MOVED}:{words[0]}:{t}"
+                    for s, t in zip(sources, targets, strict=True)
+                }
+                return {str(uid): places.get(str(uid), MOVED) for uid in uids}
+    return dict.fromkeys((str(uid) for uid in uids), MOVED)
+
+
+def _uid_set(text: str) -> list[int]:
+    """An IMAP UID set (`4,7:9`) in its order."""
+    found: list[int] = []
+    for part in text.split(","):
+        low, _, high = part.partition(":")
+        if not low.isdigit() or (high and not high.isdigit()):
+            return []
+        first, last = int(low), int(high or low)
+        step = 1 if last >= first else -1
+        found += range(first, last + step, step)
+        if len(found) > 100_000:
+            return []
+    return found
 
 
 def _size(answer: object) -> int:

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..mail.raw import MailItem
 from ..mail.sources import maildir_file
 from . import sources as intake
-from .box import FetchFailed
+from .box import GONE, MOVED, FetchFailed, Places
 from .sources import Source
 
 
@@ -71,10 +71,10 @@ class MaildirBox:
             loaded.append((name, item))
         return loaded
 
-    def settle(self, names: Sequence[str]) -> None:
-        after = self.source.after
+    def settle(self, names: Sequence[str]) -> Places:
+        after, places = self.source.after, {}
         if after == intake.KEEP:
-            return
+            return {}
         target = self._folder() if after == intake.MOVE else None
         for name in names:
             path = self._find(name)
@@ -83,14 +83,35 @@ class MaildirBox:
             try:
                 if after == intake.DELETE:
                     os.unlink(path)
+                    places[name] = GONE
                 elif target is not None:
                     os.rename(path, target / "cur" / _seen(path.name))
+                    places[name] = MOVED
                 elif after == intake.SEEN and path.parent.name == "new":
                     os.rename(path, self.root / "cur" / _seen(path.name))
             except FileNotFoundError:
                 continue
             except OSError as error:
                 raise FetchFailed(f"the copy could not be {after}d ({error.strerror})") from None
+        return places
+
+    def purge(self, copies: Sequence[tuple[str, str]]) -> list[str]:
+        done = []
+        for name, place in copies:
+            folder = self._folder() if place == MOVED else self.root
+            for sub in ("new", "cur"):
+                for entry in os.scandir(folder / sub):
+                    if unique(entry.name) == name:
+                        try:
+                            os.unlink(entry.path)
+                        except FileNotFoundError:
+                            pass
+                        except OSError as error:
+                            raise FetchFailed(
+                                f"a copy could not be deleted ({error.strerror})"
+                            ) from None
+            done.append(name)
+        return done
 
     def _folder(self) -> Path:
         """The Maildir++ folder `move` puts messages in (`hushdesk/done`: `.hushdesk.done`)."""

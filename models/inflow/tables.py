@@ -7,9 +7,16 @@ conversation writes through `mail.gone`.
 
 from __future__ import annotations
 
-from peewee import AutoField, CompositeKey, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    AutoField,
+    BooleanField,
+    CompositeKey,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
-from ..store.schema import BaseModel, UTCDateTimeField
+from ..store.schema import BaseModel, Conversation, UTCDateTimeField
 
 
 class IntakeSource(BaseModel):
@@ -36,6 +43,9 @@ class IntakeTaken(BaseModel):
     source = ForeignKeyField(IntakeSource, on_delete="CASCADE")
     box = TextField()
     item = TextField()
+    conversation = ForeignKeyField(Conversation, null=True, on_delete="SET NULL")
+    place = TextField(default="")  # the server's copy: "" where taken, MOVED..., or GONE
+    purge = BooleanField(default=False)  # its conversation was deleted: delete the copy
 
     class Meta:
         primary_key = CompositeKey("source", "box", "item")

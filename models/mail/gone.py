@@ -64,9 +64,11 @@ def _tomb(secret: bytes, grave: str) -> str:
 
 
 def bury(conversation_ids: Sequence[int]) -> None:
-    """Inside the deleting transaction, before the conversations' keys go: their tombstones."""
+    """Inside the deleting transaction, before the conversations' keys go: their tombstones,
+    and the server copies of their mail owed deletion (the next fetch deletes them)."""
     graves: list[str] = []
     for batch in engine.chunked(list(conversation_ids)):
+        _owe_server_copies(batch)
         query = MailKey.select(MailKey.key).where(
             MailKey.conversation.in_(batch) & MailKey.key.startswith(GRAVE)
         )
@@ -79,6 +81,17 @@ def bury(conversation_ids: Sequence[int]) -> None:
     for part in engine.chunked(tombs):
         rows = [(tomb,) for tomb in part]
         MailGone.insert_many(rows, fields=[MailGone.key]).on_conflict_ignore().execute()
+
+
+def _owe_server_copies(conversation_ids: list[int]) -> None:
+    """The intake's record of each message taken from a server names its conversation; its
+    copy there goes with it (plain SQL: the intake's tables sit above this room)."""
+    mark = engine.db.obj.param
+    marks = ",".join([mark] * len(conversation_ids))
+    engine.db.execute_sql(
+        f"UPDATE intake_taken SET purge = {mark} WHERE conversation_id IN ({marks})",
+        [True, *conversation_ids],
+    )
 
 
 def buried(found: Sequence[Read]) -> set[int]:

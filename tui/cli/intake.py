@@ -119,8 +119,19 @@ def cmd_fetch(args: argparse.Namespace) -> int:
                 f"ones), {plural(r.duplicates, 'duplicate')}, {r.gone:,} deleted before, "
                 f"{len(r.skipped):,} skipped."
             )
+        if r.purged:
+            print(f"{safe(r.name)}: deleted {_copies(r.purged)} of deleted mail.")
+        if r.kept:
+            print(
+                f"{safe(r.name)}: {_copies(r.kept)} of deleted mail could not be "
+                "found (the server did not say where it moved them): delete them there."
+            )
         for skipped in r.skipped[:5]:
             print(f"  skipped {safe(skipped, 160)}")
         if r.error:
             print(f"hushdesk: {safe(r.name)}: {safe(r.error, 300)}", file=sys.stderr)
     return 1 if any(r.error for r in results) else 0
+
+
+def _copies(count: int) -> str:
+    return f"{count:,} server {'copy' if count == 1 else 'copies'}"

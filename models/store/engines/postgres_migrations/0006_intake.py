@@ -13,7 +13,10 @@ def up(migrator, db):
     db.execute_sql(
         "CREATE TABLE intake_taken (source_id INTEGER NOT NULL "
         "REFERENCES intake_source(id) ON DELETE CASCADE, box TEXT NOT NULL, item TEXT NOT NULL, "
+        "conversation_id INTEGER REFERENCES conversation(id) ON DELETE SET NULL, "
+        "place TEXT NOT NULL DEFAULT '', purge BOOLEAN NOT NULL DEFAULT FALSE, "
         "PRIMARY KEY (source_id, box, item))"
     )
+    db.execute_sql("CREATE INDEX intake_taken_conversation ON intake_taken (conversation_id)")
     db.execute_sql("CREATE TABLE mail_gone (key TEXT PRIMARY KEY)")
     db.execute_sql("ALTER TABLE message ADD COLUMN automatic TEXT NOT NULL DEFAULT ''")
