@@ -32,7 +32,7 @@ from .mail import ours as mail_ours
 from .mail.keys import hashed
 from .mail.keys import stored as _stored
 from .mail.raw import RawMail
-from .mail.reader import Progress, Read, read_messages
+from .mail.reader import Progress, Read, Reading, read_messages
 from .mail.threads import Letter, group, own_key, subject_key
 from .store import clock, engine, outcome
 from .store.schema import (
@@ -73,8 +73,13 @@ def import_mail(
     items: Iterable[RawMail], ours: Sequence[str] | None, progress: Progress | None = None
 ) -> MailResult:
     """Import raw mail (from any source) in one transaction; `progress` hears of every batch."""
+    return import_reading(read_messages(items, progress), ours)
+
+
+def import_reading(reading: Reading, ours: Sequence[str] | None) -> MailResult:
+    """Import mail already read, in one transaction (reading, the slow part, is done before
+    it, so no write lock is held while messages are parsed)."""
     result = MailResult()
-    reading = read_messages(items, progress)
     result.read, result.skipped, result.duplicates = (
         reading.items,
         reading.skipped,

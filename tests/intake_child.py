@@ -17,17 +17,17 @@ from models.inflow import fetch  # noqa: E402
 def main() -> None:
     models.open_database(sys.argv[1])
     fetch.BATCH = 4
-    original, batches = mail_import.import_mail, []
+    original, batches = mail_import.import_reading, []
 
-    def import_mail(items, ours, progress=None):  # type: ignore[no-untyped-def]
-        result = original(items, ours, progress)
+    def import_reading(reading, ours):  # type: ignore[no-untyped-def]
+        result = original(reading, ours)
         batches.append(result.messages)
         print(f"batch {len(batches)} written", flush=True)
         if len(batches) == 2:
             sys.stdin.readline()  # frozen inside the transaction until killed
         return result
 
-    mail_import.import_mail = import_mail
+    mail_import.import_reading = import_reading
     models.fetch()
     print("done", flush=True)
 

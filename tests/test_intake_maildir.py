@@ -154,6 +154,7 @@ urls = st.one_of(
 @example(url="imaps://ann:hunter2secret@mail.example.org/INBOX")
 @example(url="maildir:relative/path")
 @example(url="imaps://ann@[::1]:993/INBOX")
+@example(url="imaps://a%25b@host/%2541 x")
 def test_any_url_gives_a_source_or_one_line_and_never_shows_a_password(db, tmp_path, url):
     secret_file = tmp_path / "pw"
     secret_file.write_text("pw\n")

@@ -2,7 +2,7 @@
 
 A fetch lists the mailbox, leaves out what is recorded as taken, and imports
 the rest in batches. Each batch is one transaction that imports its messages
-(`mail_import.import_mail`: threads, our addresses, duplicates, tombstones)
+(`mail_import.import_reading`: threads, our addresses, duplicates, tombstones)
 and records each one as taken (UIDVALIDITY and UID, or the Maildir file's
 unique name): a fetch stopped anywhere, `kill -9` included, has taken a
 message wholly or not at all. Inside the transaction the batch is checked
@@ -23,13 +23,14 @@ from datetime import timedelta
 
 from .. import mail_import
 from ..mail.raw import MailItem
+from ..mail.reader import read_messages
 from ..store import clock, engine, outcome
 from ..store.guard import guarded
 from .box import GONE, Box, FetchFailed, open_box
 from .sources import Source, get_source, list_sources
 from .tables import IntakeSource, IntakeTaken
 
-BATCH = 200  # messages per transaction
+BATCH = 500  # messages per transaction (read before it)
 POLL = timedelta(seconds=60)  # the next fetch after one that worked (the app polls at this)
 BACKOFF_MAX = timedelta(hours=1)
 Stop = Callable[[], bool]
@@ -72,14 +73,19 @@ def taken(source_id: int, box: str, names: Sequence[str] | None = None) -> set[s
 def take(
     source: Source, box: str, loaded: Sequence[tuple[str, MailItem]], into: FetchResult
 ) -> None:
-    """One batch: imported and recorded as taken in one transaction (or neither)."""
+    """One batch: imported and recorded as taken in one transaction (or neither). The
+    messages are read before it; inside, under the source's lock, what another fetch took
+    meanwhile is left out (and the rest read again, which only a race costs)."""
+    reading = read_messages([item for _, item in loaded])
     with outcome.transaction():
         engine.one_at_a_time(f"intake:{source.id}")
         already = taken(source.id, box, [name for name, _ in loaded])
         fresh = [(name, item) for name, item in loaded if name not in already]
         if not fresh:
             return
-        result = mail_import.import_mail([item for _, item in fresh], None)
+        if already:
+            reading = read_messages([item for _, item in fresh])
+        result = mail_import.import_reading(reading, None)
         engine.insert_rows(
             "intake_taken",
             ("source_id", "box", "item", "conversation_id"),

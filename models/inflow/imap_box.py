@@ -24,7 +24,7 @@ from .box import GONE, MOVED, FetchFailed, Places
 from .sources import Source
 
 TIMEOUT_S = 30.0  # a server that says nothing for this long is taken for gone
-FETCH_BATCH = 50  # messages per FETCH command
+FETCH_BYTES = 8 << 20  # bodies asked for in one FETCH command, at most (by their sizes)
 MAX_PASSWORD = 4096
 
 
@@ -158,25 +158,31 @@ class ImapBox:
             return [str(uid) for uid in sorted(self.client.search("ALL"))]
 
     def load(self, names: Sequence[str]) -> list[tuple[str, MailItem]]:
-        loaded: list[tuple[str, MailItem]] = []
-        for start in range(0, len(names), FETCH_BATCH):
-            uids = [int(n) for n in names[start : start + FETCH_BATCH]]
+        """The messages' sizes in one command, then their bodies in commands of at most
+        FETCH_BYTES; one too large is named, never fetched."""
+        uids = [int(n) for n in names]
+        if not uids:
+            return []
+        with talking(self.shown):
+            sizes = {u: _size(s) for u, s in self.client.fetch(uids, ["RFC822.SIZE"]).items()}
+        bodies: dict[int, bytes] = {}
+        for group in _groups(
+            [u for u in uids if sizes.get(u, MAX_MESSAGE + 1) <= MAX_MESSAGE], sizes
+        ):
             with talking(self.shown):
-                sizes = self.client.fetch(uids, ["RFC822.SIZE"])
-                small = [u for u in uids if _size(sizes.get(u)) <= MAX_MESSAGE]
-                bodies = self.client.fetch(small, ["BODY.PEEK[]"]) if small else {}
-            for uid in uids:
-                label = f"UID {uid}"
-                if uid not in sizes:
-                    continue  # expunged meanwhile: nothing to take
-                if uid not in small:
-                    problem = f"larger than {MAX_MESSAGE >> 20} MB"
-                    loaded.append((str(uid), MailItem(label, b"", problem=problem)))
-                    continue
-                data = (bodies.get(uid) or {}).get(b"BODY[]")
-                if not isinstance(data, bytes):
-                    continue  # no body in the answer: taken at the next fetch
-                loaded.append((str(uid), MailItem(label, data)))
+                for uid, answer in self.client.fetch(group, ["BODY.PEEK[]"]).items():
+                    data = answer.get(b"BODY[]") if isinstance(answer, dict) else None
+                    if isinstance(data, bytes):
+                        bodies[uid] = data
+        loaded: list[tuple[str, MailItem]] = []
+        for uid in uids:
+            if uid not in sizes:
+                continue  # expunged meanwhile: nothing to take
+            if sizes[uid] > MAX_MESSAGE:
+                problem = f"larger than {MAX_MESSAGE >> 20} MB"
+                loaded.append((str(uid), MailItem(f"UID {uid}", b"", problem=problem)))
+            elif uid in bodies:  # no body in the answer: taken at the next fetch
+                loaded.append((str(uid), MailItem(f"UID {uid}", bodies[uid])))
         return loaded
 
     def settle(self, names: Sequence[str]) -> Places:
@@ -310,6 +316,19 @@ def _uid_set(text: str) -> list[int]:
         if len(found) > 100_000:
             return []
     return found
+
+
+def _groups(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
+    """UIDs in runs whose sizes add up to FETCH_BYTES at most (one larger message alone)."""
+    groups: list[list[int]] = []
+    total = FETCH_BYTES
+    for uid in uids:
+        if total + sizes[uid] > FETCH_BYTES:
+            groups.append([])
+            total = 0
+        groups[-1].append(uid)
+        total += sizes[uid]
+    return groups
 
 
 def _size(answer: object) -> int:

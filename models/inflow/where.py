@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from ..store.errors import InvalidInput
 
@@ -40,7 +40,9 @@ class Where:
         """The source as a person reads it (it never holds a password)."""
         if self.kind == MAILDIR:
             return f"maildir:{self.path}"
-        return f"{self.kind}://{self.user}@{self.host}:{self.port}/{self.mailbox}"
+        host = f"[{self.host}]" if ":" in self.host else self.host  # an IPv6 address
+        user, mailbox = quote(self.user, safe=""), quote(self.mailbox, safe="/")
+        return f"{self.kind}://{user}@{host}:{self.port}/{mailbox}"
 
 
 def parse(url: str) -> Where:
