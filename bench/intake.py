@@ -89,9 +89,12 @@ def idle_latency(account: dovecot.Account) -> list[float]:
 
     def follow() -> None:
         while not stop.is_set():
-            with models.connection():
-                if models.wait_for_mail("bench", 5.0, stop.is_set):
-                    models.fetch("bench")
+            try:
+                with models.connection():
+                    if models.wait_for_mail("bench", 5.0, stop.is_set):
+                        models.fetch("bench")
+            except models.HushdeskError as error:  # said, and waited on again (as the app does)
+                print(f"follower: {error}", file=sys.stderr)
 
     thread = threading.Thread(target=follow, daemon=True)
     thread.start()

@@ -305,3 +305,19 @@ def test_auto_replies_bulk_mail_and_bounces_are_marked_never_the_customers(db, a
     (ann,) = models.ConversationSearch("email:ann@example.com").ids()
     shown = models.get_conversation(ann).messages
     assert [m.automatic for m in shown] == ["", "", "auto-submitted", "bounce"]
+
+
+def test_a_message_over_the_limit_is_named_never_fetched_and_counted_taken(
+    db, account, monkeypatch
+):
+    from models.inflow import imap_box
+
+    monkeypatch.setattr(imap_box, "MAX_MESSAGE", 20_000)  # 50 MB in use; the rule is the same
+    add(account)
+    account.deliver(letter(1, body="x" * 30_000))
+    account.deliver(letter(2))
+    (result,) = models.fetch()
+    assert (result.error, result.read, result.messages) == ("", 2, 1)
+    assert len(result.skipped) == 1 and result.skipped[0].startswith("UID 1: larger than")
+    (again,) = models.fetch()
+    assert again.read == 0

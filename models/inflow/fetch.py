@@ -182,6 +182,8 @@ def _fetch_one(source: Source, stop: Stop | None) -> FetchResult:
             box.close()
     except FetchFailed as error:
         result.error = str(error)
+    except OSError as error:  # a Maildir's folder changed under the fetch (permissions, ...)
+        result.error = f"{source.where.shown()}: {error.strerror or error.__class__.__name__}"
     _note(source, result.error)
     return result
 
@@ -190,7 +192,7 @@ def _note(source: Source, error: str) -> None:
     """The source's last fetch, its next (later after each failure) and its last error."""
     now = clock.now()
     failures = source.failures + 1 if error else 0
-    wait = min(POLL * (2**failures), BACKOFF_MAX) if error else POLL
+    wait = min(POLL * 2 ** min(failures, 10), BACKOFF_MAX) if error else POLL
     with outcome.transaction():
         IntakeSource.update(
             last_fetch=now, next_fetch=now + wait, last_error=error[:500], failures=failures
