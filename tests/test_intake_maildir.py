@@ -186,3 +186,33 @@ def test_deleting_a_conversation_deletes_its_maildir_copy_at_the_next_fetch(db, 
     assert (result.purged, result.kept) == (1, 0)
     (left,) = (box / ".hushdesk.done" / "cur").iterdir()
     assert b"bob@example.com" in left.read_bytes()
+
+
+intake_commands = st.sampled_from(
+    [
+        ["intake", "add"],
+        ["intake", "add", "x", "maildir:/nonexistent"],
+        ["intake", "add", "y", "imaps://a@127.0.0.1:1/INBOX", "--password-file"],
+        ["intake", "add", "z", "imap://a@127.0.0.1/INBOX", "--after-intake"],
+        ["intake", "ls"],
+        ["intake", "ls", "--json"],
+        ["intake", "rm"],
+        ["fetch"],
+    ]
+)
+
+
+@FUZZ
+@given(command=intake_commands, args=st.lists(st.text(max_size=30), max_size=4))
+@example(
+    command=["intake", "add", "z", "imap://a@127.0.0.1/INBOX", "--after-intake"],
+    args=["move", "a", "b"],
+)
+@example(command=["fetch"], args=["\x1b[31mred"])
+def test_any_arguments_to_intake_and_fetch_give_exit_0_or_1_and_one_line(db, command, args):
+    args = [a.replace("\x00", "") for a in args]
+    code, out, err = run_cli(db, [*command, *args])
+    assert code in (0, 1) and "Traceback" not in err
+    if code == 1:
+        assert len(err.strip().splitlines()) == 1
+    assert "\x1b" not in out + err
