@@ -176,10 +176,11 @@ def test_a_sweep_deletes_the_servers_copy_at_the_next_fetch(db, account, clock, 
     assert again.purged == 0
 
 
-def test_two_fetchers_at_once_take_each_message_once(db, account, monkeypatch):
+@pytest.mark.parametrize("after", ["keep", "move"])
+def test_two_fetchers_at_once_take_each_message_once(db, account, monkeypatch, after):
     """Two fetches at once: each lists the same new UIDs; the second to write finds them
-    taken inside its own transaction."""
-    add(account)
+    taken inside its own transaction, and leaves the copies where the first put them."""
+    add(account, after=after)
     for n in range(1, 21):
         account.deliver(letter(n))
     monkeypatch.setattr(inflow_fetch, "BATCH", 5)
@@ -196,7 +197,11 @@ def test_two_fetchers_at_once_take_each_message_once(db, account, monkeypatch):
     (outer,) = models.fetch()
     ((other,),) = inner
     assert other.messages == 20 and outer.messages == 0
+    assert (other.error, outer.error) == ("", "")
     assert len(bodies()) == 20 and IntakeTaken.select().count() == 20
+    if after == "move":
+        assert len(account.files("hushdesk/done")) == 20
+        assert all(t.place.startswith("moved:") for t in IntakeTaken.select())
 
 
 def test_faults_are_one_line_and_the_next_fetch_completes(db, account, dovecot_server):

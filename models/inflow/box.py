@@ -26,6 +26,8 @@ class FetchFailed(HushdeskError):
 
 
 MOVED, GONE = "moved", "gone"  # where a server's copy is: moved (MOVED:...), or deleted
+SEEN_HERE = "seen"  # marked seen, where it was taken
+HERE = ("", SEEN_HERE)  # the places that are the mailbox fetched from
 Places = dict[str, str]  # a message's name -> where its copy is now ("" : where it was taken)
 
 

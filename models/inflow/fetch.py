@@ -55,11 +55,16 @@ class FetchResult:
     error: str = ""
 
 
-def taken(source_id: int, box: str, names: Sequence[str] | None = None) -> set[str]:
-    """The names recorded as taken from a mailbox (of `names`, when given)."""
+def taken(
+    source_id: int, box: str, names: Sequence[str] | None = None, place: str | None = None
+) -> set[str]:
+    """The names recorded as taken from a mailbox (of `names`, when given; with their copy
+    at `place`, when given)."""
     query = IntakeTaken.select(IntakeTaken.item).where(
         (IntakeTaken.source == source_id) & (IntakeTaken.box == box)
     )
+    if place is not None:
+        query = query.where(IntakeTaken.place == place)
     if names is None:
         return {str(item) for (item,) in engine.rows(query)}
     found: set[str] = set()
@@ -115,9 +120,15 @@ def fetch_box(source: Source, box: Box, result: FetchResult, stop: Stop | None =
         if stop is not None and stop():
             break
         take(source, box.validity, box.load(new[start : start + BATCH]), result)
-    places = box.settle(sorted(taken(source.id, box.validity, present), key=_order))
+    places = box.settle(sorted(unsettled(source.id, box.validity, present), key=_order))
     _record_places(source.id, box.validity, places)
     _purge(source.id, box, result)
+
+
+def unsettled(source_id: int, box: str, names: Sequence[str]) -> set[str]:
+    """Of these names, those taken whose server copy is still as it was when taken (each
+    after-intake action is done once; one another fetch did is not done again)."""
+    return taken(source_id, box, names, place="")
 
 
 def _record_places(source_id: int, validity: str, places: dict[str, str]) -> None:
@@ -132,6 +143,7 @@ def _record_places(source_id: int, validity: str, places: dict[str, str]) -> Non
                     (IntakeTaken.source == source_id)
                     & (IntakeTaken.box == validity)
                     & IntakeTaken.item.in_(batch)
+                    & (IntakeTaken.place == "")  # another fetch may have said where already
                 ).execute()
 
 

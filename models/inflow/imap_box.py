@@ -20,7 +20,7 @@ from ..mail.raw import MailItem
 from ..mail.sources import MAX_MESSAGE
 from . import sources as intake
 from . import where as places
-from .box import GONE, MOVED, FetchFailed, Places
+from .box import GONE, HERE, MOVED, SEEN_HERE, FetchFailed, Places
 from .sources import Source
 
 TIMEOUT_S = 30.0  # a server that says nothing for this long is taken for gone
@@ -181,7 +181,7 @@ class ImapBox:
             if sizes[uid] > MAX_MESSAGE:
                 problem = f"larger than {MAX_MESSAGE >> 20} MB"
                 loaded.append((str(uid), MailItem(f"UID {uid}", b"", problem=problem)))
-            elif uid in bodies:  # no body in the answer: taken at the next fetch
+            elif bodies.get(uid):  # no body (expunged by another session): not taken
                 loaded.append((str(uid), MailItem(f"UID {uid}", bodies[uid])))
         return loaded
 
@@ -192,7 +192,7 @@ class ImapBox:
         with talking(f"{self.shown}: the server's copy could not be {_done(after)}"):
             if after == intake.SEEN:
                 self.client.add_flags(uids, [b"\\Seen"])
-                return {}
+                return dict.fromkeys(names, SEEN_HERE)
             if after == intake.DELETE:
                 self._delete(uids)
                 return dict.fromkeys(names, GONE)
@@ -225,7 +225,7 @@ class ImapBox:
     def purge(self, copies: Sequence[tuple[str, str]]) -> list[str]:
         """Delete copies where they are: the fetched mailbox, or the folder they were moved to
         (while its UIDVALIDITY is the one recorded); a copy whose place is unknown stays."""
-        here = [int(name) for name, place in copies if place == ""]
+        here = [int(name) for name, place in copies if place in HERE]
         there: dict[str, list[tuple[str, int]]] = {}
         for name, place in copies:
             kind, _, rest = place.partition(":")
@@ -321,9 +321,9 @@ def _uid_set(text: str) -> list[int]:
 def _groups(uids: list[int], sizes: dict[int, int]) -> list[list[int]]:
     """UIDs in runs whose sizes add up to FETCH_BYTES at most (one larger message alone)."""
     groups: list[list[int]] = []
-    total = FETCH_BYTES
+    total = 0
     for uid in uids:
-        if total + sizes[uid] > FETCH_BYTES:
+        if not groups or total + sizes[uid] > FETCH_BYTES:
             groups.append([])
             total = 0
         groups[-1].append(uid)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..mail.raw import MailItem
 from ..mail.sources import maildir_file
 from . import sources as intake
-from .box import GONE, MOVED, FetchFailed, Places
+from .box import GONE, MOVED, SEEN_HERE, FetchFailed, Places
 from .sources import Source
 
 
@@ -87,8 +87,10 @@ class MaildirBox:
                 elif target is not None:
                     os.rename(path, target / "cur" / _seen(path.name))
                     places[name] = MOVED
-                elif after == intake.SEEN and path.parent.name == "new":
-                    os.rename(path, self.root / "cur" / _seen(path.name))
+                elif after == intake.SEEN:
+                    if path.parent.name == "new":
+                        os.rename(path, self.root / "cur" / _seen(path.name))
+                    places[name] = SEEN_HERE
             except FileNotFoundError:
                 continue
             except OSError as error:
