@@ -3,14 +3,17 @@
 1. Every message is read (`mail.reader`), once: the same bytes again, or a
    message with a Message-ID seen before (in this import or an earlier one)
    and the same sender or text, is a duplicate and is counted, not stored
-   again; a different message with a taken id is kept (`mail.identity`).
+   again; a different message with a taken id is kept (`mail.identity`). A
+   message deleted here before (a tombstone of its Message-ID or bytes,
+   `mail.gone`) is left out and counted.
 2. Our own addresses are the setting, or `--ours`, or else inferred from all
    the desk's mail (`mail.ours`); a sender-unclear message's sender is a new
    contact marked so, never an existing one.
 3. Messages are grouped into threads (`mail.threads`); a thread that names a
    message of an earlier import joins that conversation.
 4. Each new thread becomes a conversation whose contact is its customer: the
-   first sender who is not us (or, when we wrote first, whom we wrote to).
+   first person who is not us (or, when we wrote first, whom we wrote to);
+   automatic mail (`mail.automatic`) is marked and is never the customer's.
    Our messages are agent messages, authored by our display name. Every other
    sender who is not us (a colleague in Cc, a second customer) has a contact
    of their own too, and their messages name it: a request finds them.
