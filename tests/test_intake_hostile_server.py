@@ -70,6 +70,7 @@ answers = st.lists(
                 b"A001 OK [CAPABILITY IMAP4rev1 STARTTLS] fine\r\nA002 OK begin TLS\r\n",
                 b"* OK [UIDVALIDITY x] \r\n",
                 b"* 1 FETCH (BODY[] {99999}\r\nshort",
+                b"* BYE no such password: hunter2-secret\r\n",  # a server that echoes it
             ]
         ),
     ),
@@ -81,6 +82,7 @@ answers = st.lists(
 @FUZZ
 @given(script=answers)
 @example(script=[])
+@example(script=[b"* OK IMAP4rev1 ready\r\n", b"* BYE no such password: hunter2-secret\r\n"])
 @example(script=[b"* OK IMAP4rev1 ready\r\n", b"A001 OK [CAPABILITY IMAP4rev1] no tls\r\n"])
 def test_whatever_the_server_answers_a_fetch_says_one_line(db, tmp_path, liar, script):
     liar.script = script

@@ -99,8 +99,9 @@ class ImapBox:
         where = source.where
         self.shown = f"{where.host}:{where.port}"
         password = read_password(source.password_file)
+        self._secret = password  # kept out of every message (`_talking`)
         context = tls_context(source.ca_file)
-        with talking(self.shown):
+        with self._talking(self.shown):
             self.client: Any = IMAPClient(
                 where.host,
                 port=where.port,
@@ -110,7 +111,7 @@ class ImapBox:
             )
         try:
             self._log_in(password, context)
-            with talking(self.shown):
+            with self._talking(self.shown):
                 try:
                     selected = self.client.select_folder(where.mailbox)
                 except self._errors() as error:
@@ -124,6 +125,18 @@ class ImapBox:
             self.close()
             raise
 
+    @contextmanager
+    def _talking(self, what: str) -> Iterator[None]:
+        """`talking`, and a server that echoes the password back never has it said."""
+        try:
+            with talking(what):
+                yield
+        except FetchFailed as error:
+            text = str(error)
+            if self._secret and self._secret in text:
+                raise FetchFailed(text.replace(self._secret, "[password]")) from None
+            raise
+
     def _errors(self) -> tuple[type[BaseException], ...]:
         import imaplib
 
@@ -134,7 +147,7 @@ class ImapBox:
     def _log_in(self, password: str, context: ssl.SSLContext) -> None:
         from imapclient import exceptions
 
-        with talking(self.shown):
+        with self._talking(self.shown):
             if self.source.where.kind == places.IMAP:
                 if b"STARTTLS" not in {bytes(c).upper() for c in self.client.capabilities()}:
                     raise FetchFailed(
@@ -154,7 +167,7 @@ class ImapBox:
                 ) from None
 
     def listing(self) -> list[str]:
-        with talking(self.shown):
+        with self._talking(self.shown):
             return [str(uid) for uid in sorted(self.client.search("ALL"))]
 
     def load(self, names: Sequence[str]) -> list[tuple[str, MailItem]]:
@@ -163,13 +176,13 @@ class ImapBox:
         uids = [int(n) for n in names]
         if not uids:
             return []
-        with talking(self.shown):
+        with self._talking(self.shown):
             sizes = {u: _size(s) for u, s in self.client.fetch(uids, ["RFC822.SIZE"]).items()}
         bodies: dict[int, bytes] = {}
         for group in _groups(
             [u for u in uids if sizes.get(u, MAX_MESSAGE + 1) <= MAX_MESSAGE], sizes
         ):
-            with talking(self.shown):
+            with self._talking(self.shown):
                 for uid, answer in self.client.fetch(group, ["BODY.PEEK[]"]).items():
                     data = answer.get(b"BODY[]") if isinstance(answer, dict) else None
                     if isinstance(data, bytes):
@@ -189,7 +202,7 @@ class ImapBox:
         after, uids = self.source.after, [int(n) for n in names]
         if after == intake.KEEP or not uids:
             return {}
-        with talking(f"{self.shown}: the server's copy could not be {_done(after)}"):
+        with self._talking(f"{self.shown}: the server's copy could not be {_done(after)}"):
             if after == intake.SEEN:
                 self.client.add_flags(uids, [b"\\Seen"])
                 return dict.fromkeys(names, SEEN_HERE)
@@ -233,7 +246,7 @@ class ImapBox:
             if kind == MOVED and uid.isdigit():
                 there.setdefault(validity, []).append((name, int(uid)))
         done = [str(uid) for uid in here]
-        with talking(f"{self.shown}: the server's copy could not be deleted"):
+        with self._talking(f"{self.shown}: the server's copy could not be deleted"):
             if here:
                 self._delete(here)
             if there:
@@ -258,7 +271,7 @@ class ImapBox:
         """Wait in IDLE (where offered) until new mail or `seconds`; whether mail came."""
         if b"IDLE" not in self.capabilities:
             return False
-        with talking(self.shown):
+        with self._talking(self.shown):
             self.client.idle()
             try:
                 waited = 0.0
