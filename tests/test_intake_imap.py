@@ -225,7 +225,8 @@ def test_faults_are_one_line_and_the_next_fetch_completes(db, account, dovecot_s
     assert source.next_fetch - source.last_fetch == 2 * inflow_fetch.POLL  # backing off
 
 
-def test_the_server_stopped_during_a_fetch(db, monkeypatch):
+def test_the_server_stopped_during_a_fetch(db, monkeypatch, dovecot_server):
+    """A server of its own (the shared one is skipped or failed for without Dovecot)."""
     import shutil
     import tempfile
     from pathlib import Path

@@ -8,7 +8,7 @@ request, and what to do with the server's copy once a message is in.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from ..mail.raw import MailItem
@@ -51,7 +51,7 @@ class Box(Protocol):
     def close(self) -> None: ...
 
 
-def open_box(source: Source, stop: Callable[[], bool] | None = None) -> Box:
+def open_box(source: Source) -> Box:
     """The source's mailbox, opened: the one place the kind of source is decided."""
     from . import where
 
