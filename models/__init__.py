@@ -63,6 +63,16 @@ if TYPE_CHECKING:
     from .demo.generate import generate_demo as generate_demo
     from .importer import ImportResult as ImportResult
     from .importer import import_path as import_path
+    from .inflow.box import FetchFailed as FetchFailed
+    from .inflow.fetch import FetchResult as FetchResult
+    from .inflow.fetch import fetch as fetch
+    from .inflow.fetch import fetch_due as fetch_due
+    from .inflow.sources import Source as Source
+    from .inflow.sources import add_source as add_source
+    from .inflow.sources import list_sources as list_sources
+    from .inflow.sources import remove_source as remove_source
+    from .inflow.waiting import idle_source as idle_source
+    from .inflow.waiting import wait_for_mail as wait_for_mail
     from .intake import NewMessage as NewMessage
     from .intake import add_message as add_message
     from .intake import create_conversation as create_conversation

@@ -14,6 +14,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from . import log
+from .mail.gone import bury
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused
 from .store.guard import guarded
@@ -31,6 +32,7 @@ class MessageRow:
     body: str
     sent_at: datetime
     contact_id: int | None = None  # who wrote it, when another contact did
+    automatic: str = ""  # no person wrote it: "auto-submitted", "bulk" or "bounce"
 
 
 @dataclass(frozen=True)
@@ -179,6 +181,7 @@ def remove(ids: Sequence[int], progress: Progress | None = None) -> None:
     done = 0
     for batch in engine.chunked(ids):
         Message.delete().where(Message.conversation.in_(batch)).execute()
+        bury(batch)  # deleted mail leaves a tombstone, so no fetch or import brings it back
         MailKey.delete().where(MailKey.conversation.in_(batch)).execute()
         for part in REPLY_TABLES:  # drafts, the outbox, Message-IDs
             part.delete().where(part.conversation.in_(batch)).execute()
@@ -263,6 +266,7 @@ def get_conversation(conversation_id: int) -> ConversationDetail:
                 m.body,
                 m.sent_at,
                 m.contact_id,
+                m.automatic,
             )
             for m in messages
         ],

@@ -54,6 +54,8 @@ class ImportResult:
     reused: list[str] = field(default_factory=list)  # mail: kept though their id was taken
     suggested: str = ""  # mail: an address that may be ours, said but not applied
     suggested_share: tuple[int, int] = (0, 0)  # mail: (messages it received, the desk's)
+    gone: int = 0  # mail: messages deleted here before (a tombstone), left out
+    placed: dict[str, int] = field(default_factory=dict)  # mail: each message's conversation
 
 
 @guarded

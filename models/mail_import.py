@@ -3,14 +3,17 @@
 1. Every message is read (`mail.reader`), once: the same bytes again, or a
    message with a Message-ID seen before (in this import or an earlier one)
    and the same sender or text, is a duplicate and is counted, not stored
-   again; a different message with a taken id is kept (`mail.identity`).
+   again; a different message with a taken id is kept (`mail.identity`). A
+   message deleted here before (a tombstone of its Message-ID or bytes,
+   `mail.gone`) is left out and counted.
 2. Our own addresses are the setting, or `--ours`, or else inferred from all
    the desk's mail (`mail.ours`); a sender-unclear message's sender is a new
    contact marked so, never an existing one.
 3. Messages are grouped into threads (`mail.threads`); a thread that names a
    message of an earlier import joins that conversation.
 4. Each new thread becomes a conversation whose contact is its customer: the
-   first sender who is not us (or, when we wrote first, whom we wrote to).
+   first person who is not us (or, when we wrote first, whom we wrote to);
+   automatic mail (`mail.automatic`) is marked and is never the customer's.
    Our messages are agent messages, authored by our display name. Every other
    sender who is not us (a colleague in Cc, a second customer) has a contact
    of their own too, and their messages name it: a request finds them.
@@ -25,13 +28,14 @@ from datetime import datetime
 
 from . import settings
 from .channels import ensure_channel
+from .mail import gone as mail_gone
 from .mail import identity as mail_identity
 from .mail import message as mail
 from .mail import ours as mail_ours
 from .mail.keys import hashed
 from .mail.keys import stored as _stored
 from .mail.raw import RawMail
-from .mail.reader import Progress, Read, read_messages
+from .mail.reader import Progress, Read, Reading, read_messages
 from .mail.references import REFERENCE_COLUMNS, reference_row
 from .mail.threads import Letter, group, own_key, subject_key
 from .store import clock, engine, outcome
@@ -65,14 +69,21 @@ class MailResult:
     reused: list[str] = field(default_factory=list)  # kept though another message has its id
     suggested: str = ""  # an address that may be ours: said, not applied (see mail_ours)
     suggested_share: tuple[int, int] = (0, 0)  # (messages it received, messages of the desk)
+    gone: int = 0  # messages deleted here before (a tombstone): left out
+    placed: dict[str, int] = field(default_factory=dict)  # each imported message's conversation
 
 
 def import_mail(
     items: Iterable[RawMail], ours: Sequence[str] | None, progress: Progress | None = None
 ) -> MailResult:
     """Import raw mail (from any source) in one transaction; `progress` hears of every batch."""
+    return import_reading(read_messages(items, progress), ours)
+
+
+def import_reading(reading: Reading, ours: Sequence[str] | None) -> MailResult:
+    """Import mail already read, in one transaction (reading, the slow part, is done before
+    it, so no write lock is held while messages are parsed)."""
     result = MailResult()
-    reading = read_messages(items, progress)
     result.read, result.skipped, result.duplicates = (
         reading.items,
         reading.skipped,
@@ -91,7 +102,12 @@ def import_mail(
 
 # duplicates and ours ---------------------------------------------------------------------------
 def _new_only(found: list[Read], result: MailResult) -> list[Read]:
-    """Drop copies of messages stored before (here or in an earlier import): `mail_identity`."""
+    """Drop messages deleted before (`mail_gone`) and copies of messages stored before (here
+    or in an earlier import): `mail_identity`."""
+    buried = mail_gone.buried(found)
+    if buried:
+        result.gone = len(buried)
+        found = [read for index, read in enumerate(found) if index not in buried]
     sorted_out = mail_identity.sort_out(found)
     result.duplicates += sorted_out.duplicates
     result.reused = sorted_out.reused
@@ -191,9 +207,10 @@ def _write(found: list[Read], ours: set[str], result: MailResult) -> None:
             customer = contacts.get(thread.members[0], (0, ""))[1]
         messages += [_message_row(cid, found[i], ours, customer, people) for i in thread.members]
         references += [reference_row(cid, found[i], ours) for i in thread.members]
+        result.placed.update((found[i].label, cid) for i in thread.members)
         _keep_keys(thread, found, known, cid, keys)
     engine.insert_rows("conversation", CONVERSATION_COLUMNS, conversations)
-    engine.insert_rows("message", WRITTEN_COLUMNS, messages)
+    engine.insert_rows("message", (*WRITTEN_COLUMNS, "automatic"), messages)
     engine.insert_rows("mail_key", ("key", "conversation_id"), list(keys.items()))
     engine.insert_rows("mail_reference", REFERENCE_COLUMNS, [r for r in references if r])
     _touch(joined)
@@ -218,13 +235,17 @@ def _keep_keys(
         if read.message_id or read.reused_id:  # a copy, or another message with its id
             keys.update(dict.fromkeys(mail_identity.detail_keys(read), cid))
         keys.update(dict.fromkeys(mail_ours.tally_keys(read, mail_identity.identity(read)), cid))
+        keys.update(dict.fromkeys(mail_gone.grave_keys(read), cid))
 
 
 def _customer(thread: _Thread, found: list[Read], ours: set[str]) -> tuple[str, str]:
-    """The thread's customer: the first sender not ours, else whom we wrote to first."""
-    for index in thread.members:
-        if found[index].address not in ours:
-            return found[index].name, found[index].address
+    """The thread's customer: the first person (not a machine) who is not us, else the first
+    sender not ours, else whom we wrote to first."""
+    for automatic in (False, True):
+        for index in thread.members:
+            read = found[index]
+            if read.address not in ours and (automatic or not read.automatic):
+                return read.name, read.address
     first = found[thread.members[0]]
     return "", next((a for a in first.recipients if a not in ours), "")
 
@@ -286,12 +307,15 @@ def _message_row(
 ) -> tuple[object, ...]:
     """A message row: the customer's as "customer"; ours by our display name; anyone
     else's by their own contact, never by a copy of their name (a conversation whose
-    contact is gone has no customer: every sender is someone's contact)."""
-    if customer and read.address == customer:
-        return (cid, CUSTOMER, read.body, stamp(read.sent), None)
+    contact is gone has no customer: every sender is someone's contact). An automatic
+    message (an auto-reply, a bounce) is never the customer's: it is its sender contact's,
+    marked with why."""
+    marked = read.automatic
+    if customer and read.address == customer and not marked:
+        return (cid, CUSTOMER, read.body, stamp(read.sent), None, marked)
     if read.address in ours:
-        return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), None)
-    return (cid, WRITER, read.body, stamp(read.sent), people.get(read.address))
+        return (cid, (read.name or read.address)[:200], read.body, stamp(read.sent), None, marked)
+    return (cid, WRITER, read.body, stamp(read.sent), people.get(read.address), marked)
 
 
 def _touch(newest: dict[int, datetime]) -> None:

@@ -1,29 +1,48 @@
-"""Mail no person wrote: auto-replies, lists and bulk mail, bounces (RFC 3834's signs).
+"""Mail no person wrote: auto-replies, lists and bulk mail, bounces. Marked, never a customer's.
 
-A reply to such mail can start a loop of machines answering each other, so
-hushdesk asks the agent first. Read from the raw headers, before decoding.
+RFC 3834: `Auto-Submitted` other than `no` (`auto-replied`, `auto-generated`,
+`auto-notified`) is a machine's. `Precedence: bulk`, `list` or `junk` is the
+older convention mailers still write. A bounce is a delivery status
+notification (`multipart/report; report-type=delivery-status`, RFC 3464) or
+mail from the null sender (`Return-Path: <>`, RFC 5321). Such a message is
+imported and marked with why; it never counts as the customer's, never makes
+its sender a conversation's customer, and (the replies build on this) is
+never answered automatically.
 """
 
 from __future__ import annotations
 
+import re
+
 from .message import Mail, raw_header
 
-BULK = frozenset({"bulk", "junk", "list", "auto_reply"})
-BOUNCERS = ("mailer-daemon", "postmaster")
+AUTO_REPLY, BULK, BOUNCE = "auto-submitted", "bulk", "bounce"
+PRECEDENCE = frozenset({"bulk", "list", "junk", "auto_reply"})
+AUTO_HEADERS = ("X-Autoreply", "X-Autorespond")  # older auto-responders' own marks
+LIST_HEADERS = ("List-Id",)  # mail for many, whatever its Precedence
+BOUNCERS = ("mailer-daemon@", "postmaster@")
+REPORT_RE = re.compile(r"multipart/report\s*;.*report-type\s*=\s*\"?delivery-status", re.I | re.S)
+NULL_SENDER_RE = re.compile(r"^\s*<\s*>\s*$")
 
 
-def automatic(message: Mail) -> bool:
-    """True when the headers say a machine sent it, or it is mail for many."""
-    submitted = raw_header(message, "Auto-Submitted").strip().lower()
-    if submitted and not submitted.startswith("no"):
-        return True
-    if raw_header(message, "Precedence").strip().lower() in BULK:
-        return True
-    if any(raw_header(message, name) for name in ("X-Autoreply", "X-Autorespond", "List-Id")):
-        return True
-    if "multipart/report" in raw_header(message, "Content-Type").lower():
-        return True
-    if raw_header(message, "Return-Path").strip() == "<>":
-        return True
+def automatic(message: Mail) -> str:
+    """Why a message is automatic ("auto-submitted", "bulk" or "bounce"), or "" for a person's."""
+    auto = raw_header(message, "Auto-Submitted").split(";", 1)[0].strip().lower()
+    if (auto and auto != "no") or any(raw_header(message, h) for h in AUTO_HEADERS):
+        return AUTO_REPLY
+    if raw_header(message, "Content-Type") and REPORT_RE.search(
+        raw_header(message, "Content-Type")
+    ):
+        return BOUNCE
+    if NULL_SENDER_RE.match(raw_header(message, "Return-Path")) and raw_header(
+        message, "Return-Path"
+    ):
+        return BOUNCE
     sender = raw_header(message, "From").lower()
-    return any(f"{name}@" in sender for name in BOUNCERS)
+    if any(name in sender for name in BOUNCERS):
+        return BOUNCE
+    if raw_header(message, "Precedence").strip().lower() in PRECEDENCE:
+        return BULK
+    if any(raw_header(message, h) for h in LIST_HEADERS):
+        return BULK
+    return ""

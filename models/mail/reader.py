@@ -47,7 +47,7 @@ class Read:
     unclear: bool = False  # From: names several mailboxes, or none the grammar allows
     dated_by: str = "date"  # "date", "received", "from line", "file" or "import"
     reused_id: str = ""  # a Message-ID a different message has too: put aside, not threaded by
-    automatic: bool = False  # a machine sent it, or it is bulk mail (`mail.automatic`)
+    automatic: str = ""  # why no person wrote it (`mail.automatic`), "" for a person's
 
 
 Outcome = tuple[str, Read | None, str]  # (digest, the message or None, why it was skipped)

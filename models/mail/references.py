@@ -27,4 +27,4 @@ def reference_row(cid: int, read: Read, ours: Set[str]) -> tuple[object, ...] | 
     """The row keeping `read`'s Message-ID for its conversation, or None when it has none."""
     if not writable(read.message_id):
         return None
-    return (cid, read.message_id, stamp(read.sent), read.automatic, read.address in ours)
+    return (cid, read.message_id, stamp(read.sent), bool(read.automatic), read.address in ours)

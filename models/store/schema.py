@@ -129,6 +129,7 @@ class Message(BaseModel):
     contact = ForeignKeyField(
         Contact, null=True, backref="written", on_delete="SET NULL", index=False
     )
+    automatic = TextField(default="")  # no person wrote it (`mail.automatic`): why
 
 
 class MailKey(BaseModel):

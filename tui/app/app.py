@@ -27,6 +27,7 @@ import models
 from ..layout import LIST_SHARE
 from ..text import plural, safe
 from ..wording import cleanup_note, social_notice
+from .fetching import MailFetch
 from .messages import (
     CleanupFinished,
     ConnectionBack,
@@ -92,6 +93,9 @@ class HushdeskApp(App[None]):
         self.follower = ChangeWatch(self)
         self.follower.start()
         self.call_after_refresh(self.tell_due)
+        self.mail = MailFetch(self)
+        if self.demo_folder is None:  # a visitor's demo fetches nothing
+            self.mail.start()
         if self.own_process:
             self.call_after_refresh(self._freeze_heap)
 
@@ -106,6 +110,7 @@ class HushdeskApp(App[None]):
 
     def on_unmount(self) -> None:
         self.follower.stop()
+        self.mail.stop()
 
     @on(ConnectionLost)
     def _connection_lost(self, message: ConnectionLost) -> None:
@@ -132,6 +137,25 @@ class HushdeskApp(App[None]):
         """Another agent changed the database: every screen shows it (only the app hears)."""
         if message.forwarded:
             return
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged(forwarded=True))
+
+    @on(MailFetch.Fetched)
+    def _mail_fetched(self, message: MailFetch.Fetched) -> None:
+        """New mail is a notification (the lists follow the commit); a failing source too."""
+        for result in message.results:
+            if result.messages:
+                self.notify(
+                    f"{plural(result.messages, 'new message')} from {safe(result.name)}.",
+                    markup=False,
+                )
+            if result.error:
+                self.notify(
+                    f"Fetching from {safe(result.name)} failed: {safe(result.error, 200)}; "
+                    "it is tried again later.",
+                    severity="error",
+                    markup=False,
+                )
         for screen in self.screen_stack:
             screen.post_message(DataChanged(forwarded=True))
 

@@ -25,7 +25,13 @@ def mail_lines(result: models.ImportResult) -> list[str]:
     if result.read:
         lines.append(
             f"Read {plural(result.read, 'message')}: {result.messages:,} imported, "
-            f"{plural(result.duplicates, 'duplicate')}, {len(result.skipped):,} skipped."
+            f"{plural(result.duplicates, 'duplicate')}, {len(result.skipped):,} skipped"
+            + (f", {result.gone:,} deleted before." if result.gone else ".")
+        )
+    if result.gone:
+        lines.append(
+            f"Left out {plural(result.gone, 'message')} deleted from this help desk before "
+            "(a tombstone of its Message-ID or bytes): deleted mail never comes back."
         )
     if result.joined:
         joined = plural(result.joined, "message")

@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from . import arguments as a
 from . import commands as c
+from . import intake as i
 from . import replies as m
 from . import requests as r
 from . import tracking as t
@@ -34,6 +35,10 @@ COMMANDS: tuple[Command, ...] = (
         "import a .jsonl file, an mbox file or a Maildir",
         a.import_,
         CREATES,
+    ),
+    Command("intake", i.cmd_intake, "add, list or remove mail sources", i.intake_arguments),
+    Command(
+        "fetch", i.cmd_fetch, "fetch new mail from every source once (for cron)", i.fetch_arguments
     ),
     Command("settings", c.cmd_settings, "show or change the help desk's settings", a.settings),
     Command(
