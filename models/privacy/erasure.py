@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import log
+from ..backup import keys
 from ..conversations import remove
 from ..store import clock, engine, outcome, request
 from ..store.codes import lost_connection
@@ -324,6 +325,7 @@ def _apply(plan: ErasurePlan, say: Progress) -> Counts:
     elsewhere = sorted({w.conversation for w in plan.person.written if not w.held})
     for batch in engine.chunked(plan.written):
         Message.delete().where(Message.id.in_(batch)).execute()
+    keys.renew_conversations(elsewhere)  # deleted records' keys go with them (cascade)
     for batch in engine.chunked(contact_ids):
         Attribute.delete().where(Attribute.contact.in_(batch)).execute()
         Contact.delete().where(Contact.id.in_(batch)).execute()
