@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from .backup.restoring import live_keys as live_keys
     from .backup.restoring import restore as restore
     from .backup.writing import BackupResult as BackupResult
-    from .backup.writing import backup as backup
+    from .backup.writing import write_backup as write_backup
     from .channels import ChannelInfo as ChannelInfo
     from .channels import ensure_channel as ensure_channel
     from .channels import get_channel as get_channel

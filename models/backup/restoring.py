@@ -88,7 +88,13 @@ def restore(path: str | Path, target: str, keys: Keys, actor: str) -> RestoreRes
 
 
 def _check_migrations(backup: fmt.Backup, where: str) -> None:
-    known = set(engine.schema_migrations())
+    """The backup's schema is one this hushdesk knows (either engine's: the format is the
+    same for both, so a backup of one engine restores into the other)."""
+    from ..store.engines.postgres import MIGRATIONS_DIR as POSTGRES_MIGRATIONS
+    from ..store.migrations import names
+
+    folder = POSTGRES_MIGRATIONS if backup.header.get("engine") == "postgresql" else None
+    known = names(folder) if folder else set(engine.schema_migrations())
     unknown = sorted(set(backup.header["migrations"]) - known)
     if unknown:
         raise fmt.BackupUnreadable(

@@ -39,7 +39,7 @@ class BackupResult:
 
 
 @guarded
-def backup(path: str | Path) -> BackupResult:
+def write_backup(path: str | Path) -> BackupResult:
     """Write a backup of the open database to a new file `path` (never over one)."""
     new = NewFile(path)
     try:

@@ -11,7 +11,7 @@ from . import commands
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    done = models.backup(args.file)
+    done = models.write_backup(args.file)
     print(
         f"Backed up {plural(done.contacts, 'contact')} and "
         f"{plural(done.conversations, 'conversation')} to {safe(str(done.path))} "
