@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,8 +77,9 @@ def live_keys(live: str | Path) -> Keys:
 
 
 @guarded
-def restore(path: str | Path, target: str, keys: Keys, actor: str) -> RestoreResult:
-    """Build the new database `target` from the backup at `path`, decrypting with `keys`."""
+def restore(path: str | Path, target: str, keys: Callable[[], Keys], actor: str) -> RestoreResult:
+    """Build the new database `target` from the backup at `path`, decrypting with the key
+    store `keys` gives, asked for once the backup has been read and checked whole."""
     actor = log.check_actor(actor)
     backup = fmt.read(path)
     _check_migrations(backup, Path(path).name)
@@ -103,16 +104,19 @@ def _check_migrations(backup: fmt.Backup, where: str) -> None:
         )
 
 
-def _into_sqlite_file(backup: fmt.Backup, target: Path, keys: Keys, actor: str) -> RestoreResult:
+def _into_sqlite_file(
+    backup: fmt.Backup, target: Path, keys: Callable[[], Keys], actor: str
+) -> RestoreResult:
     if os.path.lexists(target):
         raise Refused(f"{target} exists: a restore never writes into an existing database")
     if not target.parent.is_dir():
         raise InvalidInput(f"cannot write {target}: {target.parent} is not a folder")
+    ring = keys()
     partial = target.with_name(f".{target.name}.{secrets.token_hex(4)}.partial")
     try:
         engine.open_database(partial, create=True)
         try:
-            result = _fill(backup, keys, actor, str(target))
+            result = _fill(backup, ring, actor, str(target))
         finally:
             engine.close_database()
         _sync(partial)
@@ -129,7 +133,10 @@ def _into_sqlite_file(backup: fmt.Backup, target: Path, keys: Keys, actor: str) 
             Path(f"{partial}{suffix}").unlink(missing_ok=True)
 
 
-def _into_postgres(backup: fmt.Backup, target: str, keys: Keys, actor: str) -> RestoreResult:
+def _into_postgres(
+    backup: fmt.Backup, target: str, keys: Callable[[], Keys], actor: str
+) -> RestoreResult:
+    ring = keys()
     engine.open_database(target, create=True)
     try:
         for name in ("contact", "conversation", "channel", "deletion_log"):
@@ -139,7 +146,7 @@ def _into_postgres(backup: fmt.Backup, target: str, keys: Keys, actor: str) -> R
                     f"{shown} holds a help desk: a restore never writes into an existing "
                     "database (create an empty one)"
                 )
-        return _fill(backup, keys, actor, engine.backend().describe(target))
+        return _fill(backup, ring, actor, engine.backend().describe(target))
     finally:
         engine.close_database()
 

@@ -33,7 +33,7 @@ def _keys(args: argparse.Namespace) -> models.Keys:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    done = models.restore(args.file, args.db, _keys(args), args.agent)
+    done = models.restore(args.file, args.db, lambda: _keys(args), args.agent)
     print(
         f"Restored {plural(done.contacts, 'contact')} and "
         f"{plural(done.conversations, 'conversation')} from the backup of {done.created_at} UTC "
