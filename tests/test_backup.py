@@ -40,7 +40,10 @@ def test_an_erased_person_stays_gone_and_everyone_else_comes_back_whole(
     models.open_database(db)
     backup = tmp_path / "nightly.hdb"
     take_backup(db, backup)
-    models.erase([person["email"], person["phone"]], "GDPR-1", "sam")
+    receipt = models.receipt_dict(
+        models.erase([person["email"], person["phone"]], "GDPR-1", "sam")
+    )
+    assert f"a key export made before {receipt['erased_at']} UTC" in str(receipt["backups"])
     after = holdings(db)
     models.open_database(db)
     target = new_target(request, engine, tmp_path)

@@ -28,6 +28,7 @@ from pathlib import Path
 
 from .. import log
 from ..backup import keys
+from ..backup.promise import after_erasure
 from ..conversations import remove
 from ..store import clock, engine, outcome, request
 from ..store.codes import lost_connection
@@ -357,6 +358,7 @@ def receipt_dict(receipt: Receipt) -> dict[str, object]:
         "chain_head": receipt.chain_head,
         "verify_gone": receipt.proof.as_dict(),
         "cleanup": "done" if receipt.cleanup.done else f"pending: {receipt.cleanup.reason}",
+        "backups": after_erasure(receipt.erased_at),
     }
 
 
