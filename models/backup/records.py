@@ -54,10 +54,12 @@ def _value(value: object) -> object:
 
 
 def _row(fields: Sequence[str], values: Sequence[object]) -> dict[str, object]:
-    return {
-        name: bool(value) if name in BOOLEANS else _value(value)
-        for name, value in zip(fields, values, strict=True)
-    }
+    row = dict(zip(fields, values, strict=True))
+    if engine.is_postgres():  # times come as datetimes; SQLite's are stored text already
+        row = {name: _value(value) for name, value in row.items()}
+    for name in BOOLEANS.intersection(row):
+        row[name] = bool(row[name])
+    return row
 
 
 def plain() -> dict[str, list[dict[str, object]]]:
@@ -84,8 +86,13 @@ def _keyed(kind: str, fields: Sequence[str], after: int) -> list[tuple[int, Key,
 def _children(sql: str, ids: list[int], fields: Sequence[str]) -> dict[int, list[Any]]:
     found: dict[int, list[Any]] = {rid: [] for rid in ids}
     marks = ", ".join("?" * len(ids))
-    for owner, *values in db.execute_sql(_sql(sql.format(marks=marks)), ids):
-        found[int(owner)].append([_value(v) for v in values])
+    rows = db.execute_sql(_sql(sql.format(marks=marks)), ids)
+    if engine.is_postgres():
+        for owner, *values in rows:
+            found[owner].append([_value(v) for v in values])
+    else:
+        for owner, *values in rows:
+            found[owner].append(values)
     return found
 
 
