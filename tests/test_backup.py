@@ -178,3 +178,21 @@ def test_the_restored_log_goes_on_from_the_live_one(db, tmp_path, request, engin
         "delete conversations",
     ]
     assert models.verify_log().ok
+
+
+@pytest.mark.postgres_only
+def test_a_backup_of_one_engine_restores_into_the_other(db, person, tmp_path, request):
+    first, second = tmp_path / "pg.hdb", tmp_path / "sqlite.hdb"
+    take_backup(db, first)
+    expected = holdings(db)
+    models.open_database(db)
+    into_sqlite = tmp_path / "from-postgresql.db"
+    code, _, err = restore(db, first, into_sqlite)
+    assert code == 0, err
+    assert holdings(into_sqlite) == expected
+    assert cli(into_sqlite, "backup", str(second))[0] == 0
+    into_postgres = new_target(request, "postgresql", tmp_path)
+    code, _, err = restore(into_sqlite, second, into_postgres)
+    assert code == 0, err
+    assert holdings(into_postgres) == expected
+    models.open_database(db)
