@@ -21,16 +21,16 @@ def test_agents_delete_and_write_while_a_backup_reads(db, tmp_path, request, eng
         for i in range(30)
     ]
     victim, said = ids[-1], []
-    original = records.conversations
+    original = records.documents
 
-    def conversations_with_agents_at_work():
-        for number, found in enumerate(original()):
-            if number == 1:  # the snapshot is open, and its first records are read
+    def documents_with_agents_at_work(kind):
+        for number, found in enumerate(original(kind)):
+            if kind == "conversation" and number == 1:  # the snapshot is open and being read
                 for args in (["delete", str(victim)], ["archive", str(ids[0])]):
                     said.append(agent(db, args))
             yield found
 
-    monkeypatch.setattr(records, "conversations", conversations_with_agents_at_work)
+    monkeypatch.setattr(records, "documents", documents_with_agents_at_work)
     backup = tmp_path / "b.hdb"
     done = models.write_backup(backup)
     assert [code for code, _ in said] in ([0, 0], [3, 0]), said  # 3: gone once the backup ends

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from ..store.errors import InvalidInput
-from ..store.files import NewFile
+from ..store.files import NewFile, into_new_file
 from ..store.guard import guarded
 from . import records
 from .format import BackupUnreadable
@@ -76,24 +77,21 @@ def export_keys(path: str | Path, passphrase: str) -> int:
         nonce, _document(ring, entries), MAGIC
     )
     data = MAGIC + HEAD.pack(VERSION, salt, LOG2_N, nonce) + sealed
-    _write_new(path, data)
+    into_new_file(path, _write_bytes(data))
     return sum(len(ring[kind]) for kind in KINDS)
 
 
-def _write_new(path: str | Path, data: bytes) -> None:
-    """The bytes under a temporary name, synced, then linked to `path` (never over a file)."""
-    new = NewFile(path)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(new.fd, view) :]
-        os.fsync(new.fd)
-    except OSError as error:
-        new.discard()
-        raise InvalidInput(f"cannot write {new.target}: {error.strerror or error}") from None
-    problem = new.finish()
-    if problem:
-        raise InvalidInput(f"cannot write {new.target}: {problem}")
+def _write_bytes(data: bytes) -> Callable[[NewFile], None]:
+    def write(new: NewFile) -> None:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(new.fd, view) :]
+            os.fsync(new.fd)
+        except OSError as error:
+            raise InvalidInput(f"cannot write {new.target}: {error.strerror or error}") from None
+
+    return write
 
 
 @guarded

@@ -14,23 +14,27 @@ from typing import Any
 
 from ..store import engine
 from ..store.engine import db
+from ..store.schema import (
+    ATTRIBUTE_COLUMNS,
+    CONTACT_COLUMNS,
+    CONVERSATION_COLUMNS,
+    WRITTEN_COLUMNS,
+)
 from ..store.values import stored_text
-from .keys import CONTACT, Key, table
+from .keys import CONTACT, CONVERSATION, Key, table
 
 CHUNK = 1_000
-CONTACT_FIELDS = ("name", "email", "phone", "phone_digits", "phone_e164", "created_at")
-CONVERSATION_FIELDS = (
-    "channel_id",
-    "contact_id",
-    "subject",
-    "status",
-    "archived_at",
-    "created_at",
-    "last_activity",
-    "held",
-)
-ATTRIBUTE_FIELDS = ("key", "value", "source", "set_at")
-MESSAGE_FIELDS = ("author", "body", "sent_at", "contact_id")
+FIELDS = {CONTACT: CONTACT_COLUMNS[1:], CONVERSATION: CONVERSATION_COLUMNS[1:]}  # but the id
+# what a document holds besides its row: (its name, the table, the columns, owner first, and
+# the order within one owner)
+Child = tuple[str, str, tuple[str, ...], str]
+CHILDREN: dict[str, tuple[Child, ...]] = {
+    CONTACT: (("attributes", "attribute", ATTRIBUTE_COLUMNS, "key"),),
+    CONVERSATION: (
+        ("messages", "message", WRITTEN_COLUMNS, "id"),
+        ("mail_keys", "mail_key", ("conversation_id", "key"), "key"),
+    ),
+}
 PLAIN_TABLES = {
     "channel": ("id", "name", "kind", "social"),
     "assistant": ("channel_id", "enabled", "days", "last_run_at", "last_run_count"),
@@ -83,10 +87,14 @@ def _keyed(kind: str, fields: Sequence[str], after: int) -> list[tuple[int, Key,
     return [(int(r[0]), Key(bytes(r[1]), bytes(r[2])), _row(fields, r[3:])) for r in rows]
 
 
-def _children(sql: str, ids: list[int], fields: Sequence[str]) -> dict[int, list[Any]]:
+def _children(child: Child, ids: list[int]) -> dict[int, list[Any]]:
+    _, name, columns, order = child
     found: dict[int, list[Any]] = {rid: [] for rid in ids}
-    marks = ", ".join("?" * len(ids))
-    rows = db.execute_sql(_sql(sql.format(marks=marks)), ids)
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {name} WHERE {columns[0]} IN "
+        f"({', '.join('?' * len(ids))}) ORDER BY {columns[0]}, {order}"
+    )
+    rows = db.execute_sql(_sql(sql), ids)
     if engine.is_postgres():
         for owner, *values in rows:
             found[owner].append([_value(v) for v in values])
@@ -96,42 +104,15 @@ def _children(sql: str, ids: list[int], fields: Sequence[str]) -> dict[int, list
     return found
 
 
-def contacts() -> Iterator[tuple[int, Key, dict[str, Any]]]:
-    """Every contact with a key, with its attributes, in id order."""
+def documents(kind: str) -> Iterator[tuple[int, Key, dict[str, Any]]]:
+    """Every record of `kind` that has a key, in id order: its row and what it holds (a
+    contact's attributes; a conversation's messages, oldest first, and mail hashes)."""
     after = 0
-    while batch := _keyed(CONTACT, CONTACT_FIELDS, after):
+    while batch := _keyed(kind, FIELDS[kind], after):
         ids = [rid for rid, _, _ in batch]
-        attributes = _children(
-            "SELECT contact_id, key, value, source, set_at FROM attribute "
-            "WHERE contact_id IN ({marks}) ORDER BY contact_id, key",
-            ids,
-            ATTRIBUTE_FIELDS,
-        )
+        held = [(child[0], _children(child, ids)) for child in CHILDREN[kind]]
         for rid, key, document in batch:
-            document["attributes"] = attributes[rid]
-            yield rid, key, document
-        after = ids[-1]
-
-
-def conversations() -> Iterator[tuple[int, Key, dict[str, Any]]]:
-    """Every conversation with a key, with its messages and mail hashes, in id order."""
-    after = 0
-    while batch := _keyed("conversation", CONVERSATION_FIELDS, after):
-        ids = [rid for rid, _, _ in batch]
-        messages = _children(
-            "SELECT conversation_id, author, body, sent_at, contact_id FROM message "
-            "WHERE conversation_id IN ({marks}) ORDER BY conversation_id, id",
-            ids,
-            MESSAGE_FIELDS,
-        )
-        mail = _children(
-            "SELECT conversation_id, key FROM mail_key WHERE conversation_id IN ({marks}) "
-            "ORDER BY conversation_id, key",
-            ids,
-            ("key",),
-        )
-        for rid, key, document in batch:
-            document["messages"] = messages[rid]
-            document["mail_keys"] = [k for (k,) in mail[rid]]
+            for name, found in held:
+                document[name] = found[rid]
             yield rid, key, document
         after = ids[-1]

@@ -26,6 +26,12 @@ from ..store import engine, outcome
 from ..store.engine import db
 from ..store.errors import InvalidInput, Refused
 from ..store.guard import guarded
+from ..store.schema import (
+    ATTRIBUTE_COLUMNS,
+    CONTACT_COLUMNS,
+    CONVERSATION_COLUMNS,
+    WRITTEN_COLUMNS,
+)
 from . import format as fmt
 from . import records
 from .keys import CONTACT, CONVERSATION, KeyRing, key_ring
@@ -242,18 +248,12 @@ def _readable(
             yield record.id, fmt.unseal(backup.backup_id, record, key.key, where)
 
 
-CONTACT_COLUMNS = ("id", *records.CONTACT_FIELDS)
-ATTRIBUTE_COLUMNS = ("contact_id", *records.ATTRIBUTE_FIELDS)
-CONVERSATION_COLUMNS = ("id", *records.CONVERSATION_FIELDS)
-MESSAGE_COLUMNS = ("conversation_id", *records.MESSAGE_FIELDS)
-
-
 def _contacts(backup: fmt.Backup, ring: KeyRing, left: Left, where: str) -> set[int]:
     done: set[int] = set()
     rows: list[list[Any]] = []
     attributes: list[list[Any]] = []
     for rid, document in _readable(backup, ring, CONTACT, left, where):
-        rows.append([rid, *(document[f] for f in records.CONTACT_FIELDS)])
+        rows.append([rid, *(document[f] for f in records.FIELDS[CONTACT])])
         attributes.extend([rid, *a] for a in document["attributes"])
         done.add(rid)
         if len(rows) >= records.CHUNK:
@@ -273,10 +273,10 @@ def _conversations(
     for rid, document in _readable(backup, ring, CONVERSATION, left, where):
         if document["contact_id"] not in contacts:
             document["contact_id"] = None
-        rows.append([rid, *(document[f] for f in records.CONVERSATION_FIELDS)])
+        rows.append([rid, *(document[f] for f in records.FIELDS[CONVERSATION])])
         for author, body, sent_at, writer in document["messages"]:
             messages.append([rid, author, body, sent_at, writer if writer in contacts else None])
-        mail.extend([str(key), rid] for key in document["mail_keys"])
+        mail.extend([rid, str(key)] for (key,) in document["mail_keys"])
         done.add(rid)
         if len(rows) >= records.CHUNK:
             _put_conversations(rows, messages, mail)
@@ -290,8 +290,8 @@ def _put_conversations(
 ) -> None:
     _put(
         ("conversation", CONVERSATION_COLUMNS, rows),
-        ("message", MESSAGE_COLUMNS, messages),
-        ("mail_key", ("key", "conversation_id"), mail),
+        ("message", WRITTEN_COLUMNS, messages),
+        ("mail_key", ("conversation_id", "key"), mail),
     )
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from ..store import clock, engine
 from ..store.engine import db
 from ..store.errors import InvalidInput
-from ..store.files import NewFile
+from ..store.files import NewFile, into_new_file
 from ..store.guard import guarded
 from ..store.migrations import APPLIED
 from ..store.values import stored_text
@@ -41,16 +41,7 @@ class BackupResult:
 @guarded
 def write_backup(path: str | Path) -> BackupResult:
     """Write a backup of the open database to a new file `path` (never over one)."""
-    new = NewFile(path)
-    try:
-        result = _write(new)
-    except BaseException:
-        new.discard()
-        raise
-    problem = new.finish()
-    if problem:
-        raise InvalidInput(f"cannot write {new.target}: {problem}")
-    return result
+    return into_new_file(path, _write)
 
 
 def _write(new: NewFile) -> BackupResult:
@@ -83,11 +74,8 @@ def _write_snapshot(new: NewFile, left_out: int) -> BackupResult:
         with os.fdopen(new.fd, "wb", buffering=BUFFER, closefd=False) as out:
             writer = fmt.Writer(out, header)
             writer.plain(records.plain())
-            for kind, found in (
-                (keys.CONTACT, records.contacts()),
-                (keys.CONVERSATION, records.conversations()),
-            ):
-                for rid, key, document in found:
+            for kind in keys.KINDS:
+                for rid, key, document in records.documents(kind):
                     writer.record(kind, fmt.seal(backup_id, kind, rid, key, document))
                     counts[kind] += 1
             writer.end()

@@ -8,10 +8,14 @@ and names the key a backup used, so a restore can tell "changed" from "gone".
 """
 
 
-def up(migrator, db):
+def create_key_tables(db, blob):
     for table, parent in (("contact_key", "contact"), ("conversation_key", "conversation")):
         db.execute_sql(
             f"CREATE TABLE {table} ("
             f"{parent}_id INTEGER PRIMARY KEY REFERENCES {parent}(id) ON DELETE CASCADE, "
-            "key_id BLOB NOT NULL, key BLOB NOT NULL)"
+            f"key_id {blob} NOT NULL, key {blob} NOT NULL)"
         )
+
+
+def up(migrator, db):
+    create_key_tables(db, "BLOB")

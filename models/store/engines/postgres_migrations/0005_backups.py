@@ -1,10 +1,9 @@
 """The key store of backups: the tables of SQLite's migration 0010."""
 
+from importlib import import_module
+
+create_key_tables = import_module("models.store.migrations.0010_backups").create_key_tables
+
 
 def up(migrator, db):
-    for table, parent in (("contact_key", "contact"), ("conversation_key", "conversation")):
-        db.execute_sql(
-            f"CREATE TABLE {table} ("
-            f"{parent}_id INTEGER PRIMARY KEY REFERENCES {parent}(id) ON DELETE CASCADE, "
-            "key_id BYTEA NOT NULL, key BYTEA NOT NULL)"
-        )
+    create_key_tables(db, "BYTEA")
