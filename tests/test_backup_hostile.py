@@ -134,3 +134,60 @@ def test_a_damaged_backup_writes_nothing_into_postgresql(db, tmp_path, good, req
         assert models.list_channels() == [] and models.list_log() == []
     finally:
         models.close_database()
+
+
+@pytest.fixture
+def key_export(db, tmp_path, good):
+    phrase = tmp_path / "phrase"
+    phrase.write_text("a long enough passphrase\n")
+    path = tmp_path / "good.keys"
+    assert cli(db, "keys", "export", str(path), "--passphrase-file", str(phrase))[0] == 0
+    models.close_database()
+    return path.read_bytes(), phrase
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+@given(at=st.integers(min_value=0), bits=st.integers(min_value=0, max_value=255))
+def test_a_damaged_key_export_is_one_line(db, tmp_path, good, key_export, at, bits):
+    data, phrase = key_export
+    broken = bytearray(data[: max(1, at % (len(data) + 1))] if bits == 0 else data)
+    if bits:
+        broken[at % len(broken)] ^= bits
+    number = next(names)
+    (tmp_path / f"k{number}.keys").write_bytes(bytes(broken))
+    (tmp_path / f"g{number}.hdb").write_bytes(good)
+    target = tmp_path / f"never{number}.db"
+    args = [
+        "restore",
+        str(tmp_path / f"g{number}.hdb"),
+        "--keys",
+        str(tmp_path / f"k{number}.keys"),
+    ]
+    code, out, err = cli(target, *args, "--passphrase-file", str(phrase))
+    assert code == 1 and out == "" and err.count("\n") == 1, err
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    "args, said",
+    [
+        (["restore", "b.hdb"], "one of the arguments --live --keys is required"),
+        (["restore", "b.hdb", "--live", "x.db", "--keys", "k"], "not allowed with"),
+        (["restore", "b.hdb", "--keys", "k"], "--keys needs --passphrase-file"),
+        (["restore", "b.hdb", "--live", "x.db", "--passphrase-file", "p"], "goes with --keys"),
+        (["restore", "missing.hdb", "--live", "x.db"], "cannot read missing.hdb"),
+        (["keys", "export", "k.keys", "--passphrase-file", "short"], "at least 12"),
+        (["backup", ""], "empty value"),
+        (["verify-gone", "--backup", "missing.hdb", "some text"], "cannot read"),
+    ],
+)
+def test_the_commands_refuse_bad_arguments_in_one_line(
+    db, tmp_path, good, args, said, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "short").write_text("too short\n")
+    (tmp_path / "b.hdb").write_bytes(good)
+    live = args[0] in ("keys", "verify-gone", "backup")  # their --db is the live database
+    code, out, err = cli(db if live else tmp_path / "target.db", *args)
+    assert code != 0 and err.count("\n") == 1 and said in err, err
+    assert not (tmp_path / "target.db").exists() and not (tmp_path / "k.keys").exists()
