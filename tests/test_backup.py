@@ -196,3 +196,29 @@ def test_a_backup_of_one_engine_restores_into_the_other(db, person, tmp_path, re
     assert code == 0, err
     assert holdings(into_postgres) == expected
     models.open_database(db)
+
+
+def test_after_an_erasure_no_key_of_the_store_opens_the_persons_records(db, person, tmp_path):
+    """An attacker with the old backup and every byte of today's key store: each record is
+    tried with each key, and nothing of the person is read."""
+    from models.backup import format as fmt
+    from models.backup.keys import key_ring
+
+    backup = tmp_path / "b.hdb"
+    take_backup(db, backup)
+    models.erase([person["email"], person["phone"]], "GDPR-4", "sam")
+    read = fmt.read(backup)
+    ring = key_ring()
+    every_key = {key.key for keys in ring.values() for key in keys.values()}
+    opened = []
+    for record in read.records:
+        for key in every_key:
+            try:
+                opened.append(str(fmt.unseal(read.backup_id, record, key, "b.hdb")))
+            except fmt.BackupUnreadable:
+                continue
+    still = [r for r in read.records if ring[r.kind].get(r.id, (None,))[0] == r.key_id]
+    assert len(opened) == len(still) > 40  # everyone else's, each by its own key alone
+    texts = person["texts"] + [person["email"]]
+    assert [t for t in texts if any(t.lower() in text.lower() for text in opened)] == []
+    assert in_the_clear(backup.read_bytes(), texts) == []

@@ -143,6 +143,8 @@ KeyRing = dict[str, dict[int, Key]]
 
 @guarded
 def key_ring() -> KeyRing:
-    """The whole key store of the open database, read in one snapshot."""
-    with db.atomic():
+    """The whole key store of the open database, read in one snapshot (no write lock)."""
+    from .snapshot import snapshot
+
+    with snapshot():
         return {kind: dict(all_keys(kind)) for kind in KINDS}
