@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import struct
 import zlib
 from collections.abc import Iterator
@@ -43,6 +44,7 @@ NONCE_BYTES = 12
 PLAIN, END = b"P", b"Z"
 TAGS = {CONTACT: b"C", CONVERSATION: b"V"}
 KINDS = {tag: kind for kind, tag in TAGS.items()}
+TIME_RE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # as times are stored
 WINDOW_BITS = 10
 MAX_SECTION = 256 * 1024 * 1024  # no record or header is larger; a larger length is damage
 RECORD_HEAD = struct.Struct(">Q8s12s")
@@ -146,6 +148,7 @@ class Backup(NamedTuple):
     header: dict[str, Any]
     plain: list[Any]
     records: list[Record]
+    name: str  # the file's name, as messages say it
 
     @property
     def backup_id(self) -> bytes:
@@ -185,7 +188,7 @@ def parse(data: bytes, where: str) -> Backup:
             plain.append(expand(body, where))
         else:
             records.append(_record(KINDS[tag], body, where))
-    return Backup(header, plain, records)
+    return Backup(header, plain, records, where)
 
 
 def _header(body: bytes, where: str) -> dict[str, Any]:
@@ -199,6 +202,8 @@ def _header(body: bytes, where: str) -> dict[str, Any]:
         if len(bytes.fromhex(str(header["backup_id"]))) != 16:
             raise ValueError
         [str(name) for name in header["migrations"]]
+        if not TIME_RE.fullmatch(str(header["created_at"])):
+            raise ValueError
     except (KeyError, TypeError, ValueError):
         raise BackupUnreadable(f"{where} is damaged (its header is not a backup's)") from None
     return header

@@ -167,7 +167,7 @@ def _sync(path: Path) -> None:
 
 def _fill(backup: fmt.Backup, keys: Keys, actor: str, shown: str) -> RestoreResult:
     """Every table written in one transaction, then indexed; a bad shape is damage."""
-    where = Path(shown).name
+    where = backup.name
     try:
         with outcome.transaction():
             plain = _plain_tables(backup)
@@ -190,7 +190,7 @@ def _fill(backup: fmt.Backup, keys: Keys, actor: str, shown: str) -> RestoreResu
     engine.after_bulk_load()
     return RestoreResult(
         shown,
-        str(backup.header.get("created_at", "")),
+        str(backup.header["created_at"]),
         len(contacts),
         len(conversations),
         left,
@@ -201,7 +201,7 @@ def _fill(backup: fmt.Backup, keys: Keys, actor: str, shown: str) -> RestoreResu
 
 def _why(backup: fmt.Backup, left: dict[str, Left]) -> str:
     return (
-        f"backup of {backup.header.get('created_at', '?')} UTC; left out as changed or deleted "
+        f"backup of {backup.header['created_at']} UTC; left out as changed or deleted "
         f"since: {left[CONTACT].count} contacts, {left[CONVERSATION].count} conversations"
     )
 
