@@ -111,6 +111,10 @@ COMMANDS = [
     ["erase", "--reference", "R-1"],
     ["erase", "--dry-run", "--reference"],
     ["redact"],
+    ["backup"],
+    ["restore", "--live"],
+    ["keys", "export", "--passphrase-file"],
+    ["verify-gone", "--backup"],
 ]
 
 
@@ -142,6 +146,10 @@ VALID = [
     (["erase", "ines.moreau@example.org", "--reference", "R-1", "--dry-run"], 1),
     (["erase", "415.555.0199", "--reference", "R-2", "--keep-held"], 1),
     (["redact", "3", "order", "refund"], 1),
+    (["backup", "b.hdb"], 1),
+    (["restore", "b.hdb", "--live", "fuzz.db"], 1),
+    (["keys", "export", "k.keys", "--passphrase-file", "phrase"], 2),
+    (["verify-gone", "--backup", "b.hdb", "some text"], 1),
 ]
 
 
