@@ -155,7 +155,7 @@ def test_restore_never_writes_into_an_existing_database(db, person, tmp_path):
     take_backup(db, backup)
     before = holdings(db)
     code, _, err = restore(db, backup, db)
-    assert code == 1 and "never writes into an existing database" in err
+    assert code == 1 and "never writes into an existing database" in err, err
     assert holdings(db) == before
 
 

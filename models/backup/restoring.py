@@ -36,6 +36,7 @@ from . import format as fmt
 from . import records
 from .keys import CONTACT, CONVERSATION, KeyRing, key_ring
 
+EMPTY_TABLES = ("channel", "contact", "conversation", "deletion_log", "setting")
 SHAPE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError)
 
 
@@ -142,19 +143,42 @@ def _into_sqlite_file(
 def _into_postgres(
     backup: fmt.Backup, target: str, keys: Callable[[], Keys], actor: str
 ) -> RestoreResult:
+    _check_empty(target)
     ring = keys()
     engine.open_database(target, create=True)
     try:
-        for name in ("contact", "conversation", "channel", "deletion_log"):
-            if db.execute_sql(f"SELECT 1 FROM {name} LIMIT 1").fetchone():
-                shown = engine.backend().describe(target)
-                raise Refused(
-                    f"{shown} holds a help desk: a restore never writes into an existing "
-                    "database (create an empty one)"
-                )
         return _fill(backup, ring, actor, engine.backend().describe(target))
     finally:
         engine.close_database()
+
+
+def _check_empty(target: str) -> None:
+    """Refuse a PostgreSQL database that holds any data, before hushdesk opens it (opening
+    one of an older hushdesk would migrate it, a write). hushdesk's tables with no rows (a
+    restore killed midway leaves them) are empty."""
+    import psycopg
+
+    from ..store.engines import pg_url
+    from ..store.engines.postgres import shown
+
+    try:
+        with psycopg.connect(pg_url.read(target).conninfo(), autocommit=True) as raw:
+            tables = [
+                str(name)
+                for (name,) in raw.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                )
+            ]
+            ours = "schema_migration" in tables
+            held = [t for t in EMPTY_TABLES if t in tables]
+            filled = any(raw.execute(f"SELECT 1 FROM {t} LIMIT 1").fetchone() for t in held)
+    except psycopg.Error:
+        return  # hushdesk's own open says what is wrong, in its words
+    if filled or (tables and not ours):
+        raise Refused(
+            f"{shown(target)} holds data: a restore never writes into an existing database "
+            "(create an empty one)"
+        )
 
 
 def _sync(path: Path) -> None:
