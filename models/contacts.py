@@ -132,8 +132,8 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
         query = Conversation.select(Conversation.id).where(Conversation.contact == contact_id)
         kept = [int(cid) for (cid,) in engine.rows(query)]
         Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
-        # an older import copied the writer's name into `author`: it goes with the profile
         keys.renew_written_by(contact_id)  # the profile's own key goes with it (cascade)
+        # an older import copied the writer's name into `author`: it goes with the profile
         Message.update(author=WRITER).where(Message.contact == contact_id).execute()
         Attribute.delete().where(Attribute.contact == contact_id).execute()
         contact.delete_instance()
