@@ -16,6 +16,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -49,11 +50,17 @@ def pg_tool(name: str) -> str:
 
 
 def run(place: places.Files | places.Server, count: int) -> list[tuple[str, float, float]]:
+    """The rows of the table, with the backup files in a temporary folder, removed after."""
+    with tempfile.TemporaryDirectory(prefix="hushdesk-bench-backup-") as name:
+        return measure(place, count, Path(name))
+
+
+def measure(
+    place: places.Files | places.Server, count: int, folder: Path
+) -> list[tuple[str, float, float]]:
     live = place.new("backup_live")
     models.open_database(live, create=True)
     models.generate_demo(count, 7)
-    folder = Path(place._folder.name) if isinstance(place, places.Files) else None
-    folder = folder or Path(__import__("tempfile").mkdtemp(prefix="hushdesk-bench-backup-"))
     first = timed(lambda: models.write_backup(folder / "first.hdb"))
     second = timed(lambda: models.write_backup(folder / "second.hdb"))
     keys = restoring.live_keys(live)
