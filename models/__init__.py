@@ -32,6 +32,18 @@ if TYPE_CHECKING:
     from .assistants import set_assistant as set_assistant
     from .assistants import sweep as sweep
     from .assistants import sweep_channel as sweep_channel
+    from .backup.format import BackupUnreadable as BackupUnreadable
+    from .backup.keyfile import export_keys as export_keys
+    from .backup.keyfile import read_keys as read_keys
+    from .backup.keyfile import read_passphrase as read_passphrase
+    from .backup.proof import BackupProof as BackupProof
+    from .backup.proof import verify_backup as verify_backup
+    from .backup.restoring import Keys as Keys
+    from .backup.restoring import RestoreResult as RestoreResult
+    from .backup.restoring import live_keys as live_keys
+    from .backup.restoring import restore as restore
+    from .backup.writing import BackupResult as BackupResult
+    from .backup.writing import write_backup as write_backup
     from .channels import ChannelInfo as ChannelInfo
     from .channels import ensure_channel as ensure_channel
     from .channels import get_channel as get_channel

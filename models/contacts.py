@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import log, settings
+from .backup import keys
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
@@ -131,6 +132,7 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
         query = Conversation.select(Conversation.id).where(Conversation.contact == contact_id)
         kept = [int(cid) for (cid,) in engine.rows(query)]
         Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
+        keys.renew_written_by(contact_id)  # the profile's own key goes with it (cascade)
         # an older import copied the writer's name into `author`: it goes with the profile
         Message.update(author=WRITER).where(Message.contact == contact_id).execute()
         Attribute.delete().where(Attribute.contact == contact_id).execute()
@@ -185,6 +187,7 @@ def delete_attribute(
         )
         if not deleted:
             raise NotFound(f"contact #{contact_id} has no attribute {key[:60]!r}")
+        keys.renew_contacts([contact_id])  # older backups keep the value unreadable
         engine.owe_cleanup()
         log.record(actor, "delete attribute", 1, reason)
     return engine.scrub()

@@ -119,6 +119,10 @@ COMMANDS = [
     ["settings", "smtp"],
     ["settings", "smtp", "--password-file"],
     ["settings", "signature"],
+    ["backup"],
+    ["restore", "--live"],
+    ["keys", "export", "--passphrase-file"],
+    ["verify-gone", "--backup"],
 ]
 
 
@@ -163,6 +167,10 @@ VALID = [
         2,
     ),
     (["settings", "signature", "Sam, support"], 2),
+    (["backup", "b.hdb"], 1),
+    (["restore", "b.hdb", "--live", "fuzz.db"], 1),
+    (["keys", "export", "k.keys", "--passphrase-file", "phrase"], 2),
+    (["verify-gone", "--backup", "b.hdb", "some text"], 1),
 ]
 
 

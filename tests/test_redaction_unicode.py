@@ -78,7 +78,9 @@ def test_every_redaction_leaves_nothing_of_what_it_matched(desk, word, variant, 
     rest = redacted.replace("[redacted]", "|")
     assert not Folded(rest).spans(fold(word)), "nothing the needle finds is left"
     stored = [t for t in spans if len(t.strip()) >= 4]
-    assert not stored or not engine.backend().traces(stored[:1]) or _elsewhere(stored[0], cid)
+    if stored:  # the schema's own names (sqlite_schema) are hushdesk's words, not data
+        traces = [t for t in engine.backend().traces(stored[:1]) if "sqlite_schema" not in t[1]]
+        assert not traces or _elsewhere(stored[0], cid)
 
 
 def _elsewhere(text: str, cid: int) -> bool:

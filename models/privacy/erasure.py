@@ -27,6 +27,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import log
+from ..backup import keys
+from ..backup.promise import after_erasure
 from ..conversations import remove
 from ..store import clock, engine, outcome, request
 from ..store.codes import lost_connection
@@ -345,6 +347,7 @@ def _apply(plan: ErasurePlan, say: Progress) -> Counts:
     elsewhere = sorted({w.conversation for w in plan.person.written if not w.held})
     for batch in engine.chunked(plan.written):
         Message.delete().where(Message.id.in_(batch)).execute()
+    keys.renew_conversations(elsewhere)  # deleted records' keys go with them (cascade)
     for batch in engine.chunked(contact_ids):
         Attribute.delete().where(Attribute.contact.in_(batch)).execute()
         Contact.delete().where(Contact.id.in_(batch)).execute()
@@ -377,6 +380,7 @@ def receipt_dict(receipt: Receipt) -> dict[str, object]:
         "verify_gone": receipt.proof.as_dict(),
         "cleanup": "done" if receipt.cleanup.done else f"pending: {receipt.cleanup.reason}",
         **({"request": receipt.request} if receipt.request else {}),
+        "backups": after_erasure(receipt.erased_at),
     }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .. import log
+from ..backup import keys
 from ..store import engine, outcome
 from ..store.errors import InvalidInput, NotFound, Refused
 from ..store.guard import guarded
@@ -37,6 +38,8 @@ def redact_conversation(conversation_id: int, needles: Needles) -> int:
         if count:
             Message.update(body=body).where(Message.id == message.id).execute()
             total += count
+    if total:
+        keys.renew_conversations([conversation_id])  # older backups keep it unreadable
     return total + redact_replies(conversation_id, needles)
 
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from .errors import InvalidInput, Refused
 from .guard import guarded
+
+T = TypeVar("T")
 
 
 def _target(path: str | Path) -> Path:
@@ -108,16 +112,27 @@ def _sync_folder(folder: Path) -> None:
         os.close(fd)
 
 
-@guarded
-def write_new(path: str | Path, text: str) -> Path:
-    """Write a new file whole; refuses to overwrite one, or to write where there is no folder."""
+def into_new_file(path: str | Path, write: Callable[[NewFile], T]) -> T:
+    """Run `write` on a temporary file beside `path`, then name it `path` (never over a
+    file); anything that goes wrong removes the temporary file."""
     new = NewFile(path)
     try:
-        new.write(text)
+        result = write(new)
     except BaseException:
         new.discard()
         raise
     problem = new.finish()
     if problem:
         raise InvalidInput(f"cannot write {new.target}: {problem}")
-    return new.target
+    return result
+
+
+@guarded
+def write_new(path: str | Path, text: str) -> Path:
+    """Write a new file whole; refuses to overwrite one, or to write where there is no folder."""
+
+    def write(new: NewFile) -> Path:
+        new.write(text)
+        return new.target
+
+    return into_new_file(path, write)

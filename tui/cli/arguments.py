@@ -191,3 +191,29 @@ def limits(p: argparse.ArgumentParser, default_port: int) -> None:
     p.add_argument("--max-sessions", type=positive, default=10)
     p.add_argument("--session-minutes", type=minutes, default=30.0)
     p.add_argument("--idle-minutes", type=minutes, default=10.0)
+
+
+def backup(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=value, metavar="FILE", help="a new file (never overwritten)")
+
+
+def restore(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", type=value, metavar="FILE", help="a backup")
+    keys = p.add_mutually_exclusive_group(required=True)
+    keys.add_argument("--live", type=value, metavar="DB", help="the live database: its keys")
+    keys.add_argument("--keys", type=value, metavar="FILE", help="a key export (hushdesk keys)")
+    p.add_argument("--passphrase-file", type=value, metavar="P", help="with --keys")
+
+
+def keys(p: argparse.ArgumentParser) -> None:
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser("export", help="the key store, encrypted under a passphrase")
+    export.add_argument("file", type=value, metavar="FILE", help="a new file")
+    export.add_argument("--passphrase-file", type=value, metavar="P", required=True)
+
+
+def verify_gone(p: argparse.ArgumentParser) -> None:
+    texts(p)
+    p.add_argument(
+        "--backup", type=value, metavar="FILE", help="look in a backup, with today's keys"
+    )

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from . import arguments as a
+from . import backups as b
 from . import commands as c
 from . import intake as i
 from . import replies as m
@@ -78,11 +79,22 @@ COMMANDS: tuple[Command, ...] = (
     Command("log", c.cmd_log, "the deletion log, newest first", a.log),
     Command(
         "verify-gone",
-        c.cmd_verify_gone,
-        "prove texts are in no byte of the database files (exit 0 only if so)",
-        a.texts,
+        b.cmd_verify_gone,
+        "prove texts are in no byte of the database files, or unreadable in a backup",
+        a.verify_gone,
         NONE,
     ),
+    Command(
+        "backup", b.cmd_backup, "back up the help desk, each record under its own key", a.backup
+    ),
+    Command(
+        "restore",
+        b.cmd_restore,
+        "a new database from a backup, without what changed or went since",
+        a.restore,
+        NONE,
+    ),
+    Command("keys", b.cmd_keys, "export the backup keys under a passphrase", a.keys),
     Command(
         "demo-session",
         c.cmd_demo_session,

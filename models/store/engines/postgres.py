@@ -47,11 +47,12 @@ from .dialects import PostgresDialect, escape_like
 
 MIGRATIONS_DIR = Path(__file__).parent / "postgres_migrations"
 VACUUM_OWED = -1  # a purge_pending row: a deletion's tables still need their VACUUM
-CLEANED = (
+CLEANED: tuple[str, ...] = (
     *("conversation", "message", "contact", "attribute", "search_document", "mail_key"),
     "privacy_request",  # a request's identifiers, once sealed
     *("mail_reference", "reply_draft", "outbox"),  # replies
 )
+CLEANED += ("contact_key", "conversation_key")  # a backup's keys leave like deleted text
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_WORD = 500

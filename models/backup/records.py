@@ -1,0 +1,118 @@
+"""What a backup holds of each table, read from a snapshot and written back on restore.
+
+A contact's document holds its row and its attributes; a conversation's, its row,
+its messages (oldest first) and its mail hashes. The plain document holds what has
+no personal data: channels, assistants, settings and the deletion log. Values are
+as stored: times as fixed-width UTC text, so both engines read them alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from ..store import engine
+from ..store.engine import db
+from ..store.schema import (
+    ATTRIBUTE_COLUMNS,
+    CONTACT_COLUMNS,
+    CONVERSATION_COLUMNS,
+    WRITTEN_COLUMNS,
+)
+from ..store.values import stored_text
+from .keys import CONTACT, CONVERSATION, Key, table
+
+CHUNK = 1_000
+FIELDS = {CONTACT: CONTACT_COLUMNS[1:], CONVERSATION: CONVERSATION_COLUMNS[1:]}  # but the id
+# what a document holds besides its row: (its name, the table, the columns, owner first, and
+# the order within one owner)
+Child = tuple[str, str, tuple[str, ...], str]
+CHILDREN: dict[str, tuple[Child, ...]] = {
+    CONTACT: (("attributes", "attribute", ATTRIBUTE_COLUMNS, "key"),),
+    CONVERSATION: (
+        ("messages", "message", WRITTEN_COLUMNS, "id"),
+        ("mail_keys", "mail_key", ("conversation_id", "key"), "key"),
+    ),
+}
+PLAIN_TABLES = {
+    "channel": ("id", "name", "kind", "social"),
+    "assistant": ("channel_id", "enabled", "days", "last_run_at", "last_run_count"),
+    "setting": ("key", "value"),
+    "deletion_log": ("id", "at", "actor", "action", "count", "reason", "prev_hash", "hash"),
+}
+BOOLEANS = {"held", "social", "enabled"}
+PRIVATE_SETTINGS = ("pg_vacuum_owed_xid",)  # the engine's own book-keeping, not the desk's
+
+
+def _sql(text: str) -> str:
+    return engine.backend().dialect.mark(text)
+
+
+def _value(value: object) -> object:
+    if isinstance(value, datetime):
+        return stored_text(value)
+    if isinstance(value, memoryview):
+        return bytes(value).hex()
+    return value
+
+
+def _row(fields: Sequence[str], values: Sequence[object]) -> dict[str, object]:
+    row = dict(zip(fields, values, strict=True))
+    if engine.is_postgres():  # times come as datetimes; SQLite's are stored text already
+        row = {name: _value(value) for name, value in row.items()}
+    for name in BOOLEANS.intersection(row):
+        row[name] = bool(row[name])
+    return row
+
+
+def plain() -> dict[str, list[dict[str, object]]]:
+    """The tables without personal data, whole."""
+    found: dict[str, list[dict[str, object]]] = {}
+    for name, fields in PLAIN_TABLES.items():
+        order = fields[0]
+        rows = db.execute_sql(f"SELECT {', '.join(fields)} FROM {name} ORDER BY {order}")
+        found[name] = [_row(fields, row) for row in rows]
+    found["setting"] = [s for s in found["setting"] if s["key"] not in PRIVATE_SETTINGS]
+    return found
+
+
+def _keyed(kind: str, fields: Sequence[str], after: int) -> list[tuple[int, Key, dict[str, Any]]]:
+    columns = ", ".join(f"r.{f}" for f in fields)
+    sql = (
+        f"SELECT r.id, k.key_id, k.key, {columns} FROM {kind} r "
+        f"JOIN {table(kind)} k ON k.{kind}_id = r.id WHERE r.id > ? ORDER BY r.id LIMIT ?"
+    )
+    rows = db.execute_sql(_sql(sql), (after, CHUNK)).fetchall()
+    return [(int(r[0]), Key(bytes(r[1]), bytes(r[2])), _row(fields, r[3:])) for r in rows]
+
+
+def _children(child: Child, ids: list[int]) -> dict[int, list[Any]]:
+    _, name, columns, order = child
+    found: dict[int, list[Any]] = {rid: [] for rid in ids}
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {name} WHERE {columns[0]} IN "
+        f"({', '.join('?' * len(ids))}) ORDER BY {columns[0]}, {order}"
+    )
+    rows = db.execute_sql(_sql(sql), ids)
+    if engine.is_postgres():
+        for owner, *values in rows:
+            found[owner].append([_value(v) for v in values])
+    else:
+        for owner, *values in rows:
+            found[owner].append(values)
+    return found
+
+
+def documents(kind: str) -> Iterator[tuple[int, Key, dict[str, Any]]]:
+    """Every record of `kind` that has a key, in id order: its row and what it holds (a
+    contact's attributes; a conversation's messages, oldest first, and mail hashes)."""
+    after = 0
+    while batch := _keyed(kind, FIELDS[kind], after):
+        ids = [rid for rid, _, _ in batch]
+        held = [(child[0], _children(child, ids)) for child in CHILDREN[kind]]
+        for rid, key, document in batch:
+            for name, found in held:
+                document[name] = found[rid]
+            yield rid, key, document
+        after = ids[-1]
