@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import log, settings
+from .api import outbox
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
@@ -138,6 +139,7 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
         engine.reindex(kept, purge_later=True)
         engine.owe_cleanup()
         log.record(actor, "delete contact profile", 1, reason)
+        outbox.emit("contact.deleted", {"contact": contact_id, "conversations_kept": len(kept)})
     return ForgetResult(len(kept), engine.scrub())
 
 
@@ -187,6 +189,7 @@ def delete_attribute(
             raise NotFound(f"contact #{contact_id} has no attribute {key[:60]!r}")
         engine.owe_cleanup()
         log.record(actor, "delete attribute", 1, reason)
+        outbox.emit("attribute.deleted", {"contact": contact_id, "count": 1})
     return engine.scrub()
 
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import log
+from ..api import outbox
 from ..conversations import remove
 from ..store import clock, engine, outcome, request
 from ..store.codes import lost_connection
@@ -252,6 +253,14 @@ def _commit(
             counts = _apply(plan, say)
             reason = _reason(checked, counts, plan)
             entry = log.record(actor, "erasure request", len(plan.conversations), reason)
+            outbox.emit_erasure(
+                checked,
+                entry.id,
+                counts.__dict__,
+                plan.person.contact_ids,
+                plan.conversations,
+                plan.retained,
+            )
             done = _receipt(checked, actor, counts, plan, entry.id, entry.hash)
             if new_file is not None:
                 new_file.write(receipt_json(done))
