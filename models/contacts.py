@@ -23,6 +23,7 @@ from .text.phones import digits
 SOURCES = ("manual", "api")
 MAX_KEY = 100
 MAX_VALUE = 10_000
+MAX_KEYS = 1_000  # attributes deleted in one request
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,32 @@ def delete_attribute(
         engine.owe_cleanup()
         log.record(actor, "delete attribute", 1, reason)
         outbox.emit("attribute.deleted", {"contact": contact_id, "count": 1})
+    return engine.scrub()
+
+
+@guarded
+def delete_attributes(
+    contact_id: int, keys: list[str], actor: str, reason: str = "agent request"
+) -> engine.Cleanup:
+    """Delete several attributes of a contact at once, all or none: a key the contact does
+    not have refuses the whole request. One log entry; keys and values are not logged."""
+    actor = log.check_actor(actor)
+    wanted = sorted(set(keys))
+    if not wanted or len(wanted) > MAX_KEYS:
+        raise InvalidInput(f"give 1 to {MAX_KEYS:,} attribute keys")
+    with outcome.transaction():
+        _contact(contact_id)
+        mine = (Attribute.contact == contact_id) & Attribute.key.in_(wanted)
+        present = {str(key) for (key,) in engine.rows(Attribute.select(Attribute.key).where(mine))}
+        missing = [key for key in wanted if key not in present]
+        if missing:
+            raise NotFound(
+                f"contact #{contact_id} has no attribute {missing[0][:60]!r}; nothing was deleted"
+            )
+        Attribute.delete().where(mine).execute()
+        engine.owe_cleanup()
+        log.record(actor, "delete attributes", len(wanted), reason)
+        outbox.emit("attribute.deleted", {"contact": contact_id, "count": len(wanted)})
     return engine.scrub()
 
 
