@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 
 import aiohttp
 import pytest
@@ -290,3 +291,36 @@ async def test_the_server_listens_beyond_loopback_only_with_tls_or_a_proxy(db):
     refused = hushdesk(db, "api", "--host", "0.0.0.0")
     assert refused.returncode == 1 and "--behind-proxy" in refused.stderr
     assert api_server.READY not in refused.stderr
+
+
+def _closed(sock: socket.socket) -> bool:
+    """True when the server closes the connection (within the socket's timeout)."""
+    try:
+        return sock.recv(1024) == b""
+    except ConnectionResetError:
+        return True
+
+
+@pytest.mark.sqlite_only
+async def test_slow_clients_and_connection_floods_are_cut_off(db):
+    models.close_database()
+    key = token(db, "reader", "read")
+    with running(db, "--connections", "3", "--client-wait", "1") as server:
+        port = int(server.base.split(":")[2].split("/")[0])
+        slow = socket.create_connection(("127.0.0.1", port), timeout=15)
+        slow.sendall(b"GET /api/v1/log HTTP/1.1\r\nHost: x\r\n")  # and never the rest
+        assert _closed(slow)
+        held = [socket.create_connection(("127.0.0.1", port), timeout=15) for _ in range(3)]
+        extra = socket.create_connection(("127.0.0.1", port), timeout=15)
+        assert _closed(extra)
+        for sock in (*held, extra, slow):
+            sock.close()
+        status = 0
+        for _ in range(50):  # the server counts the closed connections as they go
+            try:
+                status = (await call("GET", f"{server.base}/log", key))[0]
+            except aiohttp.ClientError:
+                continue
+            if status == 200:
+                break
+        assert status == 200

@@ -3,9 +3,10 @@
 `ConnectionGuard` wraps each connection's protocol: an address may hold at
 most `most` connections at once (the next is closed at once), and a
 connection that has sent part of a request must send the rest of its headers
-within HEADER_WAIT seconds, or it is closed (a slow client cannot hold a
-connection open by trickling bytes). The body of a request has its own
-deadline (`server.BODY_WAIT`).
+within `wait` seconds, or it is closed (a slow client cannot hold a connection
+open by trickling bytes). The body of a request has the same deadline of its
+own (`server`). Behind a proxy every connection comes from the proxy: `most`
+is then 0 (no cap here; the proxy's own limits hold the clients).
 """
 
 from __future__ import annotations
@@ -14,12 +15,11 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-HEADER_WAIT = 10.0
-
 
 @dataclass
 class Connections:
-    most: int = 32
+    most: int = 32  # 0: no cap
+    wait: float = 10.0
     held: dict[str, int] = field(default_factory=dict)
     by_transport: dict[int, ConnectionGuard] = field(default_factory=dict)
 
@@ -50,7 +50,7 @@ class ConnectionGuard(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.key = Connections.key(str(peer[0]) if peer else "?")
         held = self.connections.held
-        if held.get(self.key, 0) >= self.connections.most:
+        if self.connections.most and held.get(self.key, 0) >= self.connections.most:
             transport.abort()
             self.key = ""
             return
@@ -63,7 +63,8 @@ class ConnectionGuard(asyncio.Protocol):
         if self.transport is None:
             return
         if not self.busy and self.timer is None:
-            self.timer = asyncio.get_running_loop().call_later(HEADER_WAIT, self.transport.abort)
+            wait = self.connections.wait
+            self.timer = asyncio.get_running_loop().call_later(wait, self.transport.abort)
         self.inner.data_received(data)
 
     def eof_received(self) -> bool | None:

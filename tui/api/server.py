@@ -32,7 +32,7 @@ from .problems import Problem, forbidden, from_error, invalid, respond, unauthor
 from .routes import PREFIX, ROUTES, Route
 from .say import log
 
-BODY_WAIT = 10.0  # seconds a client has to send a request's body
+READ_WAIT = 30.0  # seconds a read may take before its answer is a 503
 CHANGES = ("POST", "PUT", "DELETE")
 
 
@@ -43,12 +43,14 @@ class ApiSettings:
     threads: int = 8
     deliver_every: float = 1.0  # seconds between looks at the outbox
     behind_proxy: bool = False
+    client_wait: float = 10.0  # seconds a client has to send a request's headers, and its body
     limits: RateLimits = field(init=False)
     guard: Connections = field(init=False)
 
     def __post_init__(self) -> None:
         self.limits = RateLimits(self.rate, 60)
-        self.guard = Connections(self.connections)
+        most = 0 if self.behind_proxy else self.connections
+        self.guard = Connections(most, self.client_wait)
 
 
 def template(request: web.Request) -> str:
@@ -80,6 +82,8 @@ def make_app(settings: ApiSettings, pool: ThreadPoolExecutor) -> web.Application
             response = await handler(request)
         except Problem as problem:
             response = respond(problem)
+        except models.DoneButLost as done:  # committed, though its connection was lost
+            response = web.json_response({"done": True, "detail": str(done)[:500]})
         except models.HushdeskError as error:
             response = respond(from_error(error))
         except web.HTTPException as error:
@@ -124,9 +128,16 @@ def _endpoint(route: Route, settings: ApiSettings, pool: ThreadPoolExecutor) -> 
                 )
             if route.scope not in caller.scopes:
                 raise forbidden(route.scope)
-            response = await _answer(route, request, Call(request, caller, {}, pool))
+            raw = await _raw(request, settings.client_wait)
+            call = Call(request, caller, {}, pool)
+            if route.method in CHANGES:  # once begun, a change runs to its end and is answered
+                response = await _answer(route, request, call, raw)
+            else:
+                response = await _read(route, request, call, raw)
         except Problem as problem:
             problem.headers = {**headers, **problem.headers}
+            raise
+        except models.DoneButLost:
             raise
         except models.HushdeskError as error:
             raise _with(from_error(error), headers) from None
@@ -148,18 +159,26 @@ def _bearer(request: web.Request) -> str:
     return token.strip()
 
 
-async def _raw(request: web.Request) -> bytes:
+async def _raw(request: web.Request, wait: float) -> bytes:
     try:
-        async with asyncio.timeout(BODY_WAIT):
+        async with asyncio.timeout(wait):
             return await request.read()
     except TimeoutError:
-        raise Problem(408, "Request timeout", f"the body took over {BODY_WAIT:g} s") from None
+        raise Problem(408, "Request timeout", f"the body took over {wait:g} s") from None
 
 
-async def _answer(route: Route, request: web.Request, call: Call) -> web.Response:
-    raw = await _raw(request)
+async def _read(route: Route, request: web.Request, call: Call, raw: bytes) -> web.Response:
+    try:
+        async with asyncio.timeout(READ_WAIT):
+            return _json(await _reply(route, request, call, raw))
+    except TimeoutError:
+        detail = f"the answer took over {READ_WAIT:g} s; narrow the request or try again"
+        raise Problem(503, "Timed out", detail, "timed-out") from None
+
+
+async def _answer(route: Route, request: web.Request, call: Call, raw: bytes) -> web.Response:
     key = request.headers.get("Idempotency-Key")
-    if key is None or request.method not in CHANGES:
+    if key is None:
         return _json(await _reply(route, request, call, raw))
     caller = call.caller
     asked = f"{request.method} {request.rel_url}\n{raw.decode('utf-8', 'surrogateescape')}"

@@ -14,7 +14,7 @@ from pathlib import Path
 import models
 
 from ..text import safe, when
-from .checks import port, positive, value
+from .checks import port, positive, seconds, value
 from .output import table
 
 
@@ -30,6 +30,13 @@ def api_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rate", type=positive, default=600, help="requests per token per minute")
     p.add_argument("--connections", type=positive, default=32, help="at once, per client address")
     p.add_argument("--threads", type=positive, default=8, help="worker threads for the database")
+    p.add_argument(
+        "--client-wait",
+        type=seconds,
+        default=10.0,
+        metavar="SECONDS",
+        help="for a request's headers, and for its body",
+    )
 
 
 def token_arguments(p: argparse.ArgumentParser) -> None:
@@ -92,7 +99,11 @@ def cmd_api(args: argparse.Namespace) -> int:
             "--behind-proxy when a TLS-terminating proxy stands in front"
         )
     settings = ApiSettings(
-        args.rate, args.connections, args.threads, behind_proxy=args.behind_proxy
+        args.rate,
+        args.connections,
+        args.threads,
+        behind_proxy=args.behind_proxy,
+        client_wait=args.client_wait,
     )
     try:
         asyncio.run(serve(args.host, args.port, settings, context))
