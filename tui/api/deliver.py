@@ -20,6 +20,7 @@ from models.store import clock
 from .say import log
 
 TIMEOUT = 10.0
+FORGET_EVERY = 3600  # rounds: events delivered a week ago are dropped about hourly
 
 
 async def send(session: aiohttp.ClientSession, due: outbox.Due) -> str:
@@ -64,10 +65,14 @@ async def loop(stop: asyncio.Event, every: float, pool: Executor) -> None:
     """Look at the outbox every `every` seconds until `stop`; a failing database is retried."""
     import models
 
+    rounds = 0
     async with aiohttp.ClientSession() as session:
         while not stop.is_set():
             try:
                 await deliver_due(session, pool)
+                if rounds % FORGET_EVERY == 0:
+                    await asyncio.get_running_loop().run_in_executor(pool, outbox.forget_delivered)
+                rounds += 1
             except models.HushdeskError as error:
                 log(f"webhooks wait: {error}")
             try:
