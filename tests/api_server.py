@@ -8,6 +8,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -45,11 +46,20 @@ def token(db: Path | str, name: str, *scopes: str) -> str:
 class Server:
     process: subprocess.Popen[str]
     base: str  # http://127.0.0.1:PORT/api/v1
+    lines: list[str] = field(default_factory=list)
+    reader: threading.Thread | None = None
+
+    def read_log(self) -> None:
+        """Read the server's log as it comes (a full pipe would stop the server)."""
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.lines.append(line)
 
     def log(self) -> str:
         """Everything the server logged, once it has stopped."""
-        assert self.process.stderr is not None
-        return self.process.stderr.read()
+        if self.reader is not None:
+            self.reader.join(30)
+        return "".join(self.lines)
 
 
 @contextmanager
@@ -65,8 +75,11 @@ def running(db: Path | str, *options: str) -> Iterator[Server]:
     assert process.stderr is not None
     first = process.stderr.readline()  # the server says when it listens
     assert READY in first, first + process.stderr.read()
+    server = Server(process, f"http://127.0.0.1:{port}/api/v1")
+    server.reader = threading.Thread(target=server.read_log, daemon=True)
+    server.reader.start()
     try:
-        yield Server(process, f"http://127.0.0.1:{port}/api/v1")
+        yield server
     finally:
         process.terminate()
         process.wait(timeout=30)

@@ -13,10 +13,13 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ..store import clock, engine, outcome
 from ..store.errors import InvalidInput, NotFound
 from ..store.guard import guarded
+from ..store.sql import sql
+from ..store.values import stored_time
 from .tables import ApiToken
 
 SCOPES = {
@@ -133,13 +136,24 @@ def _lookup(token: str) -> str | None:
 def authenticate(token: str) -> Caller | None:
     """The caller a bearer token names, or None (missing, wrong or revoked: all alike)."""
     lookup = _lookup(token)
-    row = ApiToken.get_or_none(ApiToken.lookup == lookup) if lookup else None
-    stored = row.hash if row is not None else digest("")
+    row = _row(lookup) if lookup else None  # every request asks: plain SQL, no model objects
+    stored = row[2] if row is not None else digest("")
     matches = hmac.compare_digest(stored, digest(token))
-    if row is None or not matches or row.revoked_at is not None:
+    if row is None or not matches or row[4] is not None:
         return None
+    token_id, name, _, scopes, _, used = row
     now = clock.now()
-    if row.last_used_at is None or now - row.last_used_at >= TOUCH_EVERY:
+    if used is None or now - stored_time(str(used)) >= TOUCH_EVERY:
         with engine.db.atomic():
-            ApiToken.update(last_used_at=now).where(ApiToken.id == row.id).execute()
-    return Caller(row.id, row.name, frozenset(row.scopes.split()))
+            ApiToken.update(last_used_at=now).where(ApiToken.id == token_id).execute()
+    return Caller(int(token_id), str(name), frozenset(str(scopes).split()))
+
+
+def _row(lookup: str) -> tuple[Any, ...] | None:
+    query = sql(
+        "SELECT id, name, hash, scopes, revoked_at, last_used_at FROM api_token WHERE lookup = ?",
+        lookup,
+    )
+    for found in engine.backend().execute(query):
+        return tuple(found)
+    return None

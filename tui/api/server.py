@@ -20,7 +20,7 @@ from typing import Any
 from aiohttp import web
 
 import models
-from models.api import idempotency, tokens
+from models.api import capacity, idempotency, tokens
 
 from . import deliver
 from .body import MAX_BODY, read_object
@@ -71,7 +71,20 @@ def _http_problem(error: web.HTTPException) -> Problem:
     return Problem(error.status, error.reason, detail, kinds.get(error.status, ""), headers)
 
 
-def make_app(settings: ApiSettings, pool: ThreadPoolExecutor) -> web.Application:
+@dataclass(frozen=True)
+class Pools:
+    """Worker threads: `reads` for reads, `writes` for changes (as many as the engine takes
+    at once: one on SQLite, whose writers would otherwise sleep in turns on its lock)."""
+
+    reads: ThreadPoolExecutor
+    writes: ThreadPoolExecutor
+
+    def shutdown(self) -> None:
+        self.reads.shutdown(wait=True)
+        self.writes.shutdown(wait=True)
+
+
+def make_app(settings: ApiSettings, pool: Pools) -> web.Application:
     @web.middleware
     async def outermost(request: web.Request, handler: Any) -> web.StreamResponse:
         started, guard = time.perf_counter(), settings.guard.of(request.transport)
@@ -110,10 +123,12 @@ def make_app(settings: ApiSettings, pool: ThreadPoolExecutor) -> web.Application
     return app
 
 
-def _endpoint(route: Route, settings: ApiSettings, pool: ThreadPoolExecutor) -> Any:
+def _endpoint(route: Route, settings: ApiSettings, pools: Pools) -> Any:
+    pool = pools.writes if route.method in CHANGES else pools.reads
+
     async def run(request: web.Request) -> web.StreamResponse:
         loop = asyncio.get_running_loop()
-        caller = await loop.run_in_executor(pool, tokens.authenticate, _bearer(request))
+        caller = await loop.run_in_executor(pools.reads, tokens.authenticate, _bearer(request))
         if caller is None:
             raise unauthorized("the token is wrong or revoked")
         allowed, headers = settings.limits.take(caller.id)
@@ -264,7 +279,10 @@ async def serve(
     host: str, port: int, settings: ApiSettings, context: ssl.SSLContext | None
 ) -> None:
     """Listen until cancelled (SIGINT, SIGTERM), delivering webhooks meanwhile."""
-    pool = ThreadPoolExecutor(settings.threads, thread_name_prefix="hushdesk-api")
+    pool = Pools(
+        ThreadPoolExecutor(settings.threads, thread_name_prefix="hushdesk-api-read"),
+        ThreadPoolExecutor(capacity.writers(), thread_name_prefix="hushdesk-api-write"),
+    )
     runner = web.AppRunner(
         make_app(settings, pool), access_log=None, keepalive_timeout=15, handler_cancellation=False
     )
@@ -281,7 +299,7 @@ async def serve(
     if main is not None:
         loop.add_signal_handler(signal.SIGTERM, main.cancel)
     stop = asyncio.Event()
-    sender = asyncio.create_task(deliver.loop(stop, settings.deliver_every, pool))
+    sender = asyncio.create_task(deliver.loop(stop, settings.deliver_every, pool.writes))
     try:
         await asyncio.Future()  # until cancelled
     finally:
@@ -289,5 +307,5 @@ async def serve(
         server.close()
         await runner.cleanup()
         await sender
-        pool.shutdown(wait=True)
+        pool.shutdown()
         log("hushdesk api stopped")
