@@ -75,7 +75,7 @@ def running(db: Path | str, *options: str) -> Iterator[Server]:
     assert process.stderr is not None
     first = process.stderr.readline()  # the server says when it listens
     assert READY in first, first + process.stderr.read()
-    server = Server(process, f"http://127.0.0.1:{port}/api/v1")
+    server = Server(process, f"http://127.0.0.1:{port}/api/v1", [first])
     server.reader = threading.Thread(target=server.read_log, daemon=True)
     server.reader.start()
     try:

@@ -324,3 +324,42 @@ async def test_slow_clients_and_connection_floods_are_cut_off(db):
             if status == 200:
                 break
         assert status == 200
+
+
+@pytest.mark.sqlite_only
+async def test_the_server_speaks_https_with_a_certificate(db, tmp_path):
+    import ssl
+    import subprocess
+
+    models.close_database()
+    cert, private = tmp_path / "cert.pem", tmp_path / "key.pem"
+    made = subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+            "-keyout",
+            str(private),
+            "-out",
+            str(cert),
+        ],
+        capture_output=True,
+    )
+    assert made.returncode == 0, made.stderr
+    key = token(db, "reader", "read")
+    trusted = ssl.create_default_context(cafile=str(cert))
+    with running(db, "--tls-cert", str(cert), "--tls-key", str(private)) as server:
+        url = server.base.replace("http://", "https://") + "/log/verify"
+        async with aiohttp.ClientSession() as session:
+            async with session.get(url, headers=bearer(key), ssl=trusted) as answer:
+                assert answer.status == 200 and (await answer.json())["ok"] is True
+    assert "listening on https://" in server.log()

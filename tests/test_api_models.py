@@ -141,3 +141,29 @@ def test_contact_pages_take_only_contact_filters(db):
     assert [c.name for c in rest.rows] == ["Person 3", "Person 4"] and rest.next is None
     with pytest.raises(models.InvalidInput, match="only name"):
         pages.contacts("is:open", None, 10)
+
+
+def test_a_sweep_and_an_erasure_fire_their_events_too(db, clock):
+    from datetime import timedelta
+
+    webhooks.add_webhook("http://127.0.0.1:9/hook", list(outbox.EVENTS), SECRET)
+    old = conversation(at=clock.now() - timedelta(days=90), email="old@example.com")
+    models.set_assistant("Email", 30)
+    (result,) = models.sweep()
+    assert result.deleted == 1
+    (swept,) = outbox.due()
+    assert swept.kind == "conversation.deleted"
+    assert json.loads(swept.body)["data"] == {
+        "cause": "sweep",
+        "conversations": [old],
+        "count": 1,
+        "log_entry": 1,
+    }
+    outbox.delivered(swept.delivery)
+    erased = conversation(status="archived", email="gone@example.com")
+    receipt = models.erase(["gone@example.com"], "REQ-7", "sam")
+    kinds = [d.kind for d in outbox.due()]
+    assert kinds == ["contact.deleted", "conversation.deleted", "erasure.completed"]
+    done = json.loads(outbox.due()[-1].body)["data"]
+    assert done["reference"] == "REQ-7" and done["log_entry"] == receipt.log_entry
+    assert json.loads(outbox.due()[1].body)["data"]["conversations"] == [erased]
