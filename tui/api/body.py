@@ -86,9 +86,7 @@ async def read_object(request: web.Request) -> dict[str, Any]:
             parse_float=_number,
             parse_constant=_constant,
         )
-    except (ValueError, RecursionError) as error:
-        if isinstance(error, Problem):
-            raise
+    except (ValueError, RecursionError):
         raise bad_json("the body is not valid JSON") from None
     if not isinstance(found, dict):
         raise invalid("the body must be a JSON object")

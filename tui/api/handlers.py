@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import models
-from models.api import pages, requests, webhooks
+from models.api import pages, requests, states, webhooks
 
 from . import encode
 from .body import fields
@@ -38,10 +38,8 @@ async def get_contact(call: Call) -> Reply:
 
 
 async def list_attributes(call: Call) -> Reply:
-    contact = call.id("id")
-    await call.run(models.get_contact, contact)  # 404 for a contact that is not there
-    rows = await call.run(models.list_attributes, contact)
-    return Reply({"data": [encode.attribute(a) for a in rows]})
+    info = await call.run(models.get_contact, call.id("id"))
+    return Reply({"data": [encode.attribute(a) for a in info.attributes]})
 
 
 async def set_attribute(call: Call) -> Reply:
@@ -100,20 +98,15 @@ async def get_conversation(call: Call) -> Reply:
     return Reply(encode.conversation(await call.run(models.get_conversation, call.id("id"))))
 
 
-def _changer(operation: Any, status: str | None, held: bool | None) -> Any:
-    async def change(call: Call) -> Reply:
-        conversation = call.id("id")
-        await call.run(operation, [conversation])
-        detail = await call.run(models.get_conversation, conversation)
-        return Reply({"id": conversation, "status": detail.status, "held": detail.held})
+def _changer(change: str) -> Any:
+    async def run(call: Call) -> Reply:
+        state = await call.run(states.change, call.id("id"), change)
+        return Reply({"id": state.id, "status": state.status, "held": state.held})
 
-    return change
+    return run
 
 
-archive = _changer(models.archive, "archived", None)
-unarchive = _changer(models.unarchive, "open", None)
-hold = _changer(models.hold, None, True)
-release = _changer(models.release, None, False)
+archive, unarchive, hold, release = (_changer(c) for c in states.CHANGES)
 
 
 async def delete_conversation(call: Call) -> Reply:

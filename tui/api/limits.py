@@ -1,4 +1,4 @@
-"""Rate limits per token and concurrent requests per client address, in memory.
+"""Rate limits per token, in memory (connections per address: `guard`).
 
 Each token has a bucket of RATE requests a window that refills steadily: a
 request finds it empty gets 429 with `Retry-After`. Every answer to an
@@ -52,30 +52,3 @@ class RateLimits:
         if not allowed:
             headers["Retry-After"] = str(max(1, math.ceil((1 - bucket.tokens) / per_second)))
         return allowed, headers
-
-
-@dataclass
-class PerClient:
-    """At most `most` requests at once from one address (an IPv6 address by its /64)."""
-
-    most: int = 20
-    busy: dict[str, int] = field(default_factory=dict)
-
-    @staticmethod
-    def key(peer: str) -> str:
-        return ":".join(peer.split(":")[:4]) if ":" in peer else peer
-
-    def enter(self, peer: str) -> bool:
-        key = self.key(peer)
-        if self.busy.get(key, 0) >= self.most:
-            return False
-        self.busy[key] = self.busy.get(key, 0) + 1
-        return True
-
-    def leave(self, peer: str) -> None:
-        key = self.key(peer)
-        left = self.busy.get(key, 1) - 1
-        if left:
-            self.busy[key] = left
-        else:
-            self.busy.pop(key, None)
