@@ -363,3 +363,17 @@ async def test_the_server_speaks_https_with_a_certificate(db, tmp_path):
             async with session.get(url, headers=bearer(key), ssl=trusted) as answer:
                 assert answer.status == 200 and (await answer.json())["ok"] is True
     assert "listening on https://" in server.log()
+
+
+async def test_a_refusal_never_echoes_what_was_sent(db, desk):
+    key = token(db, "portal", "requests", "read")
+    with running(db) as server:
+        asked = {"identifiers": ["nobody.here@example.net"], "reference": "REQ-9"}
+        status, _, problem = await call("POST", f"{server.base}/erasure-requests", key, asked)
+        assert status == 404 and "nobody.here" not in json.dumps(problem)
+        asked = {"identifiers": ["not an address @@"]}
+        status, _, problem = await call("POST", f"{server.base}/access-requests", key, asked)
+        assert status == 422 and "address @@" not in json.dumps(problem)
+        status, _, problem = await call("GET", f"{server.base}/contacts?q=channel:sms", key)
+        assert status == 422
+    assert "nobody.here" not in server.log()

@@ -10,6 +10,7 @@ names no more than that, and the server's log says its kind.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 from aiohttp import web
 
@@ -39,9 +40,31 @@ def _slug(error: models.HushdeskError) -> str:
     return "".join(f"-{c.lower()}" if c.isupper() else c for c in name).lstrip("-")
 
 
-def from_error(error: models.HushdeskError) -> Problem:
-    detail = str(error)[:500]
-    return Problem(error.status, error.title, detail, _slug(error))
+MIN_ECHO = 3  # characters: a text sent that is longer never comes back in a detail
+
+
+def from_error(error: models.HushdeskError, sent: Iterable[str] = ()) -> Problem:
+    """The refusal as a problem; any text the client sent (an identifier, a search, a key)
+    is left out of the detail, in whatever form the message quoted it."""
+    return Problem(error.status, error.title, unsent(str(error), sent)[:500], _slug(error))
+
+
+def unsent(detail: str, sent: Iterable[str]) -> str:
+    for text in sorted(set(sent), key=len, reverse=True):
+        if len(text.strip()) < MIN_ECHO:
+            continue
+        for form in {text, text.strip(), text.strip().lower()}:
+            for cut in (
+                form,
+                form[:60],
+                form[:40],
+                repr(form)[1:-1],
+                repr(form[:60])[1:-1],
+                repr(form[:40])[1:-1],
+            ):
+                if len(cut) >= MIN_ECHO:
+                    detail = detail.replace(cut, "…")
+    return detail
 
 
 def respond(problem: Problem) -> web.Response:

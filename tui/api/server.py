@@ -132,6 +132,7 @@ def _endpoint(route: Route, settings: ApiSettings, pools: Pools) -> Any:
         if caller is None:
             raise unauthorized("the token is wrong or revoked")
         allowed, headers = settings.limits.take(caller.id)
+        call = Call(request, caller, {}, pool)
         try:
             if not allowed:
                 raise Problem(
@@ -144,7 +145,6 @@ def _endpoint(route: Route, settings: ApiSettings, pools: Pools) -> Any:
             if route.scope not in caller.scopes:
                 raise forbidden(route.scope)
             raw = await _raw(request, settings.client_wait)
-            call = Call(request, caller, {}, pool)
             if route.method in CHANGES:  # once begun, a change runs to its end and is answered
                 response = await _answer(route, request, call, raw)
             else:
@@ -155,11 +155,26 @@ def _endpoint(route: Route, settings: ApiSettings, pools: Pools) -> Any:
         except models.DoneButLost:
             raise
         except models.HushdeskError as error:
-            raise _with(from_error(error), headers) from None
+            raise _with(from_error(error, sent(request, call)), headers) from None
         response.headers.update(headers)
         return response
 
     return run
+
+
+def sent(request: web.Request, call: Call | None) -> list[str]:
+    """Every text of the request: the path's values, the query's, the body's strings."""
+    texts = [*request.match_info.values(), *request.query.values()]
+    stack: list[Any] = [call.body if call is not None else {}]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            texts.append(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return texts
 
 
 def _with(problem: Problem, headers: dict[str, str]) -> Problem:
@@ -207,7 +222,7 @@ async def _answer(route: Route, request: web.Request, call: Call, raw: bytes) ->
     try:
         reply = await _reply(route, request, call, raw)
     except (Problem, models.HushdeskError) as error:
-        problem = error if isinstance(error, Problem) else from_error(error)
+        problem = error if isinstance(error, Problem) else from_error(error, sent(request, call))
         if problem.status >= 500 or first is not None:
             if first is None:
                 await call.run(idempotency.release, caller.id, key)
