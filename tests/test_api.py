@@ -377,3 +377,18 @@ async def test_a_refusal_never_echoes_what_was_sent(db, desk):
         status, _, problem = await call("GET", f"{server.base}/contacts?q=channel:sms", key)
         assert status == 422
     assert "nobody.here" not in server.log()
+
+
+@pytest.mark.sqlite_only
+def test_token_create_prints_it_once_and_no_byte_of_it_is_stored(db):
+    models.close_database()
+    made = hushdesk(db, "token", "create", "shop", "--scope", "read", "attributes")
+    assert made.returncode == 0, made.stderr
+    shown = made.stdout.splitlines()[-1]
+    assert shown.startswith("hd_") and " " not in shown
+    listed = hushdesk(db, "token", "ls")
+    assert "shop" in listed.stdout and "attributes read" in listed.stdout
+    assert shown not in listed.stdout
+    assert gone(db, shown)  # only its hash is in the file
+    refused = hushdesk(db, "token", "create", "x", "--scope", "everything")
+    assert refused.returncode == 1 and "unknown scope" in refused.stderr
