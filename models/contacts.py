@@ -16,7 +16,8 @@ from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
 from .store.schema import Attribute, Contact, Conversation, Message
-from .store.values import WRITER, shown_name
+from .store.sql import sql
+from .store.values import WRITER, shown_name, stored_text
 from .text import phones
 from .text.phones import digits
 
@@ -155,21 +156,23 @@ def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
     return key, value
 
 
+UPSERT_ATTRIBUTE = (
+    "INSERT INTO attribute (contact_id, key, value, source, set_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, "
+    "source = excluded.source, set_at = excluded.set_at"
+)
+
+
 @guarded
 def set_attribute(contact_id: int, key: str, value: str, source: str = "manual") -> AttributeRow:
     """Set one attribute (one value per key): `manual` when an agent typed it, else `api`."""
     key, value = _check_attribute(key, value, source)
+    backend = engine.backend()  # plain SQL: systems set attributes often (see bench/api.py)
     with outcome.transaction():
-        _contact(contact_id)
+        if not list(backend.execute(sql("SELECT 1 FROM contact WHERE id = ?", contact_id))):
+            raise NotFound(f"no contact #{contact_id}")
         now = clock.now()
-        (
-            Attribute.insert(contact=contact_id, key=key, value=value, source=source, set_at=now)
-            .on_conflict(
-                conflict_target=[Attribute.contact, Attribute.key],
-                update={Attribute.value: value, Attribute.source: source, Attribute.set_at: now},
-            )
-            .execute()
-        )
+        backend.execute(sql(UPSERT_ATTRIBUTE, contact_id, key, value, source, stored_text(now)))
     return AttributeRow(key, value, source, now)
 
 
