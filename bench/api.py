@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import secrets
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import aiohttp  # noqa: E402
+from report import write_keeping_notes  # noqa: E402
 from sqlrecord import statements  # noqa: E402
 
 import models  # noqa: E402
@@ -48,6 +50,7 @@ CLIENTS = (1, 10, 50)
 REQUESTS = {1: 300, 10: 1500, 50: 2500}
 WARM = 50
 RECORDED_KEY = "bench-recorded-key"
+RUN = secrets.token_hex(4)  # this run's attribute keys and token name
 
 
 @dataclass
@@ -97,7 +100,7 @@ def seed(contacts: int, per_server: int) -> dict[str, list[tuple[int, str]]]:
     now = stamp(models.now())
     with outcome.transaction():
         for server in ("hushdesk", "bare"):
-            pairs = [(1 + i % contacts, f"{server}-{i}") for i in range(per_server)]
+            pairs = [(1 + i % contacts, f"{server}-{RUN}-{i}") for i in range(per_server)]
             rows = [(cid, key, "to be deleted", "api", now) for cid, key in pairs]
             engine.insert_rows("attribute", ATTRIBUTE_COLUMNS, rows)
             wanted[server] = pairs
@@ -163,16 +166,21 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--conversations", type=int)
+    parser.add_argument("--db", type=Path, help="a database this benchmark built before")
     args = parser.parse_args()
     conversations = args.conversations or (50_000 if args.quick else 1_000_000)
     folder = Path(tempfile.mkdtemp(prefix="hushdesk-bench-api-"))
-    path = folder / "api.db"
-    build(path, conversations)
+    path = args.db or folder / "api.db"
+    if args.db is None:
+        build(path, conversations)
+    else:
+        models.open_database(path)
+        conversations = int(models.counts()["open"] + models.counts()["archived"])
     plans = record(contact=7)
     per_server = sum(REQUESTS.values()) + WARM * len(CLIENTS)
     contacts = min(engine.max_id("contact"), 100_000)
     pairs = seed(contacts, per_server)
-    key = tokens.create_token("bench", ["read", "attributes"]).token
+    key = tokens.create_token(f"bench-{RUN}", ["read", "attributes"]).token
     models.close_database()
     (folder / "plans.json").write_text(json.dumps(plans))
     ours, bare = free_port(), free_port()
@@ -252,7 +260,7 @@ def write(rows: list[tuple[str, int, Result, Result]], conversations: int) -> No
         f"{table}\n"
     )
     target = HERE / ("RESULTS-api.md" if conversations >= 1_000_000 else "RESULTS-api-quick.md")
-    target.write_text(text)
+    write_keeping_notes(target, text)
     print(table)
 
 

@@ -128,7 +128,9 @@ def _endpoint(route: Route, settings: ApiSettings, pools: Pools) -> Any:
 
     async def run(request: web.Request) -> web.StreamResponse:
         loop = asyncio.get_running_loop()
-        caller = await loop.run_in_executor(pools.reads, tokens.authenticate, _bearer(request))
+        # a change's token is read on the writer's thread too: no read of it then holds back
+        # the WAL truncation a deletion ends with
+        caller = await loop.run_in_executor(pool, tokens.authenticate, _bearer(request))
         if caller is None:
             raise unauthorized("the token is wrong or revoked")
         allowed, headers = settings.limits.take(caller.id)
