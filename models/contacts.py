@@ -145,12 +145,23 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
     return ForgetResult(len(kept), engine.scrub())
 
 
+NUL = "an attribute's key or value never holds a NUL character"
+
+
+def _no_nul(keys: list[str]) -> None:
+    """No attribute has a NUL in its key (none can be set): refused before any query."""
+    if any("\x00" in key for key in keys):
+        raise InvalidInput(NUL)
+
+
 def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
     key = (key or "").strip()
     if not key or len(key) > MAX_KEY or not key.isprintable():
         raise InvalidInput(f"an attribute key must be 1 to {MAX_KEY} printable characters")
     if value is None or len(value) > MAX_VALUE:
         raise InvalidInput(f"an attribute value must be at most {MAX_VALUE:,} characters")
+    if "\x00" in value:
+        raise InvalidInput(NUL)
     if source not in SOURCES:
         raise InvalidInput(f"an attribute source is 'manual' or 'api', not {source!r}")
     return key, value
@@ -182,6 +193,7 @@ def delete_attribute(
 ) -> engine.Cleanup:
     """Delete one attribute of a contact; the key and value are not logged."""
     actor = log.check_actor(actor)
+    _no_nul([key])
     with outcome.transaction():
         _contact(contact_id)
         deleted = (
@@ -205,6 +217,7 @@ def delete_attributes(
     not have refuses the whole request. One log entry; keys and values are not logged."""
     actor = log.check_actor(actor)
     wanted = sorted(set(keys))
+    _no_nul(wanted)
     if not wanted or len(wanted) > MAX_KEYS:
         raise InvalidInput(f"give 1 to {MAX_KEYS:,} attribute keys")
     with outcome.transaction():

@@ -167,3 +167,23 @@ def test_a_sweep_and_an_erasure_fire_their_events_too(db, clock):
     done = json.loads(outbox.due()[-1].body)["data"]
     assert done["reference"] == "REQ-7" and done["log_entry"] == receipt.log_entry
     assert json.loads(outbox.due()[1].body)["data"]["conversations"] == [erased]
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        lambda c: pages.conversations("\x00", None, 5),
+        lambda c: pages.conversations("name:a\x00b", None, 5),
+        lambda c: pages.contacts("name:\x00", None, 5),
+        lambda c: models.set_attribute(c, "k", "v\x00", "api"),
+        lambda c: models.delete_attribute(c, "k\x00", "sam"),
+        lambda c: models.delete_attributes(c, ["k", "\x00"], "sam"),
+    ],
+)
+def test_a_nul_character_is_refused_or_matches_nothing_on_both_engines(db, attempt):
+    """PostgreSQL cannot hold a NUL in text: found by schemathesis as a 503."""
+    contact = models.create_contact("Ann Lee", "ann@example.com", "")
+    try:
+        attempt(contact)
+    except models.HushdeskError as error:
+        assert not isinstance(error, models.DatabaseUnavailable), error
