@@ -207,6 +207,7 @@ HOSTILE = [
     b'{"value": "\xff\xfe"}',
     b'{"value": 12}',
     b'{"value": "x", "extra": 1}',
+    b'{"value": "a\\u0000b"}',
     b"[]",
     b"not json",
     b"",
@@ -222,6 +223,8 @@ async def test_hostile_bodies_get_a_problem_and_change_nothing(db, desk):
             status, headers, problem = await call("PUT", url, key, body)
             assert status in (400, 422), (body[:30], status, problem)
             assert headers["Content-Type"].startswith("application/problem+json")
+        nul = f"{server.base}/contacts/{contact}/attributes/k%00"
+        assert (await call("PUT", nul, key, {"value": "x"}))[0] == 422
         big = b'{"value": "' + b"x" * 70_000 + b'"}'
         assert (await call("PUT", url, key, big))[0] == 413
         assert (await call("PUT", url, key, b'{"value":"x"}', **{"Content-Type": "text/plain"}))[

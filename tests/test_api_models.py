@@ -5,7 +5,7 @@ import json
 import pytest
 
 import models
-from models.api import idempotency, outbox, pages, signing, tokens, webhooks
+from models.api import idempotency, outbox, pages, requests, signing, tokens, webhooks
 from models.store import engine
 
 from .helpers import conversation
@@ -178,6 +178,14 @@ def test_a_sweep_and_an_erasure_fire_their_events_too(db, clock):
         lambda c: models.set_attribute(c, "k", "v\x00", "api"),
         lambda c: models.delete_attribute(c, "k\x00", "sam"),
         lambda c: models.delete_attributes(c, ["k", "\x00"], "sam"),
+        lambda c: webhooks.add_webhook(
+            "http://127.0.0.1:9/", ["contact.deleted"], "s" * 20 + "\x00"
+        ),
+        lambda c: requests.access_document(["ann\x00@example.com"]),
+        lambda c: requests.access_document(["+1 555\x00 0100"]),
+        lambda c: requests.erasure_preview(["ann@example.com"], "REF\x00"),
+        lambda c: tokens.authenticate("hd_aaaaaaaaaaaa_\x00"),
+        lambda c: idempotency.claim(1, "k\x00", "x"),
     ],
 )
 def test_a_nul_character_is_refused_or_matches_nothing_on_both_engines(db, attempt):

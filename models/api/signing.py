@@ -27,6 +27,8 @@ def key(secret: str) -> bytes:
 
 
 def check_secret(secret: str) -> str:
+    if not secret.strip().isprintable():
+        raise InvalidInput("a webhook secret is printable text (a whsec_ secret is base64)")
     if len(key(secret)) < MIN_SECRET:
         raise InvalidInput(f"a webhook secret must be at least {MIN_SECRET} bytes")
     return secret.strip()

@@ -90,7 +90,21 @@ async def read_object(request: web.Request) -> dict[str, Any]:
         raise bad_json("the body is not valid JSON") from None
     if not isinstance(found, dict):
         raise invalid("the body must be a JSON object")
+    _no_nul(found)
     return found
+
+
+def _no_nul(found: object) -> None:
+    """No text hushdesk keeps holds a NUL character (PostgreSQL cannot hold one)."""
+    stack = [found]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            raise invalid("a text in the body holds a NUL character")
+        if isinstance(item, dict):
+            stack.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def fields(

@@ -59,13 +59,13 @@ class Call:
         return int(text)
 
     def text(self, name: str) -> str:
-        return self.request.match_info[name]
+        return _no_nul(name, self.request.match_info[name])
 
     def query(self, name: str, default: str = "") -> str:
         values = self.request.query.getall(name, [])
         if len(values) > 1:
             raise invalid(f"the parameter {name!r} is given more than once")
-        return values[0] if values else default
+        return _no_nul(name, values[0]) if values else default
 
     def limit(self, default: int = 50) -> int:
         text = self.query("limit", str(default))
@@ -79,3 +79,10 @@ class Call:
         query = dict(self.request.query)
         query["cursor"] = cursor
         return str(self.request.rel_url.with_query(query))
+
+
+def _no_nul(name: str, text: str) -> str:
+    """No text hushdesk keeps holds a NUL character (PostgreSQL cannot hold one)."""
+    if "\x00" in text:
+        raise invalid(f"{name} holds a NUL character")
+    return text
