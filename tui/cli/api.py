@@ -90,6 +90,10 @@ def webhook_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_api(args: argparse.Namespace) -> int:
     import asyncio
 
+    from .commands import _extra
+
+    _extra("aiohttp", "web")
+
     from ..api.server import ApiSettings, loopback, serve, tls_context
 
     context = tls_context(args.tls_cert, args.tls_key)
