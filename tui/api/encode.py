@@ -14,32 +14,21 @@ def when(value: datetime | None) -> str | None:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
 
 
+SHARED = ("id", "contact_id", "contact", "channel", "kind", "social", "status", "held", "subject")
+
+
+def _shared(conversation: models.ConversationRow | models.ConversationDetail) -> dict[str, Any]:
+    """What a row of a list and a whole conversation both say, in the same words."""
+    return {name: getattr(conversation, name) for name in SHARED}
+
+
 def conversation_row(row: models.ConversationRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "contact_id": row.contact_id,
-        "contact": row.contact,
-        "channel": row.channel,
-        "kind": row.kind,
-        "social": row.social,
-        "status": row.status,
-        "held": row.held,
-        "subject": row.subject,
-        "last_activity": when(row.last_activity),
-    }
+    return {**_shared(row), "last_activity": when(row.last_activity)}
 
 
 def conversation(detail: models.ConversationDetail) -> dict[str, Any]:
     return {
-        "id": detail.id,
-        "contact_id": detail.contact_id,
-        "contact": detail.contact,
-        "channel": detail.channel,
-        "kind": detail.kind,
-        "social": detail.social,
-        "status": detail.status,
-        "held": detail.held,
-        "subject": detail.subject,
+        **_shared(detail),
         "created_at": when(detail.created_at),
         "last_activity": when(detail.last_activity),
         "archived_at": when(detail.archived_at),

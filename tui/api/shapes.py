@@ -53,6 +53,18 @@ COUNTS = obj(
 )
 RETAINED = {"type": "array", "items": obj({"conversation": ID, "reason": TEXT})}
 
+CONVERSATION = {  # what a row of a list and a whole conversation both say (`encode.SHARED`)
+    "id": ID,
+    "contact_id": {"type": ["integer", "null"]},
+    "contact": TEXT,
+    "channel": TEXT,
+    "kind": TEXT,
+    "social": BOOL,
+    "status": {"enum": ["open", "archived"]},
+    "held": BOOL,
+    "subject": TEXT,
+}
+
 SCHEMAS: dict[str, Any] = {
     "Problem": {
         "type": "object",
@@ -82,20 +94,7 @@ SCHEMAS: dict[str, Any] = {
     "AttributeSet": obj({"contact": ID, "key": TEXT, "source": {"enum": ["api"]}, "set_at": TIME}),
     "AttributeKeys": obj({"keys": STRINGS}),
     "AttributesDeleted": obj({"contact": ID, "deleted": COUNT, **GONE}),
-    "ConversationRow": obj(
-        {
-            "id": ID,
-            "contact_id": {"type": ["integer", "null"]},
-            "contact": TEXT,
-            "channel": TEXT,
-            "kind": TEXT,
-            "social": BOOL,
-            "status": {"enum": ["open", "archived"]},
-            "held": BOOL,
-            "subject": TEXT,
-            "last_activity": TIME,
-        }
-    ),
+    "ConversationRow": obj({**CONVERSATION, "last_activity": TIME}),
     "ConversationPage": page("ConversationRow"),
     "Message": obj(
         {
@@ -107,15 +106,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Conversation": obj(
         {
-            "id": ID,
-            "contact_id": {"type": ["integer", "null"]},
-            "contact": TEXT,
-            "channel": TEXT,
-            "kind": TEXT,
-            "social": BOOL,
-            "status": {"enum": ["open", "archived"]},
-            "held": BOOL,
-            "subject": TEXT,
+            **CONVERSATION,
             "created_at": TIME,
             "last_activity": TIME,
             "archived_at": {"type": ["string", "null"], "format": "date-time"},
