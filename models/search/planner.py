@@ -151,18 +151,24 @@ class ConversationSearch:
         ids = self.dialect.text_ids(self._text)
         if top is None and not lead and estimate.contacts is not None:
             tested = len(estimate.contacts) * estimate.per_contact  # the few contacts' rows
-            if tested * PROBE_COST < estimate.matches:  # "refund" from one customer
+            if self._probing_pays(tested, estimate.matches):  # "refund" from one customer
                 if estimate.among is None:
                     return self.dialect.text_probe(self._text, ID)
                 if not estimate.among:
                     return sql("1 = 0")
                 return is_in(ID, self.dialect.text_among(self._text, estimate.among))
         if top is None:
-            return is_in(ID if lead else f"({ID} + 0)", ids)  # "+ 0": applied only
+            if lead:
+                return self.dialect.lead(ID, ids)
+            return is_in(f"({ID} + 0)", ids)  # "+ 0": applied only
         tested = top / max(estimate.share, 1e-9)  # rows walked to fill the page
-        if tested * PROBE_COST < estimate.matches:
+        if self._probing_pays(tested, estimate.matches):
             return self.dialect.text_probe(self._text, ID)
         return is_in(f"({ID} + 0)", ids)
+
+    def _probing_pays(self, tested: float, matches: int) -> bool:
+        """Testing these rows one by one costs less than listing every match."""
+        return tested * PROBE_COST * self.dialect.probe_weight < matches
 
     def _contact_filter(self, estimate: _Estimate, top: int | None, lead: bool) -> Sql:
         """Matching contacts: looked up (`lead`), tested row by row near the top, or applied."""
@@ -276,8 +282,10 @@ def _text_size(node: textquery.Node | None, dialect: Dialect) -> tuple[int, floa
     sample = None if node is None else dialect.sample(node)
     if sample is None:
         return 0, 0.0
-    matches, rows = (int(_scalar(query)) for query in sample)
-    return matches * dialect.sample_share, matches / max(rows, 1)
+    matches, rows = (_scalar(query) for query in sample)
+    if matches is None or rows is None:
+        return 0, 0.0  # nothing known (no statistics yet): as few, the engine's planner judges
+    return int(matches) * dialect.sample_share, int(matches) / max(int(rows), 1)
 
 
 def _conversations_of(contacts: list[int], dialect: Dialect) -> list[int] | None:

@@ -1,0 +1,58 @@
+"""PostgreSQL's search plans: picked from the index's statistics, each read the way it claims.
+
+The rows every plan gives are compared in test_search_pages; here, which plan a search
+gets and what the server does with it (its EXPLAIN), on a demo small enough for a test.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import models
+from models.search import planner
+from models.store import engine
+from models.store.sql import Sql
+
+pytestmark = pytest.mark.postgres_only
+
+
+def plan_of(query: Sql) -> str:
+    text = engine.backend().dialect.mark(query.text)
+    return "\n".join(line for (line,) in engine.db.execute_sql("EXPLAIN " + text, query.params))
+
+
+@pytest.fixture
+def demo(db):
+    models.generate_demo(3000, seed=5)
+    return db
+
+
+def test_the_estimate_is_at_least_what_matches(demo):
+    for text in ("ada", '"tracking number"', '"number tracking"', "delete my data", "a OR ada"):
+        search = models.ConversationSearch(text)
+        estimate = search._estimated().matches
+        assert estimate >= search.count() * 0.9, text  # statistics of every row, rounded
+
+
+def test_a_phrase_matching_few_is_read_from_the_index(demo, monkeypatch):
+    monkeypatch.setattr(planner, "SMALL", 50)  # a thousand at a million: 50 of 3,000 here
+    rare = models.ConversationSearch('"number tracking"', status="archived")
+    query = rare._page_query(0, 100)
+    assert "ANY(ARRAY(" in query.text
+    plan = plan_of(query)
+    assert "search_document_words" in plan and "Backward" not in plan
+    assert rare.page(0, 100) == [] and rare.count() == 0
+
+
+def test_a_common_phrase_is_walked_newest_first_and_tested_row_by_row(demo, monkeypatch):
+    monkeypatch.setattr(planner, "SMALL", 50)
+    common = models.ConversationSearch('"tracking number"', status="archived")
+    plan = plan_of(common._page_query(0, 10))  # a page of 10 from 3,000, as 100 from a million
+    assert "Index Only Scan Backward using conversation_status" in plan
+    assert "SubPlan" in plan and "search_document_words" not in plan
+    assert len(common.page(0, 10)) == 10
+
+
+def test_a_page_starts_no_parallel_workers(demo):
+    plan = plan_of(models.ConversationSearch("ada", status="archived")._page_query(0, 100))
+    assert "Gather" not in plan
