@@ -48,7 +48,7 @@ def test_a_common_phrase_is_walked_newest_first_and_tested_row_by_row(demo, monk
     monkeypatch.setattr(planner, "SMALL", 50)
     common = models.ConversationSearch('"tracking number"', status="archived")
     plan = plan_of(common._page_query(0, 10))  # a page of 10 from 3,000, as 100 from a million
-    assert "Index Only Scan Backward using conversation_status" in plan
+    assert "Index Only Scan Backward using conversation_archived_newest" in plan
     assert "SubPlan" in plan and "search_document_words" not in plan
     assert len(common.page(0, 10)) == 10
 

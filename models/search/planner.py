@@ -39,6 +39,7 @@ FEW_CONTACTS = 5_000  # matching contacts: fewer are listed once and looked up..
 FEW_SHARE = 0.02  # ...when they are also under this share of all contacts
 PROBE_COST = 40  # testing one row against the index costs about as much as listing 40 matches
 PROBE_DEPTH = 2_000  # contact filters test rows one by one while a page ends this near the top
+GUESSED_MANY = 2  # the engine's guess of the contacts can be a few times too high
 AMONG = 2_000  # the few contacts' conversations: fewer are listed, and tested in their shards
 
 ID, CONTACT = "conversation.id", "conversation.contact_id"
@@ -118,9 +119,7 @@ class ConversationSearch:
             if self._contacts is not None:
                 people = _max_id("contact")
                 few = min(FEW_CONTACTS, max(1, int(FEW_SHARE * people)))
-                listed = joined([self._contacts, sql("LIMIT ?", few)])  # plain rows: thousands
-                found = [i for (i,) in reading.reader().execute(listed)]
-                contacts = found if len(found) < few else None
+                contacts = _few_contacts(self._contacts, few, self.dialect)
                 per_contact = max(1.0, _max_id("conversation") / max(people, 1))
                 if self._text is not None and contacts is not None:
                     among = _conversations_of(contacts, self.dialect)
@@ -286,6 +285,19 @@ def _text_size(node: textquery.Node | None, dialect: Dialect) -> tuple[int, floa
     if matches is None or rows is None:
         return 0, 0.0  # nothing known (no statistics yet): as few, the engine's planner judges
     return int(matches) * dialect.sample_share, int(matches) / max(int(rows), 1)
+
+
+def _few_contacts(matching: Sql, few: int, dialect: Dialect) -> list[int] | None:
+    """Every matching contact's id when there are fewer than `few`, else None. Listing
+    them costs a row each: where the engine's own guess says clearly many, it is not done
+    (`email:example.org`, 60,000 of 250,000 contacts: 52 ms listing 5,000)."""
+    guess = dialect.guess_rows(matching)
+    guessed = None if guess is None else dialect.guessed(_scalar(guess))
+    if guessed is not None and guessed >= GUESSED_MANY * few:
+        return None
+    listed = joined([matching, sql("LIMIT ?", few)])  # plain rows: thousands
+    found = [i for (i,) in reading.reader().execute(listed)]
+    return found if len(found) < few else None
 
 
 def _conversations_of(contacts: list[int], dialect: Dialect) -> list[int] | None:
