@@ -59,6 +59,7 @@ QUERIES = [
     "phone:(415)",
     "refund",
     '"tracking number"',
+    '"number tracking"',
     "refund order",
     "delete my data",
     "channel:sms",

@@ -56,3 +56,24 @@ def test_a_common_phrase_is_walked_newest_first_and_tested_row_by_row(demo, monk
 def test_a_page_starts_no_parallel_workers(demo):
     plan = plan_of(models.ConversationSearch("ada", status="archived")._page_query(0, 100))
     assert "Gather" not in plan
+
+
+def test_a_document_too_long_for_all_its_pairs_still_finds_its_phrases(db):
+    from .helpers import conversation
+
+    words = " ".join(f"w{i:05d}{'x' * 55}" for i in range(5_000))  # pairs of 600 KB: cut
+    long = conversation(body=f"{words} the tracking number")
+    short = conversation(body="the tracking number")
+    conversation(body="number one, tracking two")
+    found = models.ConversationSearch('"tracking number"').ids()
+    assert sorted(found) == sorted([long, short])
+    assert models.ConversationSearch('"number tracking"').ids() == []
+
+
+def test_a_pair_too_long_for_the_index_still_finds_its_phrase(db):
+    from .helpers import conversation
+
+    long_word = "語" * 400  # 1,200 bytes: with another, longer than an entry may be
+    found = conversation(body=f"{long_word} {long_word} end")
+    conversation(body=f"end {long_word}")
+    assert models.ConversationSearch(f'"{long_word} end"').ids() == [found]

@@ -51,6 +51,7 @@ CLEANED = ("conversation", "message", "contact", "attribute", "search_document",
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_WORD = 500
+MAX_ENTRY_BYTES = 2046  # one entry of a tsvector
 MAX_PAIRS_TEXT = 256_000  # a document keeps this much of its pairs (a tsvector holds 1 MB)
 ASCII_WORD = re.compile(r"[a-z0-9]+")
 # Every statement of hushdesk's runs on one process of the server. A page reads a few
@@ -84,7 +85,9 @@ def document(fields: Sequence[str]) -> str:
                 positions.setdefault(word, []).append(min(position, MAX_POSITION))
                 if before and room > 0:
                     found = pair(before, word)
-                    if found not in neighbours:
+                    if len(found.encode()) > MAX_ENTRY_BYTES:
+                        room = 0  # too long for one entry: the document is marked instead
+                    elif found not in neighbours:
                         neighbours[found] = None
                         room -= len(found) + 3
             before = word if len(word) <= MAX_WORD else ""
