@@ -77,3 +77,18 @@ def test_a_pair_too_long_for_the_index_still_finds_its_phrase(db):
     found = conversation(body=f"{long_word} {long_word} end")
     conversation(body=f"end {long_word}")
     assert models.ConversationSearch(f'"{long_word} end"').ids() == [found]
+
+
+def test_a_walk_that_falls_short_stops_and_reads_from_the_index(demo, monkeypatch):
+    """Where the statistics call a text broad and it is not ("lovelace hopper" at a million:
+    two common names, no such contact), the walk would test every row. It stops after
+    WALK_BOUND rows per row of the page, and the index answers."""
+    monkeypatch.setattr(planner, "SMALL", 50)
+    monkeypatch.setattr(planner, "WALK_BOUND", 2)  # 20 rows for a page of 10: too few here
+    search = models.ConversationSearch("ada", status="archived")
+    walk = search._bounded_walk(0, 10)
+    assert walk is not None and "LIMIT" in walk.text
+    walked = [row.id for row in planner._rows(walk)]
+    page = [row.id for row in search.page(0, 10)]
+    assert len(walked) < len(page) == 10  # the walk alone fell short
+    assert page == [row.id for row in planner._rows(search._page_of(search._filters(), 0, 10))]

@@ -47,6 +47,7 @@ class Dialect:
     no_limit: int | None = None  # LIMIT's "all rows"
     sample_share = 1  # how many times larger the whole index is than its sample
     probe_weight = 1.0  # what testing one row costs here, against SQLite's (planner.PROBE_COST)
+    bounded_walk = False  # a walk testing rows is bounded, then the index read (planner.page)
 
     def mark(self, text: str) -> str:
         """A fragment's text with the driver's parameter marks."""
@@ -169,6 +170,7 @@ class PostgresDialect(Dialect):
     )
     like = "ILIKE"
     probe_weight = 0.05  # a row tested costs two matches listed from the index (40 on SQLite)
+    bounded_walk = True  # the estimate is a bound from statistics: it can say many for few
 
     def mark(self, text: str) -> str:
         return text.replace("%", "%%").replace("?", "%s")
