@@ -60,6 +60,7 @@ QUERIES = [
     "refund",
     '"tracking number"',
     '"number tracking"',
+    "lovelace hopper",
     "refund order",
     "delete my data",
     "channel:sms",
