@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from peewee import SQL, Case, fn
 
 from . import log
-from .api import outbox
 from .channels import get_channel, list_channels
 from .conversations import remove
+from .events import outbox
 from .search.planner import ConversationSearch
 from .store import clock, engine, outcome, request
 from .store.codes import lost_connection

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import log, settings
-from .api import outbox
 from .backup import keys as backup_keys
+from .events import outbox
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded

@@ -14,7 +14,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from . import log
-from .api import outbox
+from .events import outbox
 from .mail.gone import bury
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused

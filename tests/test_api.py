@@ -9,7 +9,7 @@ import aiohttp
 import pytest
 
 import models
-from models.api import signing, webhooks
+from models.events import signing, webhooks
 
 from . import api_server
 from .api_server import Receiver, hushdesk, hushdesk_async, running, token

@@ -5,7 +5,8 @@ import json
 import pytest
 
 import models
-from models.api import idempotency, outbox, pages, requests, signing, tokens, webhooks
+from models.api import idempotency, pages, requests, tokens
+from models.events import outbox, signing, webhooks
 from models.store import engine
 
 from .helpers import conversation

@@ -1,4 +1,5 @@
-"""The API's tables as Peewee models (made by migration 0009; PostgreSQL's 0004)."""
+"""The API's tokens and idempotency keys as Peewee models (made by migration 0009;
+PostgreSQL's 0004; the webhooks' tables are in `events.tables`)."""
 
 from __future__ import annotations
 
@@ -31,31 +32,3 @@ class ApiIdempotency(BaseModel):
     body = TextField(null=True)  # None: the answer is not kept (it holds personal data)
     contact = ForeignKeyField(Contact, null=True, on_delete="CASCADE", index=False)
     created_at = UTCDateTimeField()
-
-
-class Webhook(BaseModel):
-    id = AutoField()
-    url = TextField()
-    events = TextField()  # space-separated
-    secret = TextField()
-    created_at = UTCDateTimeField()
-
-
-class WebhookEvent(BaseModel):
-    """The outbox: one row per event, written in the transaction that caused it."""
-
-    id = TextField(primary_key=True)
-    kind = TextField()
-    payload = TextField()  # JSON: ids, counts, a request's reference; never personal data
-    created_at = UTCDateTimeField()
-
-
-class WebhookDelivery(BaseModel):
-    id = AutoField()
-    event = ForeignKeyField(WebhookEvent, on_delete="CASCADE", index=False)
-    webhook = ForeignKeyField(Webhook, on_delete="CASCADE", index=False)
-    attempts = IntegerField(default=0)
-    next_at = UTCDateTimeField()
-    delivered_at = UTCDateTimeField(null=True)
-    failed_at = UTCDateTimeField(null=True)  # given up on
-    last_error = TextField(default="")

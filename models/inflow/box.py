@@ -1,6 +1,6 @@
 """What fetching needs of a mailbox, whatever holds it: an IMAP server's or a Maildir folder.
 
-The kind is decided once, in `open_box`; the fetch loop above sees only a
+The kind is decided once, in `opening.open_box`; the fetch loop above sees only a
 `Box`: the mailbox's validity (IMAP's UIDVALIDITY, or "maildir"), the names of
 the messages in it now (UIDs, or Maildir unique names), their bytes on
 request, and what to do with the server's copy once a message is in.
@@ -13,7 +13,6 @@ from typing import Protocol
 
 from ..mail.raw import MailItem
 from ..store.errors import HushdeskError
-from .sources import Source
 
 
 class FetchFailed(HushdeskError):
@@ -49,16 +48,3 @@ class Box(Protocol):
         found gone already."""
 
     def close(self) -> None: ...
-
-
-def open_box(source: Source) -> Box:
-    """The source's mailbox, opened: the one place the kind of source is decided."""
-    from . import where
-
-    if source.where.kind == where.MAILDIR:
-        from .maildir_box import MaildirBox
-
-        return MaildirBox(source)
-    from .imap_box import ImapBox
-
-    return ImapBox(source)

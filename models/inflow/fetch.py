@@ -26,7 +26,8 @@ from ..mail.raw import MailItem
 from ..mail.reader import read_messages
 from ..store import clock, engine, outcome
 from ..store.guard import guarded
-from .box import GONE, Box, FetchFailed, open_box
+from .box import GONE, Box, FetchFailed
+from .opening import open_box
 from .sources import Source, get_source, list_sources
 from .tables import IntakeSource, IntakeTaken
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from ..store.guard import guarded
 from . import where
-from .box import open_box
+from .opening import open_box
 from .sources import list_sources
 
 

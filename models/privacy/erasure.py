@@ -27,10 +27,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import log
-from ..api import outbox
 from ..backup import keys
 from ..backup.promise import after_erasure
 from ..conversations import remove
+from ..events import outbox
 from ..store import clock, engine, outcome, request
 from ..store.codes import lost_connection
 from ..store.errors import CannotTell, HushdeskError, InvalidInput, Refused

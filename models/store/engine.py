@@ -18,7 +18,17 @@ from typing import Any
 from peewee import ColumnBase, Database, ModelSelect
 
 from . import database
-from .engines.base import CHUNK, DRIVER_ERRORS, Backend, Cleanup, Watcher, chunked, db, rows
+from .engines.base import (
+    CHUNK,
+    DRIVER_ERRORS,
+    Backend,
+    Cleanup,
+    Watcher,
+    chunked,
+    db,
+    new_connection,
+    rows,
+)
 from .engines.sqlite import SqliteBackend
 from .errors import InvalidInput
 from .guard import BUSY_TIMEOUT_S, guarded
@@ -91,13 +101,7 @@ def close_database() -> None:
         db.close()
 
 
-def reconnect() -> None:
-    """A new connection in place of one that was lost (the old one is closed if it can be)."""
-    try:
-        db.close()
-    except DRIVER_ERRORS:
-        db._state.reset()  # the lost connection cannot even be closed: forget it
-    db.connect(reuse_if_open=True)
+reconnect = new_connection
 
 
 def schema_migrations() -> list[str]:

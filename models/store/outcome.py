@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 
-from . import clock, engine, request
+from . import clock, database, request
 from .codes import lost_connection
+from .engines.base import DRIVER_ERRORS, Backend, db, new_connection
 from .sql import sql
 from .values import stored_text
 
@@ -32,13 +33,13 @@ def transaction() -> Iterator[None]:
     """A write transaction (Peewee's `atomic`) that records its id when it is the outermost.
 
     Nested in another, it is a savepoint and the outer one records."""
-    if engine.db.in_transaction():
-        with engine.db.atomic():
+    if db.in_transaction():
+        with db.atomic():
             yield
         return
     request.begin()
     try:
-        with engine.db.atomic():
+        with db.atomic():
             yield
             record()
     except BaseException as error:
@@ -48,12 +49,19 @@ def transaction() -> Iterator[None]:
     request.done(committed=True)
 
 
+def _backend() -> Backend:
+    """The open database's engine (a transaction runs only on one opened the full way)."""
+    backend = database.current().backend
+    assert backend is not None, "a transaction needs a database opened with Peewee"
+    return backend
+
+
 def record() -> None:
     """Write the transaction's id (its last statement); forget ids older than a week."""
     current = request.in_flight()
     if current is None:
         return
-    now, backend = clock.now(), engine.backend()
+    now, backend = clock.now(), _backend()
     # plain SQL: every write pays for these two, and Peewee's query building costs 10x them
     backend.execute(
         sql(
@@ -69,10 +77,10 @@ def reconnect() -> bool:
     """A new connection in place of a lost one, trying for about ten seconds."""
     for wait in RECONNECT_S:
         try:
-            engine.reconnect()
-            engine.db.execute_sql("SELECT 1")
+            new_connection()
+            db.execute_sql("SELECT 1")
             return True
-        except engine.DRIVER_ERRORS:
+        except DRIVER_ERRORS:
             time.sleep(wait)
     return False
 
@@ -86,17 +94,17 @@ def learn(asked: str) -> bool | None:
     conflict: it committed; an insert: it did not (and the row is taken back)."""
     for wait in RECONNECT_S:
         try:
-            engine.reconnect()
+            new_connection()
             return _claim(asked)
-        except engine.DRIVER_ERRORS:
+        except DRIVER_ERRORS:
             time.sleep(wait)
     return None
 
 
 def _claim(asked: str) -> bool:
     """True when the id was there already (its transaction committed)."""
-    backend = engine.backend()
-    with engine.db.atomic():
+    backend = _backend()
+    with db.atomic():
         cursor = backend.execute(
             sql(
                 "INSERT INTO request_done (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",

@@ -3,7 +3,7 @@
 Each due delivery is POSTed with `webhook-id` (the event's id, for
 deduplication), `webhook-timestamp` (seconds, when sent) and
 `webhook-signature`; a 2xx answer within TIMEOUT seconds delivers it, anything
-else is tried again later (`models.api.outbox.BACKOFF`). Redirects are not
+else is tried again later (`models.events.outbox.BACKOFF`). Redirects are not
 followed.
 """
 
@@ -14,7 +14,7 @@ from concurrent.futures import Executor
 
 import aiohttp
 
-from models.api import outbox, signing
+from models.events import outbox, signing
 from models.store import clock
 
 from .say import log

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import models
-from models.api import pages, requests, states, webhooks
+from models.api import pages, requests, states
+from models.events import webhooks
 
 from . import encode
 from .body import fields

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from models.api.outbox import BACKOFF, EVENTS
 from models.api.tokens import SCOPES
+from models.events.outbox import BACKOFF, EVENTS
 
 from .body import MAX_BODY
 from .routes import PREFIX, ROUTES, Route

@@ -40,9 +40,7 @@ def api_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def token_arguments(p: argparse.ArgumentParser) -> None:
-    from models.api import (
-        tokens,
-    )  # here: a search, which builds only its own parser, never loads it
+    from models.api import tokens  # here: a search builds only its own parser, never loads it
 
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     create = actions.add_parser("create", help="a new token, printed once")
@@ -64,7 +62,7 @@ def token_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def webhook_arguments(p: argparse.ArgumentParser) -> None:
-    from models.api import outbox
+    from models.events import outbox
 
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="subscribe a URL to events")
@@ -182,7 +180,7 @@ def _secret(path: str) -> str:
 
 
 def cmd_webhook(args: argparse.Namespace) -> int:
-    from models.api import webhooks
+    from models.events import webhooks
 
     if args.action == "add":
         hook = webhooks.add_webhook(args.url, args.event, _secret(args.secret_file))
@@ -221,7 +219,7 @@ def _deliver() -> int:
         async with aiohttp.ClientSession() as session:
             return await deliver_due(session)
 
-    from models.api import webhooks
+    from models.events import webhooks
 
     sent = asyncio.run(once())
     waiting = sum(r.waiting for r in webhooks.list_webhooks())

@@ -204,6 +204,15 @@ def _up_to_date(database: Database, directory: Path) -> bool:
     return up_to_date(cursor.fetchall(), directory)
 
 
+def new_connection() -> None:
+    """A new connection in place of one that was lost (the old one is closed if it can be)."""
+    try:
+        db.close()
+    except DRIVER_ERRORS:
+        db._state.reset()  # the lost connection cannot even be closed: forget it
+    db.connect(reuse_if_open=True)
+
+
 def rows(query: object) -> list[tuple[Any, ...]]:
     """A query's rows as plain tuples, read straight from the driver.
 
