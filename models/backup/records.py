@@ -72,6 +72,16 @@ PLAIN_TABLES = {
     "intake_taken": ("source_id", "box", "item", "conversation_id", "place", "purge"),
     "mail_gone": ("key",),
 }
+LEFT_OUT = {  # the tables a backup never holds, and why a restored help desk needs none
+    "schema_migration": "the new database records its own migrations",
+    "purge_pending": "clean-up the live database's files owe, not the restored one's",
+    "request_done": "which changes committed in the live database, for a lost connection",
+    "contact_key": "the keys stay in the live database",
+    "conversation_key": "the keys stay in the live database",
+    "privacy_request_key": "the keys stay in the live database",
+    "sqlite_stat1": "planner statistics, made again after the restore",
+}
+INDEX_PREFIX = "search_"  # the search index: a restore builds it from what it restored
 BOOLEANS = {"held", "social", "enabled", "sealed", "purge"}
 PRIVATE_SETTINGS = ("pg_vacuum_owed_xid",)  # the engine's own book-keeping, not the desk's
 
