@@ -145,7 +145,7 @@ def test_a_requests_identifiers_cannot_be_read_from_a_backup_made_before_it_was_
     take_backup(db, backup)
     assert in_the_clear(backup.read_bytes(), [email]) == []  # without the key store
     found = [t.place for t in models.verify_backup(backup, [email]).traces]
-    assert "in privacy_request #1" in found  # with the key store, before it is sealed
+    assert "in request #1" in found  # with the key store, before it is sealed
     if how == "closed":
         models.close_request(reference, "sam")
     else:

@@ -31,6 +31,7 @@ KEY_BYTES, KEY_ID_BYTES = 32, 8
 FILL_CHUNK = 5_000  # keys given per write transaction: the write lock is held for milliseconds
 CONTACT, CONVERSATION, REQUEST = "contact", "conversation", "privacy_request"
 KINDS = (CONTACT, CONVERSATION, REQUEST)
+NOUNS = {CONTACT: "contact", CONVERSATION: "conversation", REQUEST: "request"}  # as said
 
 
 class ContactKey(BaseModel):

@@ -40,14 +40,13 @@ from ..store.guard import guarded
 from ..store.schema import ATTRIBUTE_COLUMNS, CONTACT_COLUMNS, CONVERSATION_COLUMNS
 from . import format as fmt
 from . import records
-from .keys import CONTACT, CONVERSATION, KINDS, REQUEST, KeyRing, key_ring
+from .keys import CONTACT, CONVERSATION, KINDS, NOUNS, REQUEST, KeyRing, key_ring
 
 EMPTY_TABLES = (
     *("channel", "contact", "conversation", "deletion_log", "setting"),
     *("privacy_request", "intake_source", "mail_gone"),
 )
 TAKEN = "intake_taken"
-NOUNS = {CONTACT: "contact", CONVERSATION: "conversation", REQUEST: "request"}
 RESTORED_UNSENT = (
     "restored from a backup: it may have been sent after the backup was taken; check the "
     "customer's thread before retrying (a retry sends it with the same Message-ID)"
