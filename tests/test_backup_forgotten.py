@@ -59,14 +59,33 @@ def test_mail_of_a_person_erased_after_the_backup_stays_out_of_the_restored_desk
     reopen(target)
     assert models.ConversationSearch(f"email:{ann}").ids() == []
     (fetched,) = models.fetch()
-    assert (fetched.error, fetched.messages, fetched.gone) == ("", 0, 1)  # the third letter
-    assert fetched.purged == 1  # the first letter's copy: its conversation went since
+    assert (fetched.error, fetched.messages) == ("", 0)
+    assert fetched.purged == 2  # both copies of hers: the restored desk owes their deletion
+    assert sorted(p.name for p in (box / "new").iterdir()) == ["2.M2P1.host"]
     again = models.import_path(mbox(tmp_path / "old.mbox", mine[0], later))
     assert (again.messages, again.gone) == (0, 2)
     assert models.ConversationSearch(f"email:{ann}").ids() == []
     assert models.ConversationSearch(f"email:{BOB}").ids() != []
     models.close_database()
     assert traces(request, target, [words, ann]) == []
+    reopen(db)
+
+
+def test_copies_the_live_desk_deleted_already_are_not_owed_again(db, tmp_path, request, engine):
+    box = maildir(tmp_path / "Mail")
+    models.add_source("local", f"maildir:{box}", after="keep")
+    drop(box, "1.M1P1.host", letter(1))
+    models.fetch()
+    backup = tmp_path / "nightly.hdb"
+    take_backup(db, backup)
+    models.erase(["ann@example.com"], "GDPR-3", "sam")
+    assert models.fetch()[0].purged == 1  # the live desk deletes the copy
+    target = new_target(request, engine, tmp_path)
+    code, out, err = restore(db, backup, target)
+    assert code == 0, err
+    reopen(target)
+    (fetched,) = models.fetch()
+    assert (fetched.error, fetched.read, fetched.purged, fetched.kept) == ("", 0, 0, 0)
     reopen(db)
 
 

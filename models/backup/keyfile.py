@@ -71,6 +71,7 @@ def _document(keys: Keys) -> bytes:
         "tombstones": keys.tombstones,
         "secret": keys.secret,
         "sealed": keys.sealed,
+        "owed": keys.owed,
     }
     return json.dumps(document, separators=(",", ":")).encode()
 
@@ -141,6 +142,7 @@ def _keys(document: Any, where: str) -> Keys:
             [str(t) for t in document.get("tombstones", [])],
             None if secret is None else str(secret),
             [dict(r) for r in document.get("sealed", [])],
+            [dict(r) for r in document.get("owed", [])],
         )
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise BackupUnreadable(f"{where} is damaged ({type(error).__name__})") from None

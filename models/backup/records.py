@@ -145,6 +145,18 @@ def _children(child: Child, ids: list[int]) -> dict[int, list[Any]]:
     return found
 
 
+def owed_copies() -> list[dict[str, Any]]:
+    """The mail taken whose server copy is owed deletion (its conversation was deleted)
+    or deleted already: what a restore of an older backup must owe, or not owe, too."""
+    from ..inflow.box import GONE
+
+    fields = PLAIN_TABLES["intake_taken"]
+    sql = (
+        f"SELECT {', '.join(fields)} FROM intake_taken WHERE purge OR place = ? ORDER BY source_id"
+    )
+    return [_row(fields, row) for row in db.execute_sql(_sql(sql), (GONE,))]
+
+
 def sealed_requests() -> list[dict[str, Any]]:
     """Every sealed request with its trail, keyed or not: what a restore of an older backup
     takes from the live database (no identifier is in the clear in them)."""

@@ -65,6 +65,7 @@ class Keys:
     tombstones: list[str] = field(default_factory=list)
     secret: str | None = None
     sealed: list[dict[str, Any]] = field(default_factory=list)
+    owed: list[dict[str, Any]] = field(default_factory=list)  # server copies to delete
 
 
 @dataclass
@@ -115,6 +116,7 @@ def with_forgotten(ring: KeyRing) -> Keys:
         [str(t["key"]) for t in plain["mail_gone"]],
         str(secret[0]) if secret else None,
         records.sealed_requests(),
+        records.owed_copies(),
     )
 
 
@@ -236,7 +238,8 @@ def _fill(backup: fmt.Backup, keys: Keys, actor: str, shown: str) -> RestoreResu
             left = {kind: Left(NOUNS[kind]) for kind in KINDS}
             contacts = _contacts(backup, keys.ring, left[CONTACT], where)
             conversations = _conversations(backup, keys.ring, left[CONVERSATION], contacts, where)
-            _taken(plain["intake_taken"], conversations, left[CONVERSATION].gone_ids)
+            taken = _with_owed(plain, keys.owed)
+            _taken(taken, conversations, left[CONVERSATION].gone_ids)
             requests = _requests(backup, keys, left[REQUEST], conversations, where)
             _after_ids()
             if conversations:
@@ -306,6 +309,22 @@ def _insert_plain(plain: dict[str, list[dict[str, Any]]], later: list[dict[str, 
         rows = plain[name] + (later if name == "deletion_log" else [])
         if rows and name != TAKEN:
             engine.insert_rows(name, fields, [[row[f] for f in fields] for row in rows])
+
+
+def _with_owed(plain: dict[str, list[dict[str, Any]]], owed: list[dict[str, Any]]) -> Any:
+    """The backup's taken mail, with the live database's copies owed deletion or deleted:
+    a copy the backup knows takes the live state, one taken since (of a source the backup
+    has) is added, so the restored desk deletes each owed copy once and no other."""
+    sources = {row["id"] for row in plain["intake_source"]}
+    rows = {(r["source_id"], r["box"], r["item"]): r for r in plain[TAKEN]}
+    for copy in owed:
+        where = (copy["source_id"], copy["box"], copy["item"])
+        state = {"place": copy["place"], "purge": bool(copy["purge"])}  # owners: `_taken`
+        if where in rows:
+            rows[where].update(state)
+        elif copy["source_id"] in sources:
+            rows[where] = {**copy, **state}
+    return list(rows.values())
 
 
 def _taken(rows: list[dict[str, Any]], conversations: set[int], gone: set[int]) -> None:
