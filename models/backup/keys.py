@@ -51,7 +51,7 @@ class ConversationKey(BaseModel):
 
 
 class RequestKey(BaseModel):
-    """A request's key, guarding its identifiers and trail (migration 0014; PostgreSQL's 0009)."""
+    """A request's key, guarding its identifiers and trail (migration 0014; PostgreSQL's 0010)."""
 
     privacy_request = ForeignKeyField(PrivacyRequest, primary_key=True, on_delete="CASCADE")
     key_id = BlobField()
