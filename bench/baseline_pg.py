@@ -18,7 +18,8 @@ Tables = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
 
 
 def connect(url: str) -> psycopg.Connection[Any]:
-    return psycopg.connect(url, autocommit=True, options="-c timezone=UTC")
+    """A connection with the session settings hushdesk's own have (no parallel workers)."""
+    return psycopg.connect(url, autocommit=True, options=pg.SESSION)
 
 
 def insert_rows(url: str, tables: Tables) -> float:

@@ -59,6 +59,8 @@ QUERIES = [
     "phone:(415)",
     "refund",
     '"tracking number"',
+    '"number tracking"',
+    "lovelace hopper",
     "refund order",
     "delete my data",
     "channel:sms",

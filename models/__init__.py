@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from .contacts import ForgetResult as ForgetResult
     from .contacts import create_contact as create_contact
     from .contacts import delete_attribute as delete_attribute
+    from .contacts import delete_attributes as delete_attributes
     from .contacts import forget_contact as forget_contact
     from .contacts import get_contact as get_contact
     from .contacts import list_attributes as list_attributes

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from peewee import SQL, Case, fn
 
 from . import log
+from .api import outbox
 from .channels import get_channel, list_channels
 from .conversations import remove
 from .search.planner import ConversationSearch
@@ -214,6 +215,12 @@ class _Sweep:
                 self.after = max(ids)
                 remove(ids)
                 self.entry = _log_chunk(self.entry, self.name, len(ids), self.days)
+                outbox.emit_ids(
+                    "conversation.deleted",
+                    "conversations",
+                    ids,
+                    {"cause": "sweep", "log_entry": self.entry.id},
+                )
             Assistant.update(last_run_at=self.now, last_run_count=self.deleted + len(ids)).where(
                 Assistant.channel == self.channel_id
             ).execute()

@@ -11,18 +11,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from . import log, settings
-from .backup import keys
+from .api import outbox
+from .backup import keys as backup_keys
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound
 from .store.guard import guarded
 from .store.schema import Attribute, Contact, Conversation, Message
-from .store.values import WRITER, shown_name
+from .store.sql import sql
+from .store.values import WRITER, shown_name, stored_text
 from .text import phones
 from .text.phones import digits
 
 SOURCES = ("manual", "api")
 MAX_KEY = 100
 MAX_VALUE = 10_000
+MAX_KEYS = 1_000  # attributes deleted in one request
 
 
 @dataclass(frozen=True)
@@ -132,7 +135,7 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
         query = Conversation.select(Conversation.id).where(Conversation.contact == contact_id)
         kept = [int(cid) for (cid,) in engine.rows(query)]
         Conversation.update(contact=None).where(Conversation.contact == contact_id).execute()
-        keys.renew_written_by(contact_id)  # the profile's own key goes with it (cascade)
+        backup_keys.renew_written_by(contact_id)  # the profile's own key goes with it (cascade)
         # an older import copied the writer's name into `author`: it goes with the profile
         Message.update(author=WRITER).where(Message.contact == contact_id).execute()
         Attribute.delete().where(Attribute.contact == contact_id).execute()
@@ -140,7 +143,17 @@ def forget_contact(contact_id: int, actor: str, reason: str = "erasure request")
         engine.reindex(kept, purge_later=True)
         engine.owe_cleanup()
         log.record(actor, "delete contact profile", 1, reason)
+        outbox.emit("contact.deleted", {"contact": contact_id, "conversations_kept": len(kept)})
     return ForgetResult(len(kept), engine.scrub())
+
+
+NUL = "an attribute's key or value never holds a NUL character"
+
+
+def _no_nul(keys: list[str]) -> None:
+    """No attribute has a NUL in its key (none can be set): refused before any query."""
+    if any("\x00" in key for key in keys):
+        raise InvalidInput(NUL)
 
 
 def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
@@ -149,26 +162,34 @@ def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
         raise InvalidInput(f"an attribute key must be 1 to {MAX_KEY} printable characters")
     if value is None or len(value) > MAX_VALUE:
         raise InvalidInput(f"an attribute value must be at most {MAX_VALUE:,} characters")
+    if "\x00" in value:
+        raise InvalidInput(NUL)
     if source not in SOURCES:
         raise InvalidInput(f"an attribute source is 'manual' or 'api', not {source!r}")
     return key, value
+
+
+OLD_VALUE = "SELECT value FROM attribute WHERE contact_id = ? AND key = ?"
+UPSERT_ATTRIBUTE = (
+    "INSERT INTO attribute (contact_id, key, value, source, set_at) VALUES (?, ?, ?, ?, ?) "
+    "ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, "
+    "source = excluded.source, set_at = excluded.set_at"
+)
 
 
 @guarded
 def set_attribute(contact_id: int, key: str, value: str, source: str = "manual") -> AttributeRow:
     """Set one attribute (one value per key): `manual` when an agent typed it, else `api`."""
     key, value = _check_attribute(key, value, source)
+    backend = engine.backend()  # plain SQL: systems set attributes often (see bench/api.py)
     with outcome.transaction():
-        _contact(contact_id)
+        if not list(backend.execute(sql("SELECT 1 FROM contact WHERE id = ?", contact_id))):
+            raise NotFound(f"no contact #{contact_id}")
+        before = list(backend.execute(sql(OLD_VALUE, contact_id, key)))
+        if before and before[0][0] != value:  # the old value goes: older backups lose it too
+            backup_keys.renew_contacts([contact_id])
         now = clock.now()
-        (
-            Attribute.insert(contact=contact_id, key=key, value=value, source=source, set_at=now)
-            .on_conflict(
-                conflict_target=[Attribute.contact, Attribute.key],
-                update={Attribute.value: value, Attribute.source: source, Attribute.set_at: now},
-            )
-            .execute()
-        )
+        backend.execute(sql(UPSERT_ATTRIBUTE, contact_id, key, value, source, stored_text(now)))
     return AttributeRow(key, value, source, now)
 
 
@@ -178,6 +199,7 @@ def delete_attribute(
 ) -> engine.Cleanup:
     """Delete one attribute of a contact; the key and value are not logged."""
     actor = log.check_actor(actor)
+    _no_nul([key])
     with outcome.transaction():
         _contact(contact_id)
         deleted = (
@@ -187,9 +209,38 @@ def delete_attribute(
         )
         if not deleted:
             raise NotFound(f"contact #{contact_id} has no attribute {key[:60]!r}")
-        keys.renew_contacts([contact_id])  # older backups keep the value unreadable
+        backup_keys.renew_contacts([contact_id])  # older backups keep the value unreadable
         engine.owe_cleanup()
         log.record(actor, "delete attribute", 1, reason)
+        outbox.emit("attribute.deleted", {"contact": contact_id, "count": 1})
+    return engine.scrub()
+
+
+@guarded
+def delete_attributes(
+    contact_id: int, keys: list[str], actor: str, reason: str = "agent request"
+) -> engine.Cleanup:
+    """Delete several attributes of a contact at once, all or none: a key the contact does
+    not have refuses the whole request. One log entry; keys and values are not logged."""
+    actor = log.check_actor(actor)
+    wanted = sorted(set(keys))
+    _no_nul(wanted)
+    if not wanted or len(wanted) > MAX_KEYS:
+        raise InvalidInput(f"give 1 to {MAX_KEYS:,} attribute keys")
+    with outcome.transaction():
+        _contact(contact_id)
+        mine = (Attribute.contact == contact_id) & Attribute.key.in_(wanted)
+        present = {str(key) for (key,) in engine.rows(Attribute.select(Attribute.key).where(mine))}
+        missing = [key for key in wanted if key not in present]
+        if missing:
+            raise NotFound(
+                f"contact #{contact_id} has no attribute {missing[0][:60]!r}; nothing was deleted"
+            )
+        Attribute.delete().where(mine).execute()
+        backup_keys.renew_contacts([contact_id])  # older backups keep the values unreadable
+        engine.owe_cleanup()
+        log.record(actor, "delete attributes", len(wanted), reason)
+        outbox.emit("attribute.deleted", {"contact": contact_id, "count": len(wanted)})
     return engine.scrub()
 
 

@@ -14,6 +14,7 @@ from datetime import datetime
 from peewee import JOIN, fn
 
 from . import log
+from .api import outbox
 from .mail.gone import bury
 from .store import clock, engine, outcome
 from .store.errors import InvalidInput, NotFound, Refused
@@ -211,7 +212,13 @@ def delete_conversations(
         _check_deletable(rows)
         social = _social_names(r[3] for r in rows)
         remove(checked, progress)
-        log.record(actor, "delete conversations", len(checked), reason)
+        entry = log.record(actor, "delete conversations", len(checked), reason)
+        outbox.emit_ids(
+            "conversation.deleted",
+            "conversations",
+            checked,
+            {"cause": "deletion", "log_entry": entry.id},
+        )
     return DeletionResult(len(checked), social, engine.scrub())
 
 

@@ -120,6 +120,20 @@ def test_verify_gone_reads_an_old_backup_with_todays_keys(db, person, tmp_path):
     assert "no longer open" in out
 
 
+def test_an_attribute_set_over_its_old_value_leaves_the_old_value_unreadable(db, person, tmp_path):
+    backup, old = tmp_path / "b.hdb", person["texts"][4]
+    take_backup(db, backup)
+    models.open_database(db)
+    contact = models.resolve_contact(person["email"])
+    models.set_attribute(contact, "note", str(old))  # the same value: nothing removed
+    code, out, _ = cli(db, "verify-gone", "--backup", str(backup), old)
+    assert code == 1 and "FOUND" in out
+    models.open_database(db)
+    models.set_attribute(contact, "note", "a new note", source="api")
+    code, out, _ = cli(db, "verify-gone", "--backup", str(backup), old)
+    assert code == 0 and "gone:" in out, out
+
+
 def test_a_key_export_from_before_an_erasure_brings_the_person_back(
     db, person, tmp_path, request, engine
 ):

@@ -74,3 +74,23 @@ def test_a_postgresql_database_of_another_program_is_left_alone(pg_cluster):
     pg_cluster.sql("CREATE TABLE invoices (id int)", url.rsplit("/", 1)[1])
     with pytest.raises(models.Refused, match="another program's tables"):
         models.open_database(url, create=True)
+
+
+@pytest.mark.postgres_only
+def test_a_postgresql_upgrade_gives_every_document_its_word_pairs(db):
+    """Documents written before 0009 hold no pairs: a phrase would find nothing in them."""
+    import psycopg
+
+    keep = conversation(body="the tracking number is TRK1")
+    other = conversation(body="number one, tracking two")
+    models.close_database()
+    with psycopg.connect(str(db), autocommit=True) as raw:  # as an older hushdesk left it
+        raw.execute(
+            "UPDATE search_document SET document = ts_delete(document, "
+            "ARRAY(SELECT lexeme FROM unnest(document) WHERE lexeme LIKE '% %'))"
+        )
+        raw.execute("DELETE FROM schema_migration WHERE name = '0009_search_plans'")
+    models.open_database(db)
+    assert models.ConversationSearch('"tracking number"').ids() == [keep]
+    assert models.ConversationSearch('"number tracking"').ids() == []
+    assert sorted(models.ConversationSearch("tracking number").ids()) == sorted([keep, other])

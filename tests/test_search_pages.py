@@ -58,6 +58,13 @@ PLANS = {
     "text leads": {"SMALL": 10**9, "FEW_CONTACTS": 0},
     "walk": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_COST": 10**9, "PROBE_DEPTH": 0},
     "probe": {"SMALL": 0, "FEW_CONTACTS": 0, "PROBE_COST": 0, "PROBE_DEPTH": 10**9},
+    "probe cut short, then read from the index": {
+        "SMALL": 0,
+        "FEW_CONTACTS": 0,
+        "PROBE_COST": 0,
+        "PROBE_DEPTH": 10**9,
+        "WALK_BOUND": 0,
+    },
 }
 
 

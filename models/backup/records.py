@@ -80,6 +80,12 @@ LEFT_OUT = {  # the tables a backup never holds, and why a restored help desk ne
     "conversation_key": "the keys stay in the live database",
     "privacy_request_key": "the keys stay in the live database",
     "sqlite_stat1": "planner statistics, made again after the restore",
+    "sqlite_sequence": "SQLite's own counters of the API's tables",
+    "api_token": "credentials: made anew after a restore, so a token revoked since stays dead",
+    "api_idempotency": "the live API's first answers, some about a contact, kept for 24 hours",
+    "webhook": "each subscription holds its signing secret: subscribed again after a restore",
+    "webhook_event": "the live desk's notifications: a restored desk never sends them again",
+    "webhook_delivery": "the live desk's notifications: a restored desk never sends them again",
 }
 INDEX_PREFIX = "search_"  # the search index: a restore builds it from what it restored
 BOOLEANS = {"held", "social", "enabled", "sealed", "purge"}

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import log
+from ..api import outbox
 from ..backup import keys
 from ..backup.promise import after_erasure
 from ..conversations import remove
@@ -272,6 +273,14 @@ def _commit(
             counts = _apply(plan, say)
             reason = _reason(checked, counts, plan)
             entry = log.record(actor, "erasure request", len(plan.conversations), reason)
+            outbox.emit_erasure(
+                checked,
+                entry.id,
+                counts.__dict__,
+                plan.person.contact_ids,
+                plan.conversations,
+                plan.retained,
+            )
             done = _receipt(checked, actor, counts, plan, entry.id, entry.hash)
             done = replace(done, request=also[0])
             if also[1] is not None:

@@ -20,7 +20,6 @@ from datetime import timedelta
 
 from . import clock, engine, request
 from .codes import lost_connection
-from .schema import RequestDone
 from .sql import sql
 from .values import stored_text
 
@@ -54,9 +53,16 @@ def record() -> None:
     current = request.in_flight()
     if current is None:
         return
-    now = clock.now()
-    RequestDone.insert(id=current, at=now).on_conflict_ignore().execute()
-    RequestDone.delete().where(RequestDone.at < now - KEEP).execute()
+    now, backend = clock.now(), engine.backend()
+    # plain SQL: every write pays for these two, and Peewee's query building costs 10x them
+    backend.execute(
+        sql(
+            "INSERT INTO request_done (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING",
+            current,
+            stored_text(now),
+        )
+    )
+    backend.execute(sql("DELETE FROM request_done WHERE at < ?", stored_text(now - KEEP)))
 
 
 def reconnect() -> bool:

@@ -217,13 +217,41 @@ def fts5(node: Node) -> str:
     return "(" + fts5(node.keep) + "".join(f" NOT {fts5(n)}" for n in node.drop) + ")"
 
 
+def pair(first: str, second: str) -> str:
+    """Two neighbouring words as one entry of PostgreSQL's index (see `tsquery`)."""
+    return f"{first} {second}"
+
+
+PAIRS_CUT = "~"  # a document whose pairs were not all kept (never a word, nor a pair)
+
+
+def pairs(node: Phrase) -> list[str]:
+    """The pairs of a phrase's neighbouring words, as `tsquery` asks for them."""
+    found = [pair(a, b) for a, b in zip(node.words, node.words[1:], strict=False)]
+    if found and node.prefix:
+        found[-1] += ":*"
+    return found
+
+
 def tsquery(node: Node) -> str:
-    """The tree as a PostgreSQL tsquery (words are letters and digits: no quoting needed)."""
+    """The tree as a PostgreSQL tsquery (words are letters and digits: no quoting needed).
+
+    A phrase also asks for its pairs of neighbouring words, which the index holds as
+    entries of their own (`postgres.document`): PostgreSQL's index keeps no positions,
+    so "number tracking", two common words next to each other in no document, is
+    otherwise checked row by row in every document holding both. A document whose
+    pairs were cut short (a very long one) is marked, and is checked as before.
+    """
     if isinstance(node, Phrase):
         parts = [f"'{w}'" for w in node.words]
         if node.prefix:
             parts[-1] += ":*"
-        return "(" + " <-> ".join(parts) + ")"
+        phrase = "(" + " <-> ".join(parts) + ")"
+        found = pairs(node)
+        if not found:
+            return phrase
+        neighbours = " & ".join(f"'{p}'" for p in found)
+        return f"({phrase} & ({neighbours} | '{PAIRS_CUT}'))"
     if isinstance(node, All):
         return "(" + " & ".join(tsquery(n) for n in node.parts) + ")"
     if isinstance(node, Any):

@@ -8,6 +8,7 @@ import argparse
 from collections.abc import Callable
 from typing import NamedTuple
 
+from . import api
 from . import arguments as a
 from . import backups as b
 from . import commands as c
@@ -77,6 +78,9 @@ COMMANDS: tuple[Command, ...] = (
     Command("assistant", c.cmd_assistant, "per-channel retention assistants", a.assistant),
     Command("sweep", c.cmd_sweep, "run every enabled assistant once (for cron)", a.sweep),
     Command("log", c.cmd_log, "the deletion log, newest first", a.log),
+    Command("api", api.cmd_api, "serve the HTTP API", api.api_arguments),
+    Command("token", api.cmd_token, "create, list or revoke API tokens", api.token_arguments),
+    Command("webhook", api.cmd_webhook, "webhook subscriptions", api.webhook_arguments),
     Command(
         "verify-gone",
         b.cmd_verify_gone,

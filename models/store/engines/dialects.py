@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from ..sql import Sql, joined, sql
-from ..textquery import Node, fts5, tsquery
+from ..sql import Sql, is_in, joined, sql
+from ..textquery import All, Any, Node, Phrase, Without, fts5, pairs, tsquery
 
 SHARDS = 64  # SQLite: the search index is split by conversation id (see engines.sqlite)
 SAMPLE_SHARD = 0
@@ -46,6 +46,8 @@ class Dialect:
     skip_locked = ""  # locking the rows read, skipping those another transaction holds
     no_limit: int | None = None  # LIMIT's "all rows"
     sample_share = 1  # how many times larger the whole index is than its sample
+    probe_weight = 1.0  # what testing one row costs here, against SQLite's (planner.PROBE_COST)
+    bounded_walk = False  # a walk testing rows is bounded, then the index read (planner.page)
 
     def mark(self, text: str) -> str:
         """A fragment's text with the driver's parameter marks."""
@@ -81,8 +83,21 @@ class Dialect:
         raise NotImplementedError
 
     def sample(self, node: Node) -> tuple[Sql, Sql] | None:
-        """Two counts, of matches and of rows in a sample (None: the planner judges alone)."""
+        """Two counts, of matches and of rows in a sample (None: the planner judges alone;
+        a count of None: no estimate this time)."""
         return None
+
+    def guess_rows(self, query: Sql) -> Sql | None:
+        """What asks the engine for its own guess of the rows `query` gives (None: none)."""
+        return None
+
+    def guessed(self, answer: object) -> int | None:
+        """The guess, read from the answer to `guess_rows`."""
+        return None
+
+    def lead(self, column: str, ids: Sql) -> Sql:
+        """`column IN (ids)`, the ids read first (they are few) and the rows then looked up."""
+        return is_in(column, ids)
 
     def one_of(self, ids: Sequence[int]) -> Sql:
         """A SELECT of these ids, passed as one value: thousands stay cheap to send."""
@@ -154,6 +169,8 @@ class PostgresDialect(Dialect):
         "WHERE m.conversation_id = c.id)"
     )
     like = "ILIKE"
+    probe_weight = 0.05  # a row tested costs two matches listed from the index (40 on SQLite)
+    bounded_walk = True  # the estimate is a bound from statistics: it can say many for few
 
     def mark(self, text: str) -> str:
         return text.replace("%", "%%").replace("?", "%s")
@@ -163,7 +180,43 @@ class PostgresDialect(Dialect):
         return sql(text, tsquery(node))
 
     def text_probe(self, node: Node, conversation_id: str) -> Sql:
-        return joined([conversation_id, "IN (", self.text_ids(node), ")"])
+        """A subquery per row, which PostgreSQL never turns into a join: the rows are then
+        walked newest first and the walk stops with the page (a join would let the planner
+        read every match first, or walk every row when its guess of the matches is high)."""
+        probe = sql(
+            "coalesce((SELECT sd.document @@ ?::tsquery FROM search_document sd "
+            "WHERE sd.conversation_id = ",
+            tsquery(node),
+        )
+        return joined([probe, conversation_id, "), false)"], "")
+
+    def lead(self, column: str, ids: Sql) -> Sql:
+        """ARRAY(...) is read once, before the rows: the planner cannot walk the rows
+        instead, testing each, however many matches it guesses."""
+        return joined([f"{column} = ANY(ARRAY(", ids, "))"], "")
+
+    def guess_rows(self, query: Sql) -> Sql:
+        """The planner's row estimate (the wiki's "count estimate"): nothing is read but its
+        statistics. It can be far off either way, so it only spares a listing."""
+        return Sql("EXPLAIN (FORMAT JSON) " + query.text, query.params)
+
+    def guessed(self, answer: object) -> int | None:
+        try:
+            return int(answer[0]["Plan"]["Plan Rows"])  # type: ignore[index]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return None
+
+    def sample(self, node: Node) -> tuple[Sql, Sql]:
+        """At most how many documents match, from the index's statistics (the share of
+        documents holding each word or pair, which ANALYZE keeps for the most common
+        ones; any other holds fewer than the least common of those): no index is read.
+        A phrase matches at most as many as its rarest word or pair, words joined by AND
+        as their rarest, OR at most their sum; a prefix alone says nothing (None)."""
+        bound = _bound(node)
+        matches = joined(
+            [f"WITH s AS ({_ELEMENT_STATS}) SELECT round(", bound, f" * {_DOCUMENTS})"], ""
+        )
+        return matches, sql(f"SELECT {_DOCUMENTS}")
 
     def text_among(self, node: Node, ids: Sequence[int]) -> Sql:
         among = sql(" AND conversation_id = ANY(?::bigint[])", list(ids))
@@ -171,3 +224,34 @@ class PostgresDialect(Dialect):
 
     def one_of(self, ids: Sequence[int]) -> Sql:
         return sql("SELECT unnest(?::bigint[])", list(ids))  # ids typed in may be large
+
+
+_ELEMENT_STATS = (
+    "SELECT most_common_elems::text::text[] AS e, most_common_elem_freqs AS f FROM pg_stats "
+    "WHERE schemaname = current_schema() AND tablename = 'search_document' "
+    "AND attname = 'document'"
+)
+_DOCUMENTS = (
+    "(SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'search_document'::regclass)"
+)
+
+
+def _share(entry: str) -> Sql:
+    """The share of documents holding this word or pair, at most (None without statistics)."""
+    return sql("(SELECT coalesce(f[array_position(e, ?)], f[cardinality(e) + 1]) FROM s)", entry)
+
+
+def _bound(node: Node) -> Sql:
+    """An SQL expression: the share of documents that can match `node`, at most, or NULL."""
+    if isinstance(node, Phrase):
+        words = node.words[:-1] if node.prefix else node.words
+        entries = [*words, *(p for p in pairs(node) if not p.endswith(":*"))]
+        if not entries:
+            return sql("NULL::real")
+        return joined(["least(", joined([_share(e) for e in entries], ", "), ")"], "")
+    if isinstance(node, All):
+        return joined(["least(", joined([_bound(n) for n in node.parts], ", "), ")"], "")
+    if isinstance(node, Any):
+        return joined(["least(1.0, ", joined([_bound(n) for n in node.parts], " + "), ")"], "")
+    assert isinstance(node, Without)
+    return _bound(node.keep)
