@@ -4,10 +4,13 @@
     header  = length:u32 JSON          (format, version, backup id, when, engine, migrations)
     section = tag:1 length:u32 body
       P     = deflate(JSON)            the tables without personal data: channels,
-                                       assistants, settings, the deletion log
-      C, V  = id:u64 key_id:8 nonce:12 AES-256-GCM(key, nonce, deflate(JSON), aad)
+                                       assistants, settings, the deletion log, the
+                                       intake's sources and taken mail, tombstones
+      C, V, R = id:u64 key_id:8 nonce:12 AES-256-GCM(key, nonce, deflate(JSON), aad)
                                        one contact (with its attributes), one conversation
-                                       (with its messages and mail hashes)
+                                       (with its messages, mail hashes, Message-IDs,
+                                       drafts and unsent replies), one request (with its
+                                       trail)
     end     = "Z" records:u64 sha256:32 of every byte before the "Z"
 
 Integers are big-endian; deflate is raw DEFLATE (RFC 1951), JSON is UTF-8. The
@@ -34,7 +37,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from ..store.errors import HushdeskError
-from .keys import CONTACT, CONVERSATION, Key
+from .keys import CONTACT, CONVERSATION, REQUEST, Key
 
 MAGIC = b"HUSHDESK-BACKUP\n"
 VERSION = 1
@@ -42,7 +45,7 @@ FORMAT = "hushdesk-backup"
 AAD_PREFIX = b"hushdesk-backup/1"
 NONCE_BYTES = 12
 PLAIN, END = b"P", b"Z"
-TAGS = {CONTACT: b"C", CONVERSATION: b"V"}
+TAGS = {CONTACT: b"C", CONVERSATION: b"V", REQUEST: b"R"}
 KINDS = {tag: kind for kind, tag in TAGS.items()}
 TIME_RE = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # as times are stored
 WINDOW_BITS = 10

@@ -3,8 +3,10 @@
     file = MAGIC version:u16 salt:16 log2_n:u8 nonce:12 AES-256-GCM(scrypt(passphrase), JSON)
 
 The key is derived with scrypt (n = 2**17, r = 8, p = 1). The file holds every key
-of the store when it was written, and the deletion log (no personal data), so a
-restore with it continues the log. Whoever holds a key export and a backup made
+of the store when it was written, and what a restore takes from the live database
+(no personal data): the deletion log, so a restore with it continues the log; the
+tombstones of deleted mail and their secret, so deleted mail stays out of the
+restored desk's fetches; the sealed requests. Whoever holds a key export and a backup made
 before it can read every record the backup holds that had not changed by then:
 an erased person stays readable from them until the export is deleted.
 """
@@ -25,10 +27,9 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from ..store.errors import InvalidInput
 from ..store.files import NewFile, into_new_file
 from ..store.guard import guarded
-from . import records
 from .format import BackupUnreadable
 from .keys import KINDS, Key, KeyRing, key_ring
-from .restoring import Keys
+from .restoring import Keys, with_forgotten
 
 MAGIC = b"HUSHDESK-KEYS\n"
 VERSION = 1
@@ -59,26 +60,31 @@ def _derive(passphrase: str, salt: bytes, log2_n: int) -> bytes:
     return Scrypt(salt=salt, length=32, n=2**log2_n, r=8, p=1).derive(passphrase.encode("utf-8"))
 
 
-def _document(ring: KeyRing, entries: list[dict[str, Any]]) -> bytes:
-    keys = {
-        kind: [[rid, key.key_id.hex(), key.key.hex()] for rid, key in ring[kind].items()]
+def _document(keys: Keys) -> bytes:
+    ring = {
+        kind: [[rid, key.key_id.hex(), key.key.hex()] for rid, key in keys.ring[kind].items()]
         for kind in KINDS
     }
-    return json.dumps({"keys": keys, "log": entries}, separators=(",", ":")).encode()
+    document = {
+        "keys": ring,
+        "log": keys.log,
+        "tombstones": keys.tombstones,
+        "secret": keys.secret,
+        "sealed": keys.sealed,
+        "owed": keys.owed,
+    }
+    return json.dumps(document, separators=(",", ":")).encode()
 
 
 @guarded
 def export_keys(path: str | Path, passphrase: str) -> int:
     """Write the open database's key store to a new file, encrypted; how many keys."""
-    ring = key_ring()
-    entries = records.plain()["deletion_log"]
+    keys = with_forgotten(key_ring())
     salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
-    sealed = AESGCM(_derive(passphrase, salt, LOG2_N)).encrypt(
-        nonce, _document(ring, entries), MAGIC
-    )
+    sealed = AESGCM(_derive(passphrase, salt, LOG2_N)).encrypt(nonce, _document(keys), MAGIC)
     data = MAGIC + HEAD.pack(VERSION, salt, LOG2_N, nonce) + sealed
     into_new_file(path, _write_bytes(data))
-    return sum(len(ring[kind]) for kind in KINDS)
+    return sum(len(keys.ring[kind]) for kind in KINDS)
 
 
 def _write_bytes(data: bytes) -> Callable[[NewFile], None]:
@@ -125,10 +131,18 @@ def _keys(document: Any, where: str) -> Keys:
         ring: KeyRing = {
             kind: {
                 int(rid): Key(bytes.fromhex(key_id), bytes.fromhex(key))
-                for rid, key_id, key in document["keys"][kind]
+                for rid, key_id, key in document["keys"].get(kind, [])  # older: no requests
             }
             for kind in KINDS
         }
-        return Keys(ring, [dict(e) for e in document["log"]])
-    except (KeyError, TypeError, ValueError) as error:
+        secret = document.get("secret")
+        return Keys(
+            ring,
+            [dict(e) for e in document["log"]],
+            [str(t) for t in document.get("tombstones", [])],
+            None if secret is None else str(secret),
+            [dict(r) for r in document.get("sealed", [])],
+            [dict(r) for r in document.get("owed", [])],
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise BackupUnreadable(f"{where} is damaged ({type(error).__name__})") from None

@@ -1,4 +1,4 @@
-"""The key store: one random AES-256 key per contact and per conversation, in the live database.
+"""The key store: one random AES-256 key per contact, conversation and request (live database).
 
 A record has no key until a backup needs one (`fill`). Deleting a contact or a
 conversation deletes its key by cascade, in the same transaction. A change that
@@ -8,7 +8,9 @@ key here (`renew_*`), in the caller's transaction: older backups then hold the o
 version under a key that no longer exists, and a restore says it changed. A
 destroyed key's bytes leave the database files as deleted text does: the deleting
 operations owe and run the same clean-up (SQLite's secure_delete and WAL
-truncation, PostgreSQL's VACUUM of these tables).
+truncation, PostgreSQL's VACUUM of these tables). A request's key is replaced
+when it is sealed (`renew_requests`): older backups then hold its identifiers as
+given under a key that no longer exists.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any, NamedTuple
 
 from peewee import BlobField, ForeignKeyField
 
+from ..privacy.tracking.tables import PrivacyRequest
 from ..store import engine, outcome
 from ..store.engine import db
 from ..store.guard import guarded
@@ -26,8 +29,9 @@ from ..store.schema import BaseModel, Contact, Conversation, Message
 
 KEY_BYTES, KEY_ID_BYTES = 32, 8
 FILL_CHUNK = 5_000  # keys given per write transaction: the write lock is held for milliseconds
-CONTACT, CONVERSATION = "contact", "conversation"
-KINDS = (CONTACT, CONVERSATION)
+CONTACT, CONVERSATION, REQUEST = "contact", "conversation", "privacy_request"
+KINDS = (CONTACT, CONVERSATION, REQUEST)
+NOUNS = {CONTACT: "contact", CONVERSATION: "conversation", REQUEST: "request"}  # as said
 
 
 class ContactKey(BaseModel):
@@ -46,6 +50,25 @@ class ConversationKey(BaseModel):
     key = BlobField()
 
 
+class RequestKey(BaseModel):
+    """A request's key, guarding its identifiers and trail (migration 0014; PostgreSQL's 0010)."""
+
+    privacy_request = ForeignKeyField(PrivacyRequest, primary_key=True, on_delete="CASCADE")
+    key_id = BlobField()
+    key = BlobField()
+
+    class Meta:
+        table_name = "privacy_request_key"
+
+
+KeyModel = type[ContactKey] | type[ConversationKey] | type[RequestKey]
+MODELS: dict[str, KeyModel] = {
+    CONTACT: ContactKey,
+    CONVERSATION: ConversationKey,
+    REQUEST: RequestKey,
+}
+
+
 class Key(NamedTuple):
     key_id: bytes
     key: bytes
@@ -60,7 +83,7 @@ def new_key() -> Key:
     return Key(os.urandom(KEY_ID_BYTES), os.urandom(KEY_BYTES))
 
 
-def _renew(model: type[ContactKey] | type[ConversationKey], ids: Iterable[int]) -> None:
+def _renew(model: KeyModel, ids: Iterable[int]) -> None:
     """Give these records a new key in place of the old one, which is overwritten."""
     column: Any = model._meta.primary_key
     for batch in engine.chunked(sorted(set(ids))):
@@ -79,6 +102,12 @@ def renew_contacts(contact_ids: Iterable[int]) -> None:
 def renew_conversations(conversation_ids: Iterable[int]) -> None:
     """New keys for these conversations (inside the caller's changing transaction)."""
     _renew(ConversationKey, conversation_ids)
+
+
+def renew_requests(request_ids: Iterable[int]) -> None:
+    """New keys for these requests, as they are sealed (inside the caller's transaction):
+    older backups hold their identifiers as given under a key that no longer exists."""
+    _renew(RequestKey, request_ids)
 
 
 def renew_written_by(contact_id: int) -> None:
@@ -101,7 +130,7 @@ def _fill_chunk(kind: str, after: int) -> list[int]:
 
     On PostgreSQL the records are locked against deletion until the keys commit, so no
     key is ever given to a record deleted meanwhile."""
-    model = ContactKey if kind == CONTACT else ConversationKey
+    model = MODELS[kind]
     with outcome.transaction():
         sql = engine.backend().dialect.mark(_missing_sql(kind))
         ids = [int(rid) for (rid,) in db.execute_sql(sql, (after, FILL_CHUNK)).fetchall()]

@@ -15,13 +15,13 @@ from typing import Any
 from ..store.forensics import _matches, _needles, check_texts
 from ..store.guard import guarded
 from . import format as fmt
-from .keys import key_ring
+from .keys import NOUNS, key_ring
 
 
 @dataclass(frozen=True)
 class BackupTrace:
     text: str
-    place: str  # "in the clear at byte N", or "in contact #12" / "in conversation #40"
+    place: str  # "in the clear at byte N", or "in contact #12", "in conversation #40", ...
 
 
 @dataclass(frozen=True)
@@ -68,5 +68,5 @@ def verify_backup(path: str | Path, texts: list[str]) -> BackupProof:
         ]
         for text, needle in folded:
             if any(needle in value for value in values):
-                traces.append(BackupTrace(text, f"in {record.kind} #{record.id}"))
+                traces.append(BackupTrace(text, f"in {NOUNS[record.kind]} #{record.id}"))
     return BackupProof(traces, readable, unreadable, Path(path).name)

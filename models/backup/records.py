@@ -1,9 +1,13 @@
 """What a backup holds of each table, read from a snapshot and written back on restore.
 
 A contact's document holds its row and its attributes; a conversation's, its row,
-its messages (oldest first) and its mail hashes. The plain document holds what has
-no personal data: channels, assistants, settings and the deletion log. Values are
-as stored: times as fixed-width UTC text, so both engines read them alike.
+its messages (oldest first, each with why it was automatic), its mail hashes, the
+Message-IDs replies thread by, its agents' drafts and its unsent replies; a
+request's, its row (identifiers as given while it is open) and its trail. The
+plain document holds what has no personal data: channels, assistants, settings,
+the deletion log, the intake's sources (a password file's path, never the
+password) and the mail it took, and the tombstones of deleted mail. Values are as
+stored: times as fixed-width UTC text, so both engines read them alike.
 """
 
 from __future__ import annotations
@@ -21,27 +25,70 @@ from ..store.schema import (
     WRITTEN_COLUMNS,
 )
 from ..store.values import stored_text
-from .keys import CONTACT, CONVERSATION, Key, table
+from .keys import CONTACT, CONVERSATION, REQUEST, Key, table
 
 CHUNK = 1_000
-FIELDS = {CONTACT: CONTACT_COLUMNS[1:], CONVERSATION: CONVERSATION_COLUMNS[1:]}  # but the id
+REQUEST_COLUMNS = (
+    *("id", "reference", "kind", "state", "received_on", "due_on", "extended_months"),
+    *("identifiers", "sealed", "salt", "conversation_id", "opened_at", "closed_at"),
+)
+FIELDS = {  # but the id
+    CONTACT: CONTACT_COLUMNS[1:],
+    CONVERSATION: CONVERSATION_COLUMNS[1:],
+    REQUEST: REQUEST_COLUMNS[1:],
+}
+MESSAGE_FIELDS = (*WRITTEN_COLUMNS, "automatic")
+REFERENCE_COLUMNS = ("conversation_id", "message_id", "sent_at", "automatic", "ours")
+DRAFT_COLUMNS = ("conversation_id", "agent", "body", "saved_at")
+OUTBOX_COLUMNS = (
+    *("conversation_id", "id", "agent", "message_id", "sender", "recipient", "subject"),
+    *("in_reply_to", "refs", "body", "written_at", "state", "claim", "attempts", "since"),
+    *("next_try_at", "claimed_at", "reason"),
+)
+STEP_COLUMNS = ("request_id", "at", "what", "note", "actor")
 # what a document holds besides its row: (its name, the table, the columns, owner first, and
 # the order within one owner)
 Child = tuple[str, str, tuple[str, ...], str]
 CHILDREN: dict[str, tuple[Child, ...]] = {
     CONTACT: (("attributes", "attribute", ATTRIBUTE_COLUMNS, "key"),),
     CONVERSATION: (
-        ("messages", "message", WRITTEN_COLUMNS, "id"),
+        ("messages", "message", MESSAGE_FIELDS, "id"),
         ("mail_keys", "mail_key", ("conversation_id", "key"), "key"),
+        ("references", "mail_reference", REFERENCE_COLUMNS, "id"),
+        ("drafts", "reply_draft", DRAFT_COLUMNS, "agent"),
+        ("outbox", "outbox", OUTBOX_COLUMNS, "id"),
     ),
+    REQUEST: (("steps", "privacy_request_step", STEP_COLUMNS, "id"),),
 }
 PLAIN_TABLES = {
     "channel": ("id", "name", "kind", "social"),
     "assistant": ("channel_id", "enabled", "days", "last_run_at", "last_run_count"),
     "setting": ("key", "value"),
     "deletion_log": ("id", "at", "actor", "action", "count", "reason", "prev_hash", "hash"),
+    "intake_source": (  # not its last error: the next fetch says it again
+        *("id", "name", "url", "password_file", "ca_file", "after", "folder", "created_at"),
+        *("last_fetch", "next_fetch", "failures", "taken"),
+    ),
+    "intake_taken": ("source_id", "box", "item", "conversation_id", "place", "purge"),
+    "mail_gone": ("key",),
 }
-BOOLEANS = {"held", "social", "enabled"}
+LEFT_OUT = {  # the tables a backup never holds, and why a restored help desk needs none
+    "schema_migration": "the new database records its own migrations",
+    "purge_pending": "clean-up the live database's files owe, not the restored one's",
+    "request_done": "which changes committed in the live database, for a lost connection",
+    "contact_key": "the keys stay in the live database",
+    "conversation_key": "the keys stay in the live database",
+    "privacy_request_key": "the keys stay in the live database",
+    "sqlite_stat1": "planner statistics, made again after the restore",
+    "sqlite_sequence": "SQLite's own counters of the API's tables",
+    "api_token": "credentials: made anew after a restore, so a token revoked since stays dead",
+    "api_idempotency": "the live API's first answers, some about a contact, kept for 24 hours",
+    "webhook": "each subscription holds its signing secret: subscribed again after a restore",
+    "webhook_event": "the live desk's notifications: a restored desk never sends them again",
+    "webhook_delivery": "the live desk's notifications: a restored desk never sends them again",
+}
+INDEX_PREFIX = "search_"  # the search index: a restore builds it from what it restored
+BOOLEANS = {"held", "social", "enabled", "sealed", "purge"}
 PRIVATE_SETTINGS = ("pg_vacuum_owed_xid",)  # the engine's own book-keeping, not the desk's
 
 
@@ -104,9 +151,36 @@ def _children(child: Child, ids: list[int]) -> dict[int, list[Any]]:
     return found
 
 
+def owed_copies() -> list[dict[str, Any]]:
+    """The mail taken whose server copy is owed deletion (its conversation was deleted)
+    or deleted already: what a restore of an older backup must owe, or not owe, too."""
+    from ..inflow.box import GONE
+
+    fields = PLAIN_TABLES["intake_taken"]
+    sql = (
+        f"SELECT {', '.join(fields)} FROM intake_taken WHERE purge OR place = ? ORDER BY source_id"
+    )
+    return [_row(fields, row) for row in db.execute_sql(_sql(sql), (GONE,))]
+
+
+def sealed_requests() -> list[dict[str, Any]]:
+    """Every sealed request with its trail, keyed or not: what a restore of an older backup
+    takes from the live database (no identifier is in the clear in them)."""
+    fields = REQUEST_COLUMNS
+    sql = f"SELECT {', '.join(fields)} FROM privacy_request WHERE sealed ORDER BY id"
+    found: list[dict[str, Any]] = [_row(fields, row) for row in db.execute_sql(sql)]
+    for batch in engine.chunked([int(r["id"]) for r in found]):
+        steps = _children(CHILDREN[REQUEST][0], list(batch))
+        for row in found:
+            if row["id"] in steps:
+                row["steps"] = steps[row["id"]]
+    return found
+
+
 def documents(kind: str) -> Iterator[tuple[int, Key, dict[str, Any]]]:
-    """Every record of `kind` that has a key, in id order: its row and what it holds (a
-    contact's attributes; a conversation's messages, oldest first, and mail hashes)."""
+    """Every record of `kind` that has a key, in id order: its row and what it holds
+    (`CHILDREN`: a contact's attributes; a conversation's messages, oldest first, mail
+    hashes, Message-IDs, drafts and unsent replies; a request's trail)."""
     after = 0
     while batch := _keyed(kind, FIELDS[kind], after):
         ids = [rid for rid, _, _ in batch]

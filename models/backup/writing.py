@@ -33,6 +33,7 @@ class BackupResult:
     path: Path
     contacts: int
     conversations: int
+    requests: int
     size: int
     left_out: int  # records added while the backup began: in the next one
     created_at: str
@@ -48,7 +49,7 @@ def _write(new: NewFile) -> BackupResult:
     for attempt in range(TRIES):
         keys.fill()
         with snapshot():
-            left_out = keys.missing(keys.CONTACT) + keys.missing(keys.CONVERSATION)
+            left_out = sum(keys.missing(kind) for kind in keys.KINDS)
             if left_out and attempt < TRIES - 1:
                 continue
             return _write_snapshot(new, left_out)
@@ -69,7 +70,7 @@ def _header() -> dict[str, object]:
 def _write_snapshot(new: NewFile, left_out: int) -> BackupResult:
     header = _header()
     backup_id = bytes.fromhex(str(header["backup_id"]))
-    counts = {keys.CONTACT: 0, keys.CONVERSATION: 0}
+    counts = dict.fromkeys(keys.KINDS, 0)
     try:
         with os.fdopen(new.fd, "wb", buffering=BUFFER, closefd=False) as out:
             writer = fmt.Writer(out, header)
@@ -88,6 +89,7 @@ def _write_snapshot(new: NewFile, left_out: int) -> BackupResult:
         new.target,
         counts[keys.CONTACT],
         counts[keys.CONVERSATION],
+        counts[keys.REQUEST],
         size,
         left_out,
         str(header["created_at"]),

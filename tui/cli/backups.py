@@ -13,8 +13,9 @@ from . import commands
 def cmd_backup(args: argparse.Namespace) -> int:
     done = models.write_backup(args.file)
     print(
-        f"Backed up {plural(done.contacts, 'contact')} and "
-        f"{plural(done.conversations, 'conversation')} to {safe(str(done.path))} "
+        f"Backed up {plural(done.contacts, 'contact')}, "
+        f"{plural(done.conversations, 'conversation')} and "
+        f"{plural(done.requests, 'request')} to {safe(str(done.path))} "
         f"({done.size:,} bytes, taken {done.created_at} UTC); the keys stay in the database."
     )
     if done.left_out:
@@ -35,14 +36,15 @@ def _keys(args: argparse.Namespace) -> models.Keys:
 def cmd_restore(args: argparse.Namespace) -> int:
     done = models.restore(args.file, args.db, lambda: _keys(args), args.agent)
     print(
-        f"Restored {plural(done.contacts, 'contact')} and "
-        f"{plural(done.conversations, 'conversation')} from the backup of {done.created_at} UTC "
+        f"Restored {plural(done.contacts, 'contact')}, "
+        f"{plural(done.conversations, 'conversation')} and "
+        f"{plural(done.requests, 'request')} from the backup of {done.created_at} UTC "
         f"into {safe(done.target)}."
     )
-    for kind, left in done.left.items():
+    for left in done.left.values():
         if left.count:
             print(
-                f"Left out: {plural(left.count, kind)} that changed ({left.changed}) or went "
+                f"Left out: {plural(left.count, left.noun)} that changed ({left.changed}) or went "
                 f"({left.gone}) since the backup; their keys are gone."
             )
     print(

@@ -349,9 +349,15 @@ def wait_for_identity(reference: str, actor: str) -> RequestInfo:
 
 
 def seal(row: PrivacyRequest) -> None:
-    """Replace the identifiers by their keyed hashes (inside the caller's transaction)."""
+    """Replace the identifiers by their keyed hashes (inside the caller's transaction), and
+    the request's backup key: older backups hold the identifiers under a key now gone. The
+    old identifiers and key leave the files as deleted text does (the clean-up is owed)."""
+    from ...backup.keys import renew_requests
+
     if row.sealed:
         return
+    renew_requests([int(row.id)])
+    engine.owe_cleanup()
     given = json.loads(str(row.identifiers))
     hashes = sealing.sealed(str(row.salt), given, settings.region())
     PrivacyRequest.update(identifiers=json.dumps(hashes), sealed=True).where(

@@ -52,7 +52,7 @@ CLEANED: tuple[str, ...] = (
     "privacy_request",  # a request's identifiers, once sealed
     *("mail_reference", "reply_draft", "outbox"),  # replies
 )
-CLEANED += ("contact_key", "conversation_key")  # a backup's keys leave like deleted text
+CLEANED += ("contact_key", "conversation_key", "privacy_request_key")  # a backup's keys
 CHANNEL = "hushdesk_changes"
 MAX_POSITION = 16383  # tsvector positions stop here
 MAX_WORD = 500
