@@ -19,9 +19,8 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
-from peewee import BlobField, ForeignKeyField
+from peewee import BlobField, ForeignKeyField, IntegerField
 
-from ..privacy.tracking.tables import PrivacyRequest
 from ..store import engine, outcome
 from ..store.engine import db
 from ..store.guard import guarded
@@ -53,7 +52,9 @@ class ConversationKey(BaseModel):
 class RequestKey(BaseModel):
     """A request's key, guarding its identifiers and trail (migration 0014; PostgreSQL's 0010)."""
 
-    privacy_request = ForeignKeyField(PrivacyRequest, primary_key=True, on_delete="CASCADE")
+    # the request's id; the migration's foreign key deletes the key with its request (the
+    # request's model stands in privacy/, above this room)
+    privacy_request = IntegerField(primary_key=True, column_name="privacy_request_id")
     key_id = BlobField()
     key = BlobField()
 
