@@ -48,10 +48,20 @@ async def test_an_erasure_through_its_request_closes_it_and_nothing_names_the_pe
         _, _, soon = await call("GET", f"{api}/requests?due=7d", key)
         assert [r["reference"] for r in soon["data"]] == [reference]
 
-        status, _, receipt = await call(
-            "POST", f"{api}/erasure-requests", key, {"request": reference, "keep_held": True}
+        through = {"request": reference, "keep_held": True}
+        status, _, preview = await call(
+            "POST", f"{api}/erasure-requests", key, {**through, "dry_run": True}
         )
+        assert status == 200 and preview["reference"] == reference
+        assert preview["counts"]["contacts"] == 1 and preview["counts"]["attributes"] == 1
+        _, _, still = await call("GET", f"{api}/requests/{reference}", key)
+        assert still["state"] == "received" and not still["sealed"]  # a dry run changes nothing
+
+        once = {"Idempotency-Key": "erase-1"}
+        status, _, receipt = await call("POST", f"{api}/erasure-requests", key, through, **once)
+        replayed = await call("POST", f"{api}/erasure-requests", key, through, **once)
         assert status == 200, receipt
+        assert replayed[0] == 200 and replayed[2] == receipt
         assert receipt["request"] == reference and receipt["reference"] == reference
         assert receipt["counts"]["contacts"] == 1
         conforms(receipt, "Receipt")
