@@ -26,7 +26,7 @@ SCOPES = {
     "read": "search, contacts, conversations, the log",
     "attributes": "set and delete attributes",
     "conversations": "archive, hold, delete",
-    "requests": "access exports and erasure",
+    "requests": "requests opened, listed and shown; access exports and erasure",
     "admin": "assistants, webhooks",
 }
 PREFIX = "hd_"

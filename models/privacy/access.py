@@ -147,8 +147,13 @@ def export_person(texts: Sequence[str], out: str | Path) -> ExportSummary:
     person = find_person(texts)
     data = person_document(person)
     path = write_new(out, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-    return ExportSummary(
-        path,
+    return ExportSummary(path, *export_counts(person))
+
+
+def export_counts(person: Person) -> tuple[int, int, int, int]:
+    """What an export holds: contacts, conversations, messages (their own elsewhere
+    included) and sure mentions."""
+    return (
         len(person.contacts),
         len(person.conversations),
         sum(c.messages for c in person.conversations) + len(person.written),

@@ -100,3 +100,25 @@ def assistant(row: models.AssistantRow) -> dict[str, Any]:
         "last_run_at": when(row.last_run_at),
         "last_run_count": row.last_run_count,
     }
+
+
+def privacy_request(info: models.RequestInfo) -> dict[str, Any]:
+    """A request's record. Its identifiers are never sent: only how many it names (while
+    it is open they are personal data; once it ends they are sealed)."""
+    return {
+        "reference": info.reference,
+        "kind": info.kind,
+        "state": info.state,
+        "received": info.received_on.isoformat(),
+        "due": info.due_on.isoformat(),
+        "extended_months": info.extended_months,
+        "days_left": info.days_left,
+        "standing": info.standing,
+        "identifiers": len(info.identifiers),
+        "sealed": info.sealed,
+        "conversation": info.conversation,
+    }
+
+
+def trail_step(step: models.TrailStep) -> dict[str, Any]:
+    return {"at": when(step.at), "what": step.what, "note": step.note, "actor": step.actor}

@@ -127,30 +127,92 @@ async def delete_conversation(call: Call) -> Reply:
 
 # requests ---------------------------------------------------------------------------------
 async def access_request(call: Call) -> Reply:
-    fields(call.body, {"identifiers": list}, {})
-    document = await call.run(requests.access_document, call.body["identifiers"])
+    fields(call.body, {}, {"identifiers": list, "request": str})
+    body = call.body
+    document = await call.run(
+        requests.access_document,
+        body.get("identifiers", []),
+        body.get("request"),
+        call.caller.actor,
+    )
     return Reply(document, keep=False)
 
 
 async def erasure_request(call: Call) -> Reply:
-    optional = {"keep_held": bool, "dry_run": bool, "same_person": bool}
-    fields(call.body, {"identifiers": list, "reference": str}, optional)
+    optional = {
+        "identifiers": list,
+        "reference": str,
+        "request": str,
+        "keep_held": bool,
+        "dry_run": bool,
+        "same_person": bool,
+    }
+    fields(call.body, {}, optional)
     body = call.body
-    keep_held = body.get("keep_held", False)
+    identifiers, reference = body.get("identifiers", []), body.get("reference")
+    keep_held, request = body.get("keep_held", False), body.get("request")
     if body.get("dry_run", False):
         preview = await call.run(
-            requests.erasure_preview, body["identifiers"], body["reference"], keep_held
+            requests.erasure_preview, identifiers, reference, keep_held, request
         )
         return Reply(preview)
     receipt = await call.run(
         models.erase,
-        body["identifiers"],
-        body["reference"],
+        identifiers,
+        reference,
         call.caller.actor,
         keep_held,
         same_person=body.get("same_person", False),
+        request=request,
     )
     return Reply(models.receipt_dict(receipt))
+
+
+async def open_request(call: Call) -> Reply:
+    optional = {"identifiers": list, "received": str, "reference": str, "conversation": int}
+    fields(call.body, {"kind": str}, optional)
+    body = call.body
+    opened = await call.run(
+        requests.open_for_api,
+        body["kind"],
+        body.get("identifiers", []),
+        call.caller.actor,
+        body.get("received"),
+        body.get("reference"),
+        body.get("conversation"),
+    )
+    answer = {**encode.privacy_request(opened.request), "matched": opened.matched}
+    return Reply(answer, status=201)
+
+
+def _days(text: str) -> int | None:
+    """`due`: a number of days, `7` or `7d` (0 to 3660), as `request ls --due`."""
+    if not text:
+        return None
+    number = text.removesuffix("d")
+    if not (number.isascii() and number.isdigit()) or len(number) > 4 or int(number) > 3660:
+        raise invalid("due is a number of days from 0 to 3660 (7 or 7d)")
+    return int(number)
+
+
+def _flag(call: Call, name: str) -> bool:
+    text = call.query(name, "false")
+    if text not in ("true", "false"):
+        raise invalid(f"{name} is true or false")
+    return text == "true"
+
+
+async def list_requests(call: Call) -> Reply:
+    _known_query(call, "due", "overdue", "all")
+    due, overdue, ended = _days(call.query("due")), _flag(call, "overdue"), _flag(call, "all")
+    found = await call.run(models.list_requests, due, overdue, ended)
+    return Reply({"data": [encode.privacy_request(r) for r in found]})
+
+
+async def get_request(call: Call) -> Reply:
+    _known_query(call)
+    info, trail = await call.run(requests.request_with_trail, call.text("reference"))
+    return Reply({**encode.privacy_request(info), "trail": [encode.trail_step(s) for s in trail]})
 
 
 # the log --------------------------------------------------------------------------------

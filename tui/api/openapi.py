@@ -77,6 +77,8 @@ def _parameters(route: Route) -> list[dict[str, Any]]:
                 "schema": {"type": "integer", "minimum": 1, "maximum": 100},
             }
         )
+    for name, schema in route.query:
+        found.append({"name": name, "in": "query", "schema": schema})
     if route.method in ("POST", "PUT", "DELETE"):
         found.append(
             {

@@ -22,6 +22,7 @@ class Route(NamedTuple):
     answer: str = "Done"  # the answer's schema, by name
     paged: bool = False  # takes q (unless `log`), cursor and limit
     status: int = 200
+    query: tuple[tuple[str, dict[str, Any]], ...] = ()  # other query parameters, by schema
 
 
 ROUTES: tuple[Route, ...] = (
@@ -158,6 +159,37 @@ ROUTES: tuple[Route, ...] = (
         "Erase a person everywhere (GDPR article 17); 409 when a legal hold refuses it",
         "ErasureRequest",
         "ErasureAnswer",
+    ),
+    Route(
+        "POST",
+        "/requests",
+        "requests",
+        h.open_request,
+        "Open an access or erasure request; its clock runs from the day it was received",
+        "NewRequest",
+        "RequestOpened",
+        status=201,
+    ),
+    Route(
+        "GET",
+        "/requests",
+        "requests",
+        h.list_requests,
+        "Open requests (all: ended ones too), soonest due first",
+        answer="Requests",
+        query=(
+            ("due", {"type": "string", "pattern": "^[0-9]{1,4}d?$"}),
+            ("overdue", {"type": "boolean"}),
+            ("all", {"type": "boolean"}),
+        ),
+    ),
+    Route(
+        "GET",
+        "/requests/{reference}",
+        "requests",
+        h.get_request,
+        "One request with its trail",
+        answer="RequestTrail",
     ),
     Route(
         "GET",

@@ -53,6 +53,22 @@ COUNTS = obj(
 )
 RETAINED = {"type": "array", "items": obj({"conversation": ID, "reason": TEXT})}
 
+REFERENCE = {"type": "string", "minLength": 1, "maxLength": 100}
+DAY = {"type": "string", "format": "date"}
+PRIVACY_REQUEST = {  # a request's record (`encode.privacy_request`): never its identifiers
+    "reference": TEXT,
+    "kind": {"enum": ["access", "erasure"]},
+    "state": {"enum": ["received", "waiting for identity", "extended", "done", "refused"]},
+    "received": DAY,
+    "due": DAY,
+    "extended_months": COUNT,
+    "days_left": {"type": "integer"},
+    "standing": {"enum": ["overdue", "due soon", "on time", "ended"]},
+    "identifiers": {**COUNT, "description": "how many it names (never the identifiers)"},
+    "sealed": BOOL,
+    "conversation": {"type": ["integer", "null"]},
+}
+
 CONVERSATION = {  # what a row of a list and a whole conversation both say (`encode.SHARED`)
     "id": ID,
     "contact_id": {"type": ["integer", "null"]},
@@ -117,7 +133,10 @@ SCHEMAS: dict[str, Any] = {
     "ConversationDeleted": obj(
         {"id": ID, "deleted": COUNT, "social_channels": {"type": "array", "items": TEXT}, **GONE}
     ),
-    "AccessRequest": obj({"identifiers": STRINGS}),
+    "AccessRequest": obj(
+        {},
+        {"identifiers": STRINGS, "request": {**REFERENCE, "description": "an open request"}},
+    ),
     "AccessExport": {
         "type": "object",
         "description": "the access export document (format hushdesk-access-export/1)",
@@ -143,11 +162,15 @@ SCHEMAS: dict[str, Any] = {
         ],
     },
     "ErasureRequest": obj(
+        {},
         {
             "identifiers": STRINGS,
-            "reference": {"type": "string", "minLength": 1, "maxLength": 100},
+            "reference": REFERENCE,
+            "request": {**REFERENCE, "description": "an open erasure request: it ends done"},
+            "keep_held": BOOL,
+            "dry_run": BOOL,
+            "same_person": BOOL,
         },
-        {"keep_held": BOOL, "dry_run": BOOL, "same_person": BOOL},
     ),
     "ErasureAnswer": {"oneOf": [ref("Receipt"), ref("ErasurePreview")]},
     "Receipt": obj(
@@ -161,7 +184,9 @@ SCHEMAS: dict[str, Any] = {
             "chain_head": TEXT,
             "verify_gone": {"type": "object"},
             "cleanup": TEXT,
-        }
+            "backups": TEXT,
+        },
+        {"request": TEXT},
     ),
     "ErasurePreview": obj(
         {
@@ -172,6 +197,27 @@ SCHEMAS: dict[str, Any] = {
             "conversations": IDS,
             "retained": RETAINED,
             "possible_mentions": COUNT,
+        }
+    ),
+    "NewRequest": obj(
+        {"kind": {"enum": ["access", "erasure"]}},
+        {
+            "identifiers": {**STRINGS, "maxItems": 20},
+            "received": DAY,
+            "reference": REFERENCE,
+            "conversation": ID,
+        },
+    ),
+    "RequestOpened": obj({**PRIVACY_REQUEST, "matched": BOOL}),
+    "PrivacyRequest": obj(PRIVACY_REQUEST),
+    "Requests": obj({"data": {"type": "array", "items": ref("PrivacyRequest")}}),
+    "RequestTrail": obj(
+        {
+            **PRIVACY_REQUEST,
+            "trail": {
+                "type": "array",
+                "items": obj({"at": TIME, "what": TEXT, "note": TEXT, "actor": TEXT}),
+            },
         }
     ),
     "LogEntry": obj(

@@ -22,10 +22,10 @@ from ...store import outcome
 from ...store.errors import HushdeskError, InvalidInput, Refused
 from ...store.guard import guarded
 from .. import erasure
-from ..access import ExportSummary, export_person
+from ..access import ExportSummary, export_counts, export_person, person_document
 from ..erasure import ErasurePlan, Progress, Receipt
 from ..identifiers import Identifier, parse
-from ..people import Person
+from ..people import Person, find_person
 from .records import DONE, OPEN_STATES, end, open_row, seal, step
 from .tables import PrivacyRequest
 
@@ -127,6 +127,13 @@ def _proven(reference: str, done: Receipt, actor: str) -> None:
         pass  # the trail lacks the proof's words; the receipt holds them
 
 
+def planned(reference: str, kind: str, texts: Sequence[str]) -> tuple[list[str], str]:
+    """The identifiers and reference an operation through the open request `reference`
+    works with: those given, else the request's own (refused for the other kind)."""
+    row = open_row(reference)
+    return _theirs(row, kind, texts), str(row.reference)
+
+
 @guarded
 def export_for_request(
     reference: str, out: str | Path, actor: str, texts: Sequence[str] = ()
@@ -134,17 +141,36 @@ def export_for_request(
     """Write the access request's export (`access.export_person`), then end the request and
     seal its identifiers. The file is written first: a failure to record it is said, and
     the request stays open to record again."""
-    row = open_row(reference)
-    texts = _theirs(row, "access", texts)
+    texts, _ = planned(reference, "access", texts)
     summary = export_person(texts, out)
+    counts = (summary.contacts, summary.conversations, summary.messages, summary.mentions)
+    _exported(reference, "export written", counts, actor)
+    return summary
+
+
+@guarded
+def document_for_request(
+    reference: str, actor: str, texts: Sequence[str] = ()
+) -> dict[str, object]:
+    """The access request's export document (as `export_for_request` writes it), with the
+    request recorded as answered, ended and its identifiers sealed."""
+    texts, _ = planned(reference, "access", texts)
+    person = find_person(texts)
+    document = person_document(person)
+    _exported(reference, "export answered", export_counts(person), actor)
+    return document
+
+
+def _exported(reference: str, how: str, counts: tuple[int, int, int, int], actor: str) -> None:
+    """The export on the request's trail, and the request ended (its own transaction)."""
+    contacts, conversations, messages, mentions = counts
     with outcome.transaction():
         row = open_row(reference)
         step(
             row,
             "exported",
-            f"export written: {summary.contacts} contacts, {summary.conversations} "
-            f"conversations, {summary.messages} messages, {summary.mentions} mentions",
+            f"{how}: {contacts} contacts, {conversations} conversations, "
+            f"{messages} messages, {mentions} mentions",
             actor,
         )
-        end(row, DONE, "the export was written; identifiers sealed", actor)
-    return summary
+        end(row, DONE, f"{how}; identifiers sealed", actor)
