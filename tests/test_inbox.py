@@ -123,11 +123,11 @@ async def test_search_select_all_and_bulk_delete(db, query):
         assert listing(app).total == 60
         assert app.screen.focused is listing(app)
         await pilot.press("asterisk")
-        await pilot.pause()
+        await settle(pilot)  # selecting every match reads them in a worker
         assert len(listing(app).selection) == 60
         assert "60 selected" in str(app.screen.query_one("#info").render())
         await pilot.press("d")
-        await pilot.pause()
+        await settle(pilot)
         assert "60 conversations" in str(app.screen.query_one("#confirm-question").render())
         await pilot.press("y")
         await settle(pilot)
