@@ -1,9 +1,10 @@
 """The whole round trip against real servers on 127.0.0.1, through the real entry point.
 
 A customer's mail is delivered to a throwaway Dovecot and taken by `hushdesk fetch`;
-an agent answers with `hushdesk reply` and `hushdesk send` through aiosmtpd; the
-customer answers that reply under a new subject, naming it only in In-Reply-To,
-and the next fetch puts the answer in the same conversation.
+an agent answers with `hushdesk reply` and `hushdesk send` through aiosmtpd, a copy
+kept in the mailbox's Sent folder; the customer answers that reply under a new
+subject, naming it only in In-Reply-To, and the next fetch puts the answer in the
+same conversation.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ def test_a_reply_and_the_customers_answer_make_one_conversation(db_path, account
     # written with no server set: it waits in the outbox for `hushdesk send`
     code, out, _ = hushdesk(db_path, "reply", "1", "--body-file", str(body))
     assert code == 5 and "is in the outbox" in out and "no SMTP server is set" in out
+    code, out, _ = hushdesk(db_path, "settings", "sent-copy", "support")
+    assert code == 0 and "in the Sent folder of support" in out
     with smtp_server() as server:
         assert hushdesk(db_path, "settings", "smtp", f"smtp://127.0.0.1:{server.port}")[0] == 0
         code, out, err = hushdesk(db_path, "send")
@@ -94,6 +97,9 @@ def test_a_reply_and_the_customers_answer_make_one_conversation(db_path, account
     assert sent["In-Reply-To"] == "<first@mail.example.com>"
     assert sent["References"] == "<first@mail.example.com>"
     assert sent["Message-ID"].endswith("@desk.example>")
+    (copy,) = account.files("Sent")
+    assert f"Message-ID: {sent['Message-ID']}".encode() in copy.read_bytes()
+    assert hushdesk(db_path, "outbox", "settle")[1] == "No reply may have been sent.\n"
     account.deliver(answer(sent))
     out = fetched(db_path)
     assert "1 imported (0 new conversations, 1 joined earlier ones)" in out, out
