@@ -11,7 +11,7 @@ import pytest
 
 import models
 from models.inflow.sent_copy import append_copy
-from models.outbound import outbox
+from models.outbound import outbox, sending
 from models.store.schema import Outbox
 
 from . import dovecot
@@ -44,6 +44,28 @@ def test_a_sent_reply_is_copied_to_the_sent_folder_once(db, tmp_path, account):
     assert b"It ships today." in copy
     assert append_copy(raw, queued.message_id) == "", "a copy already there is not added"
     assert len(copies(account)) == 1
+
+
+def test_the_copy_is_appended_after_the_servers_answer_before_the_reply_is_recorded(
+    db, tmp_path, account
+):
+    cid = imported(tmp_path, CUSTOMER_MAIL)
+    add(account)
+    models.set_sent_copy("support")
+    queued = models.queue_reply(cid, "Sam", "It ships today.")
+    seen: list[tuple[int, str]] = []
+
+    def watched(message: bytes, message_id: str) -> str:
+        row = Outbox.get_or_none(Outbox.id == queued.id)
+        seen.append((len(server.messages), row.state if row else "recorded as sent"))
+        return append_copy(message, message_id)
+
+    with smtp_server() as server:
+        models.set_smtp(f"smtp://127.0.0.1:{server.port}")
+        report = sending.send_due(copy=watched)
+    assert report.sent == [cid]
+    assert seen == [(1, outbox.FINAL)], "accepted by the server, not yet recorded as sent"
+    assert len(copies(account)) == 1 and Outbox.select().count() == 0
 
 
 def test_a_copy_that_cannot_be_appended_leaves_the_reply_sent_and_says_so(db, tmp_path, account):
