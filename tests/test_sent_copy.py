@@ -19,6 +19,7 @@ from .dovecot import Account
 from .smtp_server import WAIT_S, Behaviour, smtp_server
 from .test_intake_imap import add
 from .test_replies import CUSTOMER_MAIL, imported
+from .test_replies_cli import desk, hushdesk
 from .test_replies_kill import killed_then_sent_again, sender, wait_until
 
 dovecot_server, account = dovecot.dovecot_server, dovecot.account  # the fixtures
@@ -132,3 +133,11 @@ def test_a_reply_a_kill_left_uncertain_is_settled_by_the_mailbox(
     assert Outbox.select().count() == 0
     assert [m.author for m in models.get_conversation(cid).messages] == ["customer", "Sam"]
     assert len(copies(account)) == (1 if moment == "after the copy" else 0), "never twice"
+
+
+def test_the_sent_copy_setting_refuses_bad_names_in_one_line_and_changes_nothing(tmp_path):
+    db = desk(tmp_path)
+    for args in (["nothing"], [], ["x", "--clear"], ["a\x1b[31mb"]):
+        code, out, err = hushdesk(db, "settings", "sent-copy", *args)
+        assert (code, out, err.count("\n")) == (1, "", 1) and "\x1b" not in err, args
+    assert "sent-copy: none" in hushdesk(db, "settings")[1]
