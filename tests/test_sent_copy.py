@@ -133,6 +133,9 @@ def test_a_reply_a_kill_left_uncertain_is_settled_by_the_mailbox(
     assert Outbox.select().count() == 0
     assert [m.author for m in models.get_conversation(cid).messages] == ["customer", "Sam"]
     assert len(copies(account)) == (1 if moment == "after the copy" else 0), "never twice"
+    (fetched,) = models.fetch()  # the copy in the inbox is our reply, already stored
+    assert (fetched.messages, fetched.duplicates) == (0, 1 if moment != "after the copy" else 0)
+    assert len(models.get_conversation(cid).messages) == 2
 
 
 def test_the_sent_copy_setting_refuses_bad_names_in_one_line_and_changes_nothing(tmp_path):
