@@ -80,6 +80,11 @@ if TYPE_CHECKING:
     from .inflow.fetch import FetchResult as FetchResult
     from .inflow.fetch import fetch as fetch
     from .inflow.fetch import fetch_due as fetch_due
+    from .inflow.sent_copy import Settled as Settled
+    from .inflow.sent_copy import send_due as send_due
+    from .inflow.sent_copy import sent_copy as sent_copy
+    from .inflow.sent_copy import set_sent_copy as set_sent_copy
+    from .inflow.sent_copy import settle_uncertain as settle_uncertain
     from .inflow.sources import Source as Source
     from .inflow.sources import add_source as add_source
     from .inflow.sources import list_sources as list_sources
@@ -105,7 +110,6 @@ if TYPE_CHECKING:
     from .outbound.outbox import retry_failed as retry_failed
     from .outbound.outbox import retry_reply as retry_reply
     from .outbound.sending import SendReport as SendReport
-    from .outbound.sending import send_due as send_due
     from .outbound.server import Server as Server
     from .outbound.thread import Addressing as Addressing
     from .outbound.thread import reply_to as reply_to

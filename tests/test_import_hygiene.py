@@ -81,6 +81,7 @@ PLAIN = {
     "receipt_json",
     "rule",
     "send_due",  # each of its steps is guarded, never the whole: a retry must not send again
+    "settle_uncertain",  # likewise: each step is guarded, the mailbox asked between them
 }  # no database behind them
 
 

@@ -45,6 +45,22 @@ def killed(child: subprocess.Popen[str]) -> None:
     assert child.wait(WAIT_S) == -signal.SIGKILL
 
 
+def killed_then_sent_again(
+    child: subprocess.Popen[str], lock: sqlite3.Connection, gate: threading.Event, db: Path
+) -> str:
+    """The child killed, the test's lock and the server let go, and a sender run after every
+    lease; what it printed."""
+    killed(child)
+    if lock.in_transaction:
+        lock.rollback()
+    gate.set()
+    later = models.now() + outbox.LEASE + timedelta(minutes=1)
+    again = sender(db, later.isoformat())
+    out, err = again.communicate(timeout=WAIT_S)
+    assert again.returncode == 0, err
+    return out
+
+
 # moment: where the server holds the child when it is killed, and whether that is
 # before the commit point (the reply is then sent by the next sender, once)
 MOMENTS = {
@@ -74,14 +90,7 @@ def test_a_sender_killed_at_any_moment_sends_once_or_not_at_all(db, tmp_path, cl
         if step == "answered":
             lock.execute("BEGIN IMMEDIATE")  # the child cannot record what was taken
             gate.set()
-        killed(child)
-        if lock.in_transaction:
-            lock.rollback()
-        gate.set()
-        later = models.now() + outbox.LEASE + timedelta(minutes=1)
-        again = sender(db, later.isoformat())
-        out, err = again.communicate(timeout=WAIT_S)
-        assert again.returncode == 0, err
+        out = killed_then_sent_again(child, lock, gate, db)
     lock.close()
     report = json.loads(out.splitlines()[-1])
     delivered = [m for m in server.messages if b"ships today" in m]

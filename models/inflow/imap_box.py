@@ -285,6 +285,24 @@ class ImapBox:
             finally:
                 self.client.idle_done()
 
+    def folders(self, names: Sequence[str]) -> list[str]:
+        """Those of the folders that exist."""
+        with self._talking(self.shown):
+            return [name for name in names if self.client.folder_exists(name)]
+
+    def holds(self, folder: str, message_id: str) -> bool:
+        """Whether the folder has a message with this Message-ID (without brackets)."""
+        with self._talking(self.shown):
+            self.client.select_folder(folder, readonly=True)
+            return bool(self.client.search(["HEADER", "Message-ID", f"<{message_id}>"]))
+
+    def append(self, folder: str, message: bytes) -> None:
+        """The message into the folder (made when missing), marked seen."""
+        with self._talking(self.shown):
+            if not self.client.folder_exists(folder):
+                self.client.create_folder(folder)
+            self.client.append(folder, message, flags=(b"\\Seen",))
+
     def close(self) -> None:
         client = getattr(self, "client", None)
         if client is None:

@@ -217,19 +217,47 @@ def accepted(outbox_id: int, claim: str) -> int | None:
         row = Outbox.get_or_none((Outbox.id == outbox_id) & (Outbox.claim == claim))
         if row is None:
             return None
-        now = clock.now()
-        cid = row.conversation_id
-        Message.create(conversation=cid, author=row.agent, body=row.body, sent_at=now)
-        MailReference.create(conversation=cid, message_id=row.message_id, sent_at=now, ours=True)
-        # the customer's answer finds this conversation by our id, as an import's reply does
-        key = hashed(f"m:{row.message_id}")
-        MailKey.insert(key=key, conversation=cid).on_conflict_ignore().execute()
-        Conversation.update(last_activity=now).where(
-            (Conversation.id == cid) & (Conversation.last_activity < now)
-        ).execute()
-        row.delete_instance()
-        engine.reindex([cid])
+        return _stored_as_sent(row)
+
+
+def _stored_as_sent(row: Outbox) -> int:
+    """Inside a transaction: the reply becomes an agent message, its outbox row goes."""
+    now = clock.now()
+    cid = row.conversation_id
+    Message.create(conversation=cid, author=row.agent, body=row.body, sent_at=now)
+    MailReference.create(conversation=cid, message_id=row.message_id, sent_at=now, ours=True)
+    # the customer's answer finds this conversation by our id, as an import's reply does
+    key = hashed(f"m:{row.message_id}")
+    MailKey.insert(key=key, conversation=cid).on_conflict_ignore().execute()
+    Conversation.update(last_activity=now).where(
+        (Conversation.id == cid) & (Conversation.last_activity < now)
+    ).execute()
+    row.delete_instance()
+    engine.reindex([cid])
     return int(cid)
+
+
+def _uncertain() -> Any:
+    return (Outbox.state == FAILED) & Outbox.reason.startswith(MAY_HAVE_BEEN_SENT)
+
+
+@guarded
+def uncertain_replies() -> list[tuple[int, str]]:
+    """Failed replies that may have been sent (a kill past the commit point): id, Message-ID."""
+    with outcome.transaction():
+        _orphans_unsure(clock.now())
+    return [(r.id, r.message_id) for r in Outbox.select().where(_uncertain()).order_by(Outbox.id)]
+
+
+@guarded
+def found_sent(outbox_id: int) -> int | None:
+    """A reply that may have been sent was found on the mail side: stored as sent, as
+    `accepted` stores it. None when it is no longer uncertain (retried, sent, deleted)."""
+    with outcome.transaction():
+        row = Outbox.get_or_none((Outbox.id == outbox_id) & _uncertain())
+        if row is None:
+            return None
+        return _stored_as_sent(row)
 
 
 @guarded

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..store.errors import DoneButLost, HushdeskError
@@ -19,6 +20,8 @@ from .submit import NoAnswer, NotTaken, Overtaken, submit
 
 logger = logging.getLogger("hushdesk")
 MAX_PER_RUN = 200
+# a copy of a message the server accepted, kept elsewhere (the Sent folder); "" or what failed
+Copier = Callable[[bytes, str], str]
 
 
 @dataclass
@@ -29,9 +32,11 @@ class SendReport:
     said: str = ""  # why nothing could be tried (no server set, an unreadable password)
 
 
-def send_due(context: ssl.SSLContext | None = None) -> SendReport:
+def send_due(context: ssl.SSLContext | None = None, copy: Copier | None = None) -> SendReport:
     """Send every reply that is due; each step its own guarded transaction (not one: a
-    retried transaction must never send a message again)."""
+    retried transaction must never send a message again). `copy` is given each message the
+    server accepted, before that is recorded (so a kill between leaves the reply "may have
+    been sent", and the copy tells that it was)."""
     report = SendReport()
     try:
         if not outbox.anything_due():
@@ -50,7 +55,7 @@ def send_due(context: ssl.SSLContext | None = None) -> SendReport:
         claimed = outbox.claim_next()
         if claimed is None:
             break
-        _send_one(claimed, server, password, tls, report)
+        _send_one(claimed, server, password, tls, report, copy)
     return report
 
 
@@ -60,15 +65,17 @@ def _send_one(
     password: str,
     tls: ssl.SSLContext,
     report: SendReport,
+    copy: Copier | None,
 ) -> None:
     envelope = claimed.envelope
+    message = compose(envelope)
     try:
         submit(
             server,
             password,
             envelope.sender,
             envelope.recipient,
-            compose(envelope),
+            message,
             lambda: _at_the_point(claimed),
             tls,
         )
@@ -83,6 +90,10 @@ def _send_one(
         return
     except Overtaken:
         return
+    if copy is not None:
+        trouble = copy(message, envelope.message_id)
+        if trouble:
+            report.failed.append(f"reply #{claimed.id} was sent; its copy was not kept: {trouble}")
     _record(claimed, report)
 
 

@@ -77,7 +77,7 @@ def cmd_settings(args: argparse.Namespace) -> None:
     if args.setting == "region":
         _set_region(args)
         return
-    if args.setting in ("smtp", "signature"):
+    if args.setting in ("smtp", "signature", "sent-copy"):
         from .replies import set_reply_setting
 
         set_reply_setting(args)
@@ -85,6 +85,7 @@ def cmd_settings(args: argparse.Namespace) -> None:
     found = models.all_settings()
     server = models.smtp()
     found["smtp"] = server.shown if server else None
+    found["sent-copy"] = models.sent_copy() or None
     if args.json:
         print(json.dumps(found))
         return
@@ -94,6 +95,8 @@ def cmd_settings(args: argparse.Namespace) -> None:
     region = found["region"]
     print(f"region: {safe(region) if region else NO_REGION}")
     print(f"smtp: {safe(server.shown) if server else 'not set (replies wait in the outbox)'}")
+    copy = models.sent_copy()
+    print(f"sent-copy: {f'the Sent folder of {safe(copy)}' if copy else 'none'}")
 
 
 NO_REGION = "not set (a phone number without its country code names no one)"

@@ -36,6 +36,9 @@ def outbox_arguments(p: argparse.ArgumentParser) -> None:
     actions.add_parser("retry", help="try a failed reply again").add_argument(
         "reply", metavar="REPLY", type=value
     )
+    actions.add_parser(
+        "settle", help="look replies that may have been sent up in the Sent folder and inbox"
+    )
 
 
 def read_body(where: str) -> str:
@@ -92,13 +95,15 @@ def cmd_send(args: argparse.Namespace) -> None:
     print(f"Sent {count:,} {'reply' if count == 1 else 'replies'}.")
 
 
-def cmd_outbox(args: argparse.Namespace) -> None:
+def cmd_outbox(args: argparse.Namespace) -> int | None:
+    if args.action == "settle":
+        return settle()
     if args.action == "retry":
         (reply,) = models.check_ids([args.reply])
         models.retry_reply(reply)
         print(f"Reply #{reply} will be tried again now.")
         cmd_send(args)
-        return
+        return None
     rows = models.pending_replies()
     if args.json:
         json_lines(
@@ -115,19 +120,40 @@ def cmd_outbox(args: argparse.Namespace) -> None:
                 for p in rows
             ]
         )
-        return
+        return None
     table(
         ("reply", "conversation", "state", "tries", "reason"),
         [(p.id, p.conversation_id, p.shown, p.attempts, p.reason) for p in rows],
         (8, 12, 12, 5, 120),
     )
+    return None
+
+
+def settle() -> int:
+    """`outbox settle`: replies that may have been sent, found sent or still unknown."""
+    settled = models.settle_uncertain()
+    for reply in settled.sent:
+        print(f"Reply #{reply} was sent: its Message-ID is in the mailbox.")
+    for reply in settled.unknown:
+        print(f"Reply #{reply} is in neither the Sent folder nor the inbox; it stays failed.")
+    if settled.said:
+        print(f"hushdesk: {safe(settled.said, 300)}", file=sys.stderr)
+        return 1
+    if not settled.sent and not settled.unknown:
+        print("No reply may have been sent.")
+    return 0
 
 
 def set_reply_setting(args: argparse.Namespace) -> None:
     """`settings smtp URL --password-file F | --clear`, `settings signature TEXT | --clear`."""
-    given = args.url if args.setting == "smtp" else args.text
+    given = {"smtp": "url", "signature": "text"}.get(args.setting, "name")
+    given = getattr(args, given)
     if args.clear == bool(given):
         raise models.InvalidInput(f"give the {args.setting} setting's value, or --clear")
+    if args.setting == "sent-copy":
+        kept = models.set_sent_copy(None if args.clear else given)
+        print(f"Sent copies: {f'in the Sent folder of {safe(kept)}' if kept else 'none'}.")
+        return
     if args.setting == "signature":
         kept = models.set_signature(args.agent, None if args.clear else given)
         print(f"Signature of {safe(args.agent)}: {'set' if kept else 'none'}.")
