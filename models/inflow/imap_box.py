@@ -74,10 +74,11 @@ def why(error: BaseException) -> str:
 
 
 def _aborted(error: BaseException) -> bool:
-    """imaplib's abort: the connection ended under a command (EOF, a socket error)."""
+    """imaplib's abort: the connection ended under a command (EOF, a socket error, or the
+    server's BYE, as Dovecot says when it stops in the middle of a fetch)."""
     import imaplib
 
-    return isinstance(error, imaplib.IMAP4.abort) and "socket error" in str(error)
+    return isinstance(error, imaplib.IMAP4.abort)
 
 
 @contextmanager
