@@ -343,7 +343,12 @@ def test_ours_on_the_command_line_is_kept_as_a_setting(db_path, tmp_path, clock)
     code, out, _ = cli(db_path, "settings")
     assert (code, out.splitlines()[0]) == (0, "ours: support@desk.example")
     code, out, _ = cli(db_path, "settings", "--json")
-    assert json.loads(out) == {"ours": ["support@desk.example"], "region": None, "smtp": None}
+    assert json.loads(out) == {
+        "ours": ["support@desk.example"],
+        "region": None,
+        "smtp": None,
+        "sent-copy": None,
+    }
     code, _, err = cli(db_path, "settings", "ours", "not an address")
     assert code == 1 and "is not a mail address" in err
     code, out, _ = cli(db_path, "settings", "ours", "--clear")
