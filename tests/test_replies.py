@@ -13,7 +13,8 @@ import models
 from models.outbound import outbox
 from models.store.schema import MailReference, Outbox, ReplyDraft
 
-from .smtp_server import PASSWORD, USER, Behaviour, make_authority, smtp_server
+from .authority import make_authority
+from .smtp_server import PASSWORD, USER, Behaviour, smtp_server
 
 pytestmark = pytest.mark.both_engines
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 
-from .smtp_server import PASSWORD, USER, Behaviour, make_authority, smtp_server
+from .authority import make_authority
+from .smtp_server import PASSWORD, USER, Behaviour, smtp_server
 from .test_cli import HUSHDESK
 from .test_replies import CUSTOMER_MAIL
 
