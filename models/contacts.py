@@ -169,7 +169,10 @@ def _check_attribute(key: str, value: str, source: str) -> tuple[str, str]:
     return key, value
 
 
-OLD_VALUE = "SELECT value FROM attribute WHERE contact_id = ? AND key = ?"
+CONTACT_AND_OLD_VALUE = (  # one row when the contact exists: the key's value, or NULL
+    "SELECT a.value FROM contact c LEFT JOIN attribute a ON a.contact_id = c.id AND a.key = ? "
+    "WHERE c.id = ?"
+)
 UPSERT_ATTRIBUTE = (
     "INSERT INTO attribute (contact_id, key, value, source, set_at) VALUES (?, ?, ?, ?, ?) "
     "ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, "
@@ -183,10 +186,11 @@ def set_attribute(contact_id: int, key: str, value: str, source: str = "manual")
     key, value = _check_attribute(key, value, source)
     backend = engine.backend()  # plain SQL: systems set attributes often (see bench/api.py)
     with outcome.transaction():
-        if not list(backend.execute(sql("SELECT 1 FROM contact WHERE id = ?", contact_id))):
+        found = list(backend.execute(sql(CONTACT_AND_OLD_VALUE, key, contact_id)))
+        if not found:
             raise NotFound(f"no contact #{contact_id}")
-        before = list(backend.execute(sql(OLD_VALUE, contact_id, key)))
-        if before and before[0][0] != value:  # the old value goes: older backups lose it too
+        old = found[0][0]
+        if old is not None and old != value:  # the old value goes: older backups lose it too
             backup_keys.renew_contacts([contact_id])
         now = clock.now()
         backend.execute(sql(UPSERT_ATTRIBUTE, contact_id, key, value, source, stored_text(now)))
