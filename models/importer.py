@@ -81,7 +81,11 @@ def import_path(
 
 def _import(path: Path, ours: Sequence[str] | None, progress: Progress | None) -> ImportResult:
     """The one place the kind of source is decided: a Maildir, an mbox, or JSON Lines."""
-    if not str(path).strip() or not path.exists():
+    try:
+        there = bool(str(path).strip()) and path.exists()
+    except OSError as error:  # a name too long, or no search right on a folder above it
+        raise InvalidInput(f"{str(path)[:80]}: cannot be read ({error.strerror})") from None
+    if not there:
         raise InvalidInput(f"{path}: no such file or folder")
     if path.is_dir():
         if not (path / "cur").is_dir() or not (path / "new").is_dir():

@@ -354,3 +354,11 @@ def test_attachment_names_are_decoded(db, tmp_path):
         "na\u00efve.pdf",
     ):
         assert f"  {name} (" in text, text
+
+
+def test_a_file_name_too_long_is_one_line(tmp_path):
+    from .test_cli import cli
+
+    code, out, err = cli(tmp_path / "desk.db", "import", "9" * 5000)
+    assert code == 1 and err.count("\n") == 1 and "cannot be read" in err, err
+    assert "Traceback" not in err and "unexpected" not in err
